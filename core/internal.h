@@ -1,0 +1,155 @@
+/* internal.h - the model's private layout, shared by the engine's .c files (never installed).
+ *
+ * Three arenas (llm.c's malloc_and_point_parameters): params, grads, activations. params and
+ * grads share one layout described by a tensor table, so zeroing, clipping, the optimizers and
+ * save/load are each one loop over a flat float array. The trainable parameters are the
+ * contiguous range [train_begin, n_params): an ESN's fixed reservoir sits before it.
+ *
+ * Weights are stored transposed with respect to PyTorch: Wx is (I_l, G), Wh is (H, G), the
+ * readout Wy is (D*H, V); so the batched products are row-major C[rows,G] += X[rows,I] Wx[I,G]
+ * with the gate axis contiguous (k_gemm_nn). rnnlab_model_get_tensor transposes on the way out.
+ */
+#ifndef RNNLAB_INTERNAL_H
+#define RNNLAB_INTERNAL_H
+
+#include "rnnlab.h"
+#include "rng.h"
+
+#define ERRLEN 256
+
+/* LSTM gate blocks, PyTorch order; GRU order [r z n]. */
+enum { GATE_I = 0, GATE_F = 1, GATE_G = 2, GATE_O = 3 };
+enum { GATE_R = 0, GATE_Z = 1, GATE_N = 2 };
+
+/* Views into one arena for one (layer, direction). Unused pointers are NULL. */
+typedef struct {
+  float *Wx;   /* (I_l, G) */
+  float *Wh;   /* (H, G) */
+  float *bx;   /* (G) */
+  float *bh;   /* (G) */
+  float *peep; /* (3H) [p_i p_f p_o], LSTM variants with peepholes */
+  float *R;    /* (3H, 3H) FGR gate-to-gate recurrence, [i f o]_{t-1} rows -> [i f o] pre-act cols */
+} cell_params;
+
+/* Per (layer, direction) activation caches, time-major. */
+typedef struct {
+  float *gates;    /* (T,B,G) post-activation gates */
+  float *h;        /* (T+1,B,H): slot 0 = initial state, slot t+1 = h_t */
+  float *c;        /* (T+1,B,H): LSTM cell state / CT-RNN potential x; NULL for others */
+  float *aux;      /* (T,B,H): LSTM squashed cell h(c_t); GRU gh_n (reset after) or r*h_prev (Cho) */
+  float *gradnorm; /* (T,B): |dL/dh_t| from the last backward */
+  float *state_h;  /* (B,H) final state kept for carry_state */
+  float *state_c;  /* (B,H) */
+} cell_cache;
+
+typedef struct {
+  char name[32];
+  size_t offset;   /* floats from the start of the arena */
+  int rows, cols;  /* PyTorch shape (cols = 1 for a vector) */
+  int transposed;  /* 1: stored as (cols, rows) */
+} tensor_info;
+
+#define MAX_TENSORS (RNNLAB_MAX_LAYERS * 2 * 6 + 2)
+
+struct rnnlab_model {
+  rnnlab_config cfg;
+  int D;           /* directions */
+  int G;           /* gate rows per direction */
+  int ngates;      /* G / H */
+  int I0;          /* input width of layer 0 */
+  uint64_t seed;
+
+  /* params and grads */
+  size_t n_params, train_begin;
+  int64_t trainable; /* reported parameter count (excludes unused gate rows of ablations) */
+  float *params, *grads;
+  cell_params P[RNNLAB_MAX_LAYERS][2], dP[RNNLAB_MAX_LAYERS][2];
+  float *Wy, *by, *dWy, *dby; /* readout (D*H, V), (V) */
+  tensor_info tensors[MAX_TENSORS];
+  int n_tensors;
+
+  /* activations arena, sized for (cap_T, cap_B); regrown only when a larger batch arrives */
+  int cap_T, cap_B;
+  float *acts;
+  size_t acts_len;
+  cell_cache C[RNNLAB_MAX_LAYERS][2];
+  float *X0;     /* (T,B,I) dense layer-0 input, time-major */
+  int32_t *tok;  /* (T,B) layer-0 tokens, time-major */
+  float *Y[RNNLAB_MAX_LAYERS]; /* (T,B,D*H) layer outputs */
+  float *dY;     /* (T,B,D*H) gradient wrt current layer's output */
+  float *dYlow;  /* (T,B,D*H) gradient wrt the layer below's output */
+  float *out;    /* (T,B,V) probabilities / values */
+  float *dout;   /* (T,B,V) dL/dlogits */
+  float *tmask;  /* (T,B) loss weights */
+  float *dpre;   /* (T,B,G) scratch: dL/d pre-activations of one (layer, dir) */
+  float *dpre2;  /* (T,B,G) scratch: GRU dL/d(gh) */
+  float *scratch;/* (B, 4G) per-step scratch */
+  int state_B;   /* batch size the carried state belongs to; 0 = none */
+  int last_T, last_B; /* shape of the last pass, for trace */
+  int have_backward;
+
+  char err[ERRLEN];
+};
+
+struct rnnlab_trainer {
+  rnnlab_model *model;
+  rnnlab_train_config tc;
+  float *m1, *m2; /* optimizer moments, same layout as params (NULL when unused) */
+  int64_t steps;
+  char err[ERRLEN];
+};
+
+/* model.c */
+rnnlab_status model_fail(rnnlab_model *m, rnnlab_status s, const char *fmt, ...);
+rnnlab_status model_check_batch(rnnlab_model *m, const rnnlab_batch *b);
+/* One pass over steps [t0, t0+len) of b: forward, and backward too when do_backward.
+ * carry: initial state from the model's kept state (else zeros). Loss as rnnlab_model_forward. */
+rnnlab_status model_pass(rnnlab_model *m, const rnnlab_batch *b, int t0, int len, int carry,
+                         int do_backward, float *outputs, float *loss);
+rnnlab_status model_build(rnnlab_model *m, const rnnlab_config *cfg); /* tables + arenas, no init */
+void model_init_weights(rnnlab_model *m);
+
+/* cells: one family per file, forward then backward over the whole sequence of one (layer, dir).
+ * X is the layer input (T,B,I) time-major, or NULL with tok (T,B) for one-hot layer 0.
+ * rev: process t = T-1 .. 0. Backward reads dY (T,B,H) row stride ldy (gradient wrt this
+ * direction's outputs, already offset to the direction's column block) and ADDS into the
+ * cell's parameter gradients and into dX (T,B,I) (NULL for layer 0). */
+typedef struct {
+  const rnnlab_model *m;
+  int layer, dir, T, B, I;
+  const float *X; const int32_t *tok; /* input */
+  const cell_params *p; cell_params *dp;
+  cell_cache *c;
+} cell_ctx;
+
+/* Slot of the state after / before processing time t in a (T+1,B,H) cache: forward runs
+ * slots 0 -> T, reverse runs T -> 0, so both keep h_t in time order. */
+static inline float *slot_out(float *base, const cell_ctx *x, int t) {
+  return base + (size_t)(x->dir ? t : t + 1) * x->B * x->m->cfg.hidden_size;
+}
+static inline float *slot_prev(float *base, const cell_ctx *x, int t) {
+  return base + (size_t)(x->dir ? t + 1 : t) * x->B * x->m->cfg.hidden_size;
+}
+/* pre (T*B, G) = X Wx + bx (+ bh when add_bh): the whole sequence's input projection at once. */
+void cell_project_input(const cell_ctx *x, float *pre, int add_bh);
+/* The backward of the projection: dWx += X^T dpre, dbx (+ dbh when add_bh) += colsum(dpre),
+ * dX (T*B, ldx) += dpre Wx^T when dX is not NULL. */
+void cell_project_input_backward(const cell_ctx *x, const float *dpre, int add_bh, float *dX, int ldx);
+/* gradnorm[t,b] = |dh[b]| for the (B,H) gradient at time t */
+void cell_record_gradnorm(const cell_ctx *x, int t, const float *dh);
+
+void rnn_forward(cell_ctx *x);
+void rnn_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx);
+void lstm_forward(cell_ctx *x);
+void lstm_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx);
+void gru_forward(cell_ctx *x);
+void gru_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx);
+
+/* optim.c */
+void optim_zero(float *a, size_t n);
+float optim_grad_norm(const float *g, size_t n);
+
+/* serialize.c */
+uint32_t rnnlab_crc32(const uint8_t *p, size_t n);
+
+#endif

@@ -1,0 +1,830 @@
+/* model.c - the Model: configuration checks, the parameter table and arenas, initialisation,
+ * the forward/backward pass over layers and directions, and the readout with its losses.
+ *
+ * Owns: rnnlab_model_* (but save/load, in serialize.c) and the status strings.
+ * Does not own: the cell equations (rnn.c, lstm.c, gru.c), the optimizers (optim.c), the
+ * arithmetic kernels (kernels_*.c). No I/O, no globals; every failure is a returned status with
+ * a message in m->err.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "kernels.h"
+
+typedef char config_is_all_4_byte_fields[sizeof(rnnlab_config) == RNNLAB_CONFIG_FIELDS * 4 ? 1 : -1];
+typedef char train_config_is_all_4_byte_fields[sizeof(rnnlab_train_config) == RNNLAB_TRAIN_CONFIG_FIELDS * 4 ? 1 : -1];
+
+const char *rnnlab_version(void) { return RNNLAB_VERSION; }
+
+const char *rnnlab_status_str(rnnlab_status s) {
+  switch (s) {
+  case RNNLAB_OK: return "ok";
+  case RNNLAB_EINVAL: return "invalid argument";
+  case RNNLAB_ENOMEM: return "out of memory";
+  case RNNLAB_ENONFINITE: return "non-finite value";
+  case RNNLAB_EFORMAT: return "bad model file";
+  case RNNLAB_ESTATE: return "invalid state";
+  }
+  return "unknown status";
+}
+
+static void vformat(char *err, size_t errlen, const char *fmt, va_list ap) {
+  if (!err || !errlen) return;
+  vsnprintf(err, errlen, fmt, ap);
+}
+
+rnnlab_status model_fail(rnnlab_model *m, rnnlab_status s, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vformat(m->err, sizeof m->err, fmt, ap);
+  va_end(ap);
+  return s;
+}
+
+static rnnlab_status fail_buf(char *err, size_t errlen, rnnlab_status s, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vformat(err, errlen, fmt, ap);
+  va_end(ap);
+  return s;
+}
+
+void rnnlab_config_default(rnnlab_config *c) {
+  memset(c, 0, sizeof *c);
+  c->cell = RNNLAB_CELL_LSTM;
+  c->variant = RNNLAB_LSTM_STANDARD;
+  c->reset_after = 1;
+  c->activation = RNNLAB_ACT_TANH;
+  c->input_size = 1;
+  c->input_kind = RNNLAB_INPUT_ONEHOT;
+  c->hidden_size = 16;
+  c->layers = 1;
+  c->output_size = 1;
+  c->output_kind = RNNLAB_OUTPUT_SOFTMAX;
+  c->init = RNNLAB_INIT_DEFAULT;
+  c->init_scale = 0.1f;
+  c->forget_bias = 0.0f;
+  c->g_lo = -2.0f, c->g_hi = 2.0f; /* 1997: g(x) = 4 sigma(x) - 2 */
+  c->h_lo = -1.0f, c->h_hi = 1.0f; /* 1997: h(x) = 2 sigma(x) - 1 */
+  c->alpha = 1.0f;
+  c->spectral_radius = 0.9f;
+  c->input_scale = 1.0f;
+  c->seed_lo = 1;
+}
+
+/* ---- variant table ---- */
+
+/* Which parts an LSTM variant has. Greff et al. 2017, Table 1 / section 3. */
+typedef struct {
+  int in_gate, forget_gate, out_gate; /* 0 = the gate is fixed at 1 (NIG, NFG, NOG, 1997's f) */
+  int cifg;                           /* f = 1 - i */
+  int peep, fgr;
+  int g_act, h_act;                   /* 0 tanh, 1 identity (NIAF/NOAF), 2 scaled sigmoid (1997) */
+} lstm_parts;
+
+static lstm_parts lstm_parts_of(int variant) {
+  lstm_parts p = {1, 1, 1, 0, 1, 0, 0, 0};
+  switch (variant) {
+  case RNNLAB_LSTM_STANDARD: p.peep = 0; break;
+  case RNNLAB_LSTM_VANILLA: break;
+  case RNNLAB_LSTM_1997: p.forget_gate = 0, p.peep = 0, p.g_act = 2, p.h_act = 2; break;
+  case RNNLAB_LSTM_NIG: p.in_gate = 0; break;
+  case RNNLAB_LSTM_NFG: p.forget_gate = 0; break;
+  case RNNLAB_LSTM_NOG: p.out_gate = 0; break;
+  case RNNLAB_LSTM_NIAF: p.g_act = 1; break;
+  case RNNLAB_LSTM_NOAF: p.h_act = 1; break;
+  case RNNLAB_LSTM_NP: p.peep = 0; break;
+  case RNNLAB_LSTM_CIFG: p.cifg = 1; break;
+  case RNNLAB_LSTM_FGR: p.fgr = 1; break;
+  }
+  return p;
+}
+
+/* exposed to lstm.c through a tiny accessor to keep the table in one place */
+void lstm_parts_get(int variant, int *in_gate, int *forget_gate, int *out_gate, int *cifg, int *peep, int *fgr,
+                    int *g_act, int *h_act) {
+  lstm_parts p = lstm_parts_of(variant);
+  *in_gate = p.in_gate, *forget_gate = p.forget_gate, *out_gate = p.out_gate, *cifg = p.cifg;
+  *peep = p.peep, *fgr = p.fgr, *g_act = p.g_act, *h_act = p.h_act;
+}
+
+/* ---- configuration ---- */
+
+static int finite(float x) { return x == x && x - x == 0.0f; }
+
+static rnnlab_status check_config(const rnnlab_config *c, char *err, size_t errlen) {
+#define BAD(...) return fail_buf(err, errlen, RNNLAB_EINVAL, __VA_ARGS__)
+  if (c->cell < 0 || c->cell > RNNLAB_CELL_ESN) BAD("config.cell: unknown cell %d", c->cell);
+  if (c->cell == RNNLAB_CELL_LSTM && (c->variant < 0 || c->variant >= RNNLAB_LSTM_VARIANT_COUNT))
+    BAD("config.variant: unknown LSTM variant %d", c->variant);
+  if (c->reset_after != 0 && c->reset_after != 1) BAD("config.resetAfter must be 0 or 1");
+  if (c->activation < 0 || c->activation > RNNLAB_ACT_SIGMOID) BAD("config.activation: unknown activation %d", c->activation);
+  if (c->input_size < 1 || c->input_size > RNNLAB_MAX_IO) BAD("config.inputSize must be in [1, %d], got %d", RNNLAB_MAX_IO, c->input_size);
+  if (c->input_kind != RNNLAB_INPUT_ONEHOT && c->input_kind != RNNLAB_INPUT_DENSE) BAD("config.input: unknown input kind %d", c->input_kind);
+  if (c->hidden_size < 1 || c->hidden_size > RNNLAB_MAX_HIDDEN) BAD("config.hiddenSize must be in [1, %d], got %d", RNNLAB_MAX_HIDDEN, c->hidden_size);
+  if (c->layers < 1 || c->layers > RNNLAB_MAX_LAYERS) BAD("config.layers must be in [1, %d], got %d", RNNLAB_MAX_LAYERS, c->layers);
+  if (c->bidirectional != 0 && c->bidirectional != 1) BAD("config.bidirectional must be 0 or 1");
+  if (c->output_size < 1 || c->output_size > RNNLAB_MAX_IO) BAD("config.outputSize must be in [1, %d], got %d", RNNLAB_MAX_IO, c->output_size);
+  if (c->output_kind < 0 || c->output_kind > RNNLAB_OUTPUT_LINEAR) BAD("config.output: unknown output kind %d", c->output_kind);
+  if (c->output_kind == RNNLAB_OUTPUT_SOFTMAX && c->output_size < 2) BAD("config.outputSize must be >= 2 for softmax output");
+  if (c->init < 0 || c->init > RNNLAB_INIT_ORTHOGONAL) BAD("config.init: unknown init %d", c->init);
+  if (!finite(c->init_scale) || c->init_scale < 0 || c->init_scale > 100) BAD("config.initScale must be finite in [0, 100]");
+  if (!finite(c->forget_bias) || fabsf(c->forget_bias) > 100) BAD("config.forgetBias must be finite in [-100, 100]");
+  if (!finite(c->g_lo) || !finite(c->g_hi) || !(c->g_lo < c->g_hi)) BAD("config.gRange must be two finite numbers lo < hi");
+  if (!finite(c->h_lo) || !finite(c->h_hi) || !(c->h_lo < c->h_hi)) BAD("config.hRange must be two finite numbers lo < hi");
+  if (!finite(c->alpha) || !(c->alpha > 0.0f) || c->alpha > 1.0f) BAD("config.alpha must be in (0, 1]");
+  if (!finite(c->spectral_radius) || c->spectral_radius < 0 || c->spectral_radius > 100) BAD("config.spectralRadius must be in [0, 100]");
+  if (!finite(c->input_scale) || c->input_scale < 0 || c->input_scale > 100) BAD("config.inputScale must be in [0, 100]");
+#undef BAD
+  return RNNLAB_OK;
+}
+
+/* ---- parameter table ---- */
+
+static size_t pad4(size_t n) { return (n + 3) & ~(size_t)3; }
+
+/* Adds a tensor of PyTorch shape (rows, cols) to the table, returns its offset. */
+static size_t add_tensor(rnnlab_model *m, size_t *off, const char *name, int rows, int cols, int transposed) {
+  tensor_info *t = &m->tensors[m->n_tensors++];
+  snprintf(t->name, sizeof t->name, "%s", name);
+  t->offset = *off, t->rows = rows, t->cols = cols, t->transposed = transposed;
+  *off += pad4((size_t)rows * cols);
+  return t->offset;
+}
+
+typedef struct { size_t Wx, Wh, bx, bh, peep, R; } cell_offsets;
+
+rnnlab_status model_build(rnnlab_model *m, const rnnlab_config *cfg) {
+  m->cfg = *cfg;
+  const rnnlab_config *c = &m->cfg;
+  const int H = c->hidden_size, L = c->layers;
+  m->D = c->bidirectional ? 2 : 1;
+  m->ngates = c->cell == RNNLAB_CELL_LSTM ? 4 : c->cell == RNNLAB_CELL_GRU ? 3 : 1;
+  m->G = m->ngates * H;
+  m->I0 = c->input_size;
+  m->seed = (uint64_t)c->seed_hi << 32 | c->seed_lo;
+  lstm_parts parts = lstm_parts_of(c->variant);
+  const int lstm = c->cell == RNNLAB_CELL_LSTM;
+
+  /* reject before allocating: the parameter count in doubles cannot overflow */
+  double count = 0;
+  for (int l = 0; l < L; l++) {
+    double I = l ? (double)m->D * H : m->I0;
+    count += m->D * ((double)m->G * (I + H + 2) + 3.0 * H + 9.0 * H * H);
+  }
+  count += (double)c->output_size * (m->D * H + 1);
+  if (count > RNNLAB_MAX_PARAMS)
+    return model_fail(m, RNNLAB_EINVAL, "model too large: about %.0f parameters, the limit is %d", count, RNNLAB_MAX_PARAMS);
+
+  size_t off = 0;
+  char name[32];
+  cell_offsets co[RNNLAB_MAX_LAYERS][2];
+  int64_t unused = 0;
+  for (int l = 0; l < L; l++)
+    for (int d = 0; d < m->D; d++) {
+      const int I = l ? m->D * H : m->I0;
+      const char *sfx = d ? "_reverse" : "";
+      cell_offsets *o = &co[l][d];
+      snprintf(name, sizeof name, "weight_ih_l%d%s", l, sfx);
+      o->Wx = add_tensor(m, &off, name, m->G, I, 1);
+      snprintf(name, sizeof name, "weight_hh_l%d%s", l, sfx);
+      o->Wh = add_tensor(m, &off, name, m->G, H, 1);
+      snprintf(name, sizeof name, "bias_ih_l%d%s", l, sfx);
+      o->bx = add_tensor(m, &off, name, m->G, 1, 0);
+      snprintf(name, sizeof name, "bias_hh_l%d%s", l, sfx);
+      o->bh = add_tensor(m, &off, name, m->G, 1, 0);
+      o->peep = o->R = (size_t)-1;
+      if (lstm && parts.peep) { /* rows [p_i p_f p_o] */
+        snprintf(name, sizeof name, "peephole_l%d%s", l, sfx);
+        o->peep = add_tensor(m, &off, name, 3, H, 0);
+      }
+      if (lstm && parts.fgr) { /* (out [i f o], in [i f o]_{t-1}) */
+        snprintf(name, sizeof name, "weight_fgr_l%d%s", l, sfx);
+        o->R = add_tensor(m, &off, name, 3 * H, 3 * H, 1);
+      }
+      if (lstm) { /* gate blocks a variant never reads: kept at zero, not counted */
+        int dead = !parts.in_gate + !parts.forget_gate + !parts.out_gate + parts.cifg;
+        unused += (int64_t)dead * H * (I + H + 2);
+        if (parts.peep) unused += (int64_t)(!parts.in_gate + (!parts.forget_gate || parts.cifg) + !parts.out_gate) * H;
+      }
+    }
+  /* ESN: the reservoir above is fixed; only the readout below trains. */
+  m->train_begin = c->cell == RNNLAB_CELL_ESN ? off : 0;
+  size_t oWy = add_tensor(m, &off, "fc.weight", c->output_size, m->D * H, 1);
+  size_t oby = add_tensor(m, &off, "fc.bias", c->output_size, 1, 0);
+  m->n_params = off;
+  m->trainable = (int64_t)(off - m->train_begin) - unused;
+  /* padding floats are not parameters */
+  for (int i = 0; i < m->n_tensors; i++)
+    if (m->tensors[i].offset >= m->train_begin)
+      m->trainable -= (int64_t)(pad4((size_t)m->tensors[i].rows * m->tensors[i].cols) -
+                                (size_t)m->tensors[i].rows * m->tensors[i].cols);
+
+  m->params = calloc(m->n_params, sizeof(float));
+  m->grads = calloc(m->n_params, sizeof(float));
+  if (!m->params || !m->grads) return model_fail(m, RNNLAB_ENOMEM, "out of memory for %zu parameters", m->n_params);
+  for (int l = 0; l < L; l++)
+    for (int d = 0; d < m->D; d++) {
+      cell_offsets *o = &co[l][d];
+      for (int k = 0; k < 2; k++) {
+        float *base = k ? m->grads : m->params;
+        cell_params *p = k ? &m->dP[l][d] : &m->P[l][d];
+        p->Wx = base + o->Wx, p->Wh = base + o->Wh, p->bx = base + o->bx, p->bh = base + o->bh;
+        p->peep = o->peep == (size_t)-1 ? NULL : base + o->peep;
+        p->R = o->R == (size_t)-1 ? NULL : base + o->R;
+      }
+    }
+  m->Wy = m->params + oWy, m->by = m->params + oby;
+  m->dWy = m->grads + oWy, m->dby = m->grads + oby;
+  return RNNLAB_OK;
+}
+
+/* ---- initialisation ---- */
+
+/* element (r, c) of a tensor in PyTorch layout, located in the arena */
+static float *tensor_at(rnnlab_model *m, const tensor_info *t, int r, int c) {
+  size_t i = t->transposed ? (size_t)c * t->rows + r : (size_t)r * t->cols + c;
+  return m->params + t->offset + i;
+}
+
+/* Fills rows [r0, r0+n) of t with U(-a, a), drawing in PyTorch row-major order. */
+static void fill_uniform(rnnlab_model *m, rng_state *rng, const tensor_info *t, int r0, int n, float a) {
+  for (int r = r0; r < r0 + n; r++)
+    for (int c = 0; c < t->cols; c++) *tensor_at(m, t, r, c) = rng_symmetric(rng, a);
+}
+
+/* Orthogonal (n x n) block at rows [r0, r0+n) of t: modified Gram-Schmidt of a uniform random
+ * matrix, in double (deterministic: only +, *, / and sqrt, all correctly rounded). */
+static rnnlab_status fill_orthogonal(rnnlab_model *m, rng_state *rng, const tensor_info *t, int r0, int n) {
+  double *q = malloc(sizeof(double) * (size_t)n * n);
+  if (!q) return RNNLAB_ENOMEM;
+  for (int i = 0; i < n * n; i++) q[i] = rng_symmetric(rng, 1.0f);
+  for (int i = 0; i < n; i++) {
+    double *qi = q + (size_t)i * n;
+    for (int pass = 0; pass < 2; pass++) /* twice is enough (Giraud et al.) */
+      for (int j = 0; j < i; j++) {
+        const double *qj = q + (size_t)j * n;
+        double dot = 0;
+        for (int k = 0; k < n; k++) dot += qi[k] * qj[k];
+        for (int k = 0; k < n; k++) qi[k] -= dot * qj[k];
+      }
+    double norm = 0;
+    for (int k = 0; k < n; k++) norm += qi[k] * qi[k];
+    norm = sqrt(norm);
+    if (norm < 1e-12) norm = 1; /* measure-zero degenerate draw */
+    for (int k = 0; k < n; k++) qi[k] /= norm;
+  }
+  for (int i = 0; i < n; i++)
+    for (int k = 0; k < n; k++) *tensor_at(m, t, r0 + i, k) = (float)q[(size_t)i * n + k];
+  free(q);
+  return RNNLAB_OK;
+}
+
+/* Scales the (H,H) reservoir W to spectral radius rho. The radius estimate is the geometric mean
+ * growth of a random vector under 64 applications of W: (|W^64 v| / |v|)^(1/64), the 64th root
+ * taken as six square roots so native and wasm agree to the bit. */
+static rnnlab_status scale_spectral_radius(float *W, int n, float rho, rng_state *rng) {
+  double *v = malloc(sizeof(double) * 2 * (size_t)n);
+  if (!v) return RNNLAB_ENOMEM;
+  double *w = v + n, growth = 1.0, norm = 0;
+  for (int i = 0; i < n; i++) v[i] = rng_symmetric(rng, 1.0f), norm += v[i] * v[i];
+  norm = sqrt(norm);
+  for (int i = 0; i < n; i++) v[i] /= norm;
+  for (int it = 0; it < 64; it++) {
+    for (int j = 0; j < n; j++) w[j] = 0;
+    for (int i = 0; i < n; i++)
+      for (int j = 0; j < n; j++) w[j] += v[i] * W[(size_t)i * n + j];
+    norm = 0;
+    for (int j = 0; j < n; j++) norm += w[j] * w[j];
+    norm = sqrt(norm);
+    if (norm < 1e-30) { growth = 0; break; }
+    growth *= norm;
+    for (int j = 0; j < n; j++) v[j] = w[j] / norm;
+  }
+  for (int k = 0; k < 6; k++) growth = sqrt(growth);
+  if (growth > 1e-12)
+    for (size_t i = 0; i < (size_t)n * n; i++) W[i] = (float)(W[i] * (rho / growth));
+  free(v);
+  return RNNLAB_OK;
+}
+
+static void zero_dead_blocks(rnnlab_model *m);
+
+void model_init_weights(rnnlab_model *m) {
+  const rnnlab_config *c = &m->cfg;
+  const int H = c->hidden_size;
+  rng_state rng;
+  rng_seed(&rng, m->seed);
+  memset(m->params, 0, m->n_params * sizeof(float));
+  for (int i = 0; i < m->n_tensors; i++) {
+    const tensor_info *t = &m->tensors[i];
+    const int is_fc = !strncmp(t->name, "fc.", 3), is_bias = t->cols == 1 || !strncmp(t->name, "peephole", 8);
+    const int is_hh = !strncmp(t->name, "weight_hh", 9);
+    if (c->cell == RNNLAB_CELL_ESN && !is_fc) {
+      if (!strncmp(t->name, "weight_ih", 9)) fill_uniform(m, &rng, t, 0, t->rows, c->input_scale);
+      else if (is_hh) {
+        fill_uniform(m, &rng, t, 0, t->rows, 1.0f);
+        scale_spectral_radius(m->params + t->offset, H, c->spectral_radius, &rng);
+      }
+      continue;
+    }
+    if (c->init == RNNLAB_INIT_DEFAULT) { /* PyTorch: U(+-1/sqrt(H)); Linear: U(+-1/sqrt(fan_in)) */
+      float a = 1.0f / sqrtf((float)(is_fc ? m->D * H : H));
+      fill_uniform(m, &rng, t, 0, t->rows, a);
+    } else if (c->init == RNNLAB_INIT_UNIFORM) {
+      fill_uniform(m, &rng, t, 0, t->rows, c->init_scale);
+    } else if (!is_bias) { /* Glorot per gate block: U(+-sqrt(6 / (fan_in + fan_out))) */
+      int block = is_fc || !strncmp(t->name, "weight_fgr", 10) ? t->rows : H;
+      for (int r0 = 0; r0 < t->rows; r0 += block) {
+        if (c->init == RNNLAB_INIT_ORTHOGONAL && is_hh) {
+          if (fill_orthogonal(m, &rng, t, r0, H) != RNNLAB_OK) fill_uniform(m, &rng, t, r0, block, 1.0f / sqrtf((float)H));
+        } else {
+          fill_uniform(m, &rng, t, r0, block, sqrtf(6.0f / (float)(t->cols + block)));
+        }
+      }
+    }
+  }
+  if (c->cell == RNNLAB_CELL_LSTM && c->forget_bias != 0.0f)
+    for (int l = 0; l < c->layers; l++)
+      for (int d = 0; d < m->D; d++)
+        for (int j = 0; j < H; j++) m->P[l][d].bx[GATE_F * H + j] += c->forget_bias;
+  zero_dead_blocks(m);
+}
+
+/* Ablated LSTM variants never read some gate blocks: keep them at exactly zero so that weights
+ * shown, saved and counted are the ones that act. */
+static void zero_dead_blocks(rnnlab_model *m) {
+  const rnnlab_config *c = &m->cfg;
+  if (c->cell != RNNLAB_CELL_LSTM) return;
+  lstm_parts p = lstm_parts_of(c->variant);
+  const int H = c->hidden_size, G = m->G;
+  int dead[4] = {!p.in_gate, !p.forget_gate || p.cifg, 0, !p.out_gate};
+  for (int l = 0; l < c->layers; l++)
+    for (int d = 0; d < m->D; d++)
+      for (int k = 0; k < 2; k++) {
+        cell_params *cp = k ? &m->dP[l][d] : &m->P[l][d];
+        const int I = l ? m->D * H : m->I0;
+        for (int g = 0; g < 4; g++) {
+          if (!dead[g]) continue;
+          for (int r = 0; r < I; r++) memset(cp->Wx + (size_t)r * G + g * H, 0, sizeof(float) * H);
+          for (int r = 0; r < H; r++) memset(cp->Wh + (size_t)r * G + g * H, 0, sizeof(float) * H);
+          memset(cp->bx + g * H, 0, sizeof(float) * H);
+          memset(cp->bh + g * H, 0, sizeof(float) * H);
+          if (cp->peep && g != GATE_G) memset(cp->peep + (g == GATE_O ? 2 : g) * H, 0, sizeof(float) * H);
+        }
+      }
+}
+
+/* ---- create / free ---- */
+
+rnnlab_status rnnlab_model_create(const rnnlab_config *cfg, rnnlab_model **out, char *err, size_t errlen) {
+  if (err && errlen) err[0] = 0;
+  if (!out) return fail_buf(err, errlen, RNNLAB_EINVAL, "out pointer is NULL");
+  *out = NULL;
+  if (!cfg) return fail_buf(err, errlen, RNNLAB_EINVAL, "config is NULL");
+  rnnlab_status s = check_config(cfg, err, errlen);
+  if (s) return s;
+  rnnlab_model *m = calloc(1, sizeof *m);
+  if (!m) return fail_buf(err, errlen, RNNLAB_ENOMEM, "out of memory");
+  s = model_build(m, cfg);
+  if (s) {
+    fail_buf(err, errlen, s, "%s", m->err);
+    rnnlab_model_free(m);
+    return s;
+  }
+  model_init_weights(m);
+  *out = m;
+  return RNNLAB_OK;
+}
+
+void rnnlab_model_free(rnnlab_model *m) {
+  if (!m) return;
+  free(m->params);
+  free(m->grads);
+  free(m->acts);
+  free(m->tok);
+  free(m->C[0][0].state_h); /* the state block, allocated once for all (layer, dir) */
+  free(m);
+}
+
+const char *rnnlab_model_error(const rnnlab_model *m) { return m ? m->err : "model is NULL"; }
+const rnnlab_config *rnnlab_model_config(const rnnlab_model *m) { return m ? &m->cfg : NULL; }
+int64_t rnnlab_model_param_count(const rnnlab_model *m) { return m ? m->trainable : 0; }
+void rnnlab_model_zero_grad(rnnlab_model *m) {
+  if (m) memset(m->grads, 0, m->n_params * sizeof(float));
+}
+void rnnlab_model_reset_state(rnnlab_model *m) {
+  if (m) m->state_B = 0;
+}
+
+/* ---- activation arena ---- */
+
+static int uses_c(const rnnlab_model *m) { return m->cfg.cell == RNNLAB_CELL_LSTM || m->cfg.cell == RNNLAB_CELL_CTRNN; }
+static int uses_aux(const rnnlab_model *m) { return m->cfg.cell == RNNLAB_CELL_LSTM || m->cfg.cell == RNNLAB_CELL_GRU; }
+
+/* floats needed for a pass of shape (T, B) */
+static double acts_size(const rnnlab_model *m, double T, double B) {
+  const double H = m->cfg.hidden_size, G = m->G, DH = m->D * H, V = m->cfg.output_size;
+  double per_cell = T * B * G + (T + 1) * B * H * (1 + uses_c(m)) + T * B * H * uses_aux(m) + T * B;
+  double n = m->cfg.layers * m->D * per_cell;
+  n += T * B * (m->cfg.input_kind == RNNLAB_INPUT_DENSE ? m->I0 : 0);
+  n += m->cfg.layers * T * B * DH + 2 * T * B * DH + 2 * T * B * V + T * B + 2 * T * B * G + B * 8 * G;
+  return n;
+}
+
+static rnnlab_status ensure_acts(rnnlab_model *m, int T, int B) {
+  const int H = m->cfg.hidden_size, G = m->G, DH = m->D * H, V = m->cfg.output_size;
+  if (B != m->state_B || !m->C[0][0].state_h) { /* carried state: (L, D, 2, B, H), survives regrowth */
+    if (B > m->cap_B || !m->C[0][0].state_h) {
+      float *st = calloc((size_t)m->cfg.layers * m->D * 2 * B * H, sizeof(float));
+      if (!st) return model_fail(m, RNNLAB_ENOMEM, "out of memory for the state of batch %d", B);
+      free(m->C[0][0].state_h);
+      for (int l = 0; l < m->cfg.layers; l++)
+        for (int d = 0; d < m->D; d++) {
+          size_t k = (size_t)(l * m->D + d) * 2 * B * H;
+          m->C[l][d].state_h = st + k, m->C[l][d].state_c = st + k + (size_t)B * H;
+        }
+    }
+  }
+  if (T <= m->cap_T && B <= m->cap_B && m->acts) return RNNLAB_OK;
+  int nT = T > m->cap_T ? T : m->cap_T, nB = B > m->cap_B ? B : m->cap_B;
+  double need = acts_size(m, nT, nB);
+  if (need > RNNLAB_MAX_ELEMS) { /* retry at exactly the requested shape before refusing */
+    nT = T, nB = B, need = acts_size(m, nT, nB);
+    if (need > RNNLAB_MAX_ELEMS)
+      return model_fail(m, RNNLAB_EINVAL, "batch too large: batchSize %d x length %d needs %.0f MB of activations (limit %d MB)",
+                        B, T, need * 4 / 1e6, (int)((double)RNNLAB_MAX_ELEMS * 4 / 1e6));
+  }
+  float *a = malloc((size_t)need * sizeof(float));
+  int32_t *tok = malloc(sizeof(int32_t) * (size_t)nT * nB);
+  if (!a || !tok) {
+    free(a), free(tok);
+    return model_fail(m, RNNLAB_ENOMEM, "out of memory for activations of batch %d x length %d", B, T);
+  }
+  /* the carried state lives elsewhere; states for a smaller B remain valid */
+  float *st_h[RNNLAB_MAX_LAYERS][2], *st_c[RNNLAB_MAX_LAYERS][2];
+  for (int l = 0; l < m->cfg.layers; l++)
+    for (int d = 0; d < m->D; d++) st_h[l][d] = m->C[l][d].state_h, st_c[l][d] = m->C[l][d].state_c;
+  free(m->acts), free(m->tok);
+  m->acts = a, m->tok = tok, m->acts_len = (size_t)need;
+  m->cap_T = nT, m->cap_B = nB;
+  const size_t TB = (size_t)nT * nB;
+  float *p = a;
+#define TAKE(n) (p += (n), p - (n))
+  for (int l = 0; l < m->cfg.layers; l++)
+    for (int d = 0; d < m->D; d++) {
+      cell_cache *c = &m->C[l][d];
+      c->gates = TAKE(TB * G);
+      c->h = TAKE((nT + 1) * (size_t)nB * H);
+      c->c = uses_c(m) ? TAKE((nT + 1) * (size_t)nB * H) : NULL;
+      c->aux = uses_aux(m) ? TAKE(TB * H) : NULL;
+      c->gradnorm = TAKE(TB);
+      c->state_h = st_h[l][d], c->state_c = st_c[l][d];
+    }
+  m->X0 = m->cfg.input_kind == RNNLAB_INPUT_DENSE ? TAKE(TB * m->I0) : NULL;
+  for (int l = 0; l < m->cfg.layers; l++) m->Y[l] = TAKE(TB * DH);
+  m->dY = TAKE(TB * DH);
+  m->dYlow = TAKE(TB * DH);
+  m->out = TAKE(TB * V);
+  m->dout = TAKE(TB * V);
+  m->tmask = TAKE(TB);
+  m->dpre = TAKE(TB * G);
+  m->dpre2 = TAKE(TB * G);
+  m->scratch = TAKE((size_t)nB * 8 * G);
+#undef TAKE
+  m->last_T = m->last_B = 0; /* caches were lost */
+  return RNNLAB_OK;
+}
+
+/* ---- batches ---- */
+
+rnnlab_status model_check_batch(rnnlab_model *m, const rnnlab_batch *b) {
+  const rnnlab_config *c = &m->cfg;
+  if (!b) return model_fail(m, RNNLAB_EINVAL, "batch is NULL");
+  if (b->batch < 1) return model_fail(m, RNNLAB_EINVAL, "batch.batchSize must be >= 1, got %d", b->batch);
+  if (b->length < 1) return model_fail(m, RNNLAB_EINVAL, "batch.length must be >= 1, got %d", b->length);
+  if ((double)b->batch * b->length > RNNLAB_MAX_ELEMS)
+    return model_fail(m, RNNLAB_EINVAL, "batch too large: batchSize %d x length %d", b->batch, b->length);
+  const size_t n = (size_t)b->batch * b->length;
+  if (c->input_kind == RNNLAB_INPUT_ONEHOT) {
+    if (!b->tokens) return model_fail(m, RNNLAB_EINVAL, "batch.inputs: token ids are required for one-hot input");
+    for (size_t i = 0; i < n; i++)
+      if (b->tokens[i] < 0 || b->tokens[i] >= c->input_size)
+        return model_fail(m, RNNLAB_EINVAL, "batch.inputs[%zu] = %d is out of range for inputSize %d", i, b->tokens[i], c->input_size);
+  } else {
+    if (!b->inputs) return model_fail(m, RNNLAB_EINVAL, "batch.inputs: float vectors are required for dense input");
+    for (size_t i = 0; i < n * c->input_size; i++)
+      if (!finite(b->inputs[i])) return model_fail(m, RNNLAB_ENONFINITE, "batch.inputs[%zu] is %s", i, b->inputs[i] != b->inputs[i] ? "NaN" : "infinite");
+  }
+  if (c->output_kind == RNNLAB_OUTPUT_SOFTMAX) {
+    if (b->target_ids)
+      for (size_t i = 0; i < n; i++)
+        if (b->target_ids[i] < -1 || b->target_ids[i] >= c->output_size)
+          return model_fail(m, RNNLAB_EINVAL, "batch.targets[%zu] = %d is out of range for outputSize %d (-1 = no target)", i, b->target_ids[i], c->output_size);
+  } else if (b->targets) {
+    for (size_t i = 0; i < n * c->output_size; i++)
+      if (!finite(b->targets[i])) return model_fail(m, RNNLAB_ENONFINITE, "batch.targets[%zu] is %s", i, b->targets[i] != b->targets[i] ? "NaN" : "infinite");
+  }
+  if (b->mask)
+    for (size_t i = 0; i < n; i++)
+      if (!finite(b->mask[i]) || b->mask[i] < 0) return model_fail(m, RNNLAB_EINVAL, "batch.mask[%zu] must be finite and >= 0", i);
+  return RNNLAB_OK;
+}
+
+static int has_targets(const rnnlab_model *m, const rnnlab_batch *b) {
+  return m->cfg.output_kind == RNNLAB_OUTPUT_SOFTMAX ? b->target_ids != NULL : b->targets != NULL;
+}
+
+/* ---- shared cell helpers ---- */
+
+void cell_project_input(const cell_ctx *x, float *pre, int add_bh) {
+  const int G = x->m->G, TB = x->T * x->B;
+  for (int r = 0; r < TB; r++) {
+    float *row = pre + (size_t)r * G;
+    if (x->tok) memcpy(row, x->p->Wx + (size_t)x->tok[r] * G, sizeof(float) * G); /* one-hot: a row gather */
+    else memset(row, 0, sizeof(float) * G);
+    for (int j = 0; j < G; j++) row[j] += x->p->bx[j];
+    if (add_bh)
+      for (int j = 0; j < G; j++) row[j] += x->p->bh[j];
+  }
+  if (!x->tok) k_gemm_nn(TB, G, x->I, x->X, x->I, x->p->Wx, G, pre, G);
+}
+
+void cell_project_input_backward(const cell_ctx *x, const float *dpre, int add_bh, float *dX, int ldx) {
+  const int G = x->m->G, TB = x->T * x->B;
+  for (int r = 0; r < TB; r++) {
+    const float *row = dpre + (size_t)r * G;
+    for (int j = 0; j < G; j++) x->dp->bx[j] += row[j];
+    if (add_bh)
+      for (int j = 0; j < G; j++) x->dp->bh[j] += row[j];
+    if (x->tok) {
+      float *w = x->dp->Wx + (size_t)x->tok[r] * G;
+      for (int j = 0; j < G; j++) w[j] += row[j];
+    }
+  }
+  if (!x->tok) k_gemm_tn(x->I, G, TB, x->X, x->I, dpre, G, x->dp->Wx, G);
+  if (dX) k_gemm_nt(TB, x->I, G, dpre, G, x->p->Wx, G, dX, ldx);
+}
+
+void cell_record_gradnorm(const cell_ctx *x, int t, const float *dh) {
+  const int H = x->m->cfg.hidden_size;
+  for (int b = 0; b < x->B; b++) {
+    float s = 0;
+    for (int j = 0; j < H; j++) s += dh[(size_t)b * H + j] * dh[(size_t)b * H + j];
+    x->c->gradnorm[(size_t)t * x->B + b] = sqrtf(s);
+  }
+}
+
+/* ---- the pass ---- */
+
+static void cell_forward(cell_ctx *x) {
+  switch (x->m->cfg.cell) {
+  case RNNLAB_CELL_LSTM: lstm_forward(x); break;
+  case RNNLAB_CELL_GRU: gru_forward(x); break;
+  default: rnn_forward(x); break;
+  }
+}
+
+static void cell_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx) {
+  switch (x->m->cfg.cell) {
+  case RNNLAB_CELL_LSTM: lstm_backward(x, dY, ldy, dX, ldx); break;
+  case RNNLAB_CELL_GRU: gru_backward(x, dY, ldy, dX, ldx); break;
+  default: rnn_backward(x, dY, ldy, dX, ldx); break;
+  }
+}
+
+static float logf_safe(float p) { return logf(p > 1e-30f ? p : 1e-30f); }
+
+/* Readout over all T*B rows: out = act(Ytop Wy + by); returns the weighted loss and, when
+ * want_grad, writes dL/dlogits into dout. */
+static float readout(rnnlab_model *m, const rnnlab_batch *b, int t0, int T, int B, int want_grad) {
+  const int V = m->cfg.output_size, DH = m->D * m->cfg.hidden_size, TB = T * B, Tall = b->length;
+  const float *Ytop = m->Y[m->cfg.layers - 1];
+  for (int r = 0; r < TB; r++) memcpy(m->out + (size_t)r * V, m->by, sizeof(float) * V);
+  k_gemm_nn(TB, V, DH, Ytop, DH, m->Wy, V, m->out, V);
+  /* weights: mask * (a target exists), normalised by their sum */
+  double wsum = 0;
+  for (int t = 0; t < T; t++)
+    for (int bi = 0; bi < B; bi++) {
+      size_t src = (size_t)bi * Tall + t0 + t;
+      float w = b->mask ? b->mask[src] : 1.0f;
+      if (!has_targets(m, b) || (m->cfg.output_kind == RNNLAB_OUTPUT_SOFTMAX && b->target_ids[src] < 0)) w = 0;
+      m->tmask[(size_t)t * B + bi] = w;
+      wsum += w;
+    }
+  double loss = 0;
+  const float scale = wsum > 0 ? (float)(1.0 / wsum) : 0.0f;
+  for (int t = 0; t < T; t++)
+    for (int bi = 0; bi < B; bi++) {
+      const size_t r = (size_t)t * B + bi, src = (size_t)bi * Tall + t0 + t;
+      float *o = m->out + r * V, *g = m->dout + r * V;
+      const float w = m->tmask[r];
+      double l = 0;
+      if (m->cfg.output_kind == RNNLAB_OUTPUT_SOFTMAX) {
+        float mx = o[0], s = 0;
+        for (int v = 1; v < V; v++) mx = o[v] > mx ? o[v] : mx;
+        for (int v = 0; v < V; v++) s += (o[v] = k_expf(o[v] - mx));
+        for (int v = 0; v < V; v++) o[v] /= s;
+        if (w > 0) l = -logf_safe(o[b->target_ids[src]]);
+        if (want_grad)
+          for (int v = 0; v < V; v++) g[v] = w * scale * (o[v] - (w > 0 && v == b->target_ids[src]));
+      } else if (m->cfg.output_kind == RNNLAB_OUTPUT_SIGMOID) {
+        for (int v = 0; v < V; v++) {
+          const float z = o[v], d = w > 0 ? b->targets[src * V + v] : 0;
+          o[v] = k_sigmoidf(z);
+          /* BCE from the logit, stable: max(z,0) - z d + log(1 + e^-|z|) */
+          if (w > 0) l += (z > 0 ? z : 0) - z * d + logf(1.0f + k_expf(-fabsf(z)));
+          if (want_grad) g[v] = w * scale * (o[v] - d);
+        }
+      } else {
+        for (int v = 0; v < V; v++) {
+          const float d = w > 0 ? b->targets[src * V + v] : 0, e = o[v] - d;
+          if (w > 0) l += 0.5 * (double)e * e;
+          if (want_grad) g[v] = w * scale * e;
+        }
+      }
+      loss += w * l;
+    }
+  return (float)(loss * scale);
+}
+
+rnnlab_status model_pass(rnnlab_model *m, const rnnlab_batch *b, int t0, int T, int carry, int do_backward,
+                         float *outputs, float *loss_out) {
+  const rnnlab_config *c = &m->cfg;
+  const int B = b->batch, H = c->hidden_size, D = m->D, DH = D * H, V = c->output_size, Tall = b->length;
+  if (carry && m->state_B != B) carry = 0; /* no state for this batch size yet: start from zeros */
+  rnnlab_status s = ensure_acts(m, T, B);
+  if (s) return s;
+  const size_t TB = (size_t)T * B, BH = (size_t)B * H;
+
+  /* layer-0 input, time-major */
+  for (int t = 0; t < T; t++)
+    for (int bi = 0; bi < B; bi++) {
+      size_t src = (size_t)bi * Tall + t0 + t, dst = (size_t)t * B + bi;
+      if (c->input_kind == RNNLAB_INPUT_ONEHOT) m->tok[dst] = b->tokens[src];
+      else memcpy(m->X0 + dst * m->I0, b->inputs + src * m->I0, sizeof(float) * m->I0);
+    }
+
+  cell_ctx ctx[RNNLAB_MAX_LAYERS][2];
+  for (int l = 0; l < c->layers; l++) {
+    for (int d = 0; d < D; d++) {
+      cell_ctx *x = &ctx[l][d];
+      cell_cache *cc = &m->C[l][d];
+      x->m = m, x->layer = l, x->dir = d, x->T = T, x->B = B;
+      x->I = l ? DH : m->I0;
+      x->X = l ? m->Y[l - 1] : m->X0;
+      x->tok = (l == 0 && c->input_kind == RNNLAB_INPUT_ONEHOT) ? m->tok : NULL;
+      x->p = &m->P[l][d], x->dp = &m->dP[l][d], x->c = cc;
+      /* initial state: carried (forward direction only; the reverse pass starts at the end) */
+      float *h0 = cc->h + (size_t)(d ? T : 0) * BH, *c0 = cc->c ? cc->c + (size_t)(d ? T : 0) * BH : NULL;
+      if (carry && d == 0) {
+        memcpy(h0, cc->state_h, sizeof(float) * BH);
+        if (c0) memcpy(c0, cc->state_c, sizeof(float) * BH);
+      } else {
+        memset(h0, 0, sizeof(float) * BH);
+        if (c0) memset(c0, 0, sizeof(float) * BH);
+      }
+      cell_forward(x);
+      if (d == 0) { /* keep the final state for carry_state */
+        memcpy(cc->state_h, cc->h + (size_t)T * BH, sizeof(float) * BH);
+        if (cc->c) memcpy(cc->state_c, cc->c + (size_t)T * BH, sizeof(float) * BH);
+      }
+      for (int t = 0; t < T; t++)
+        for (int bi = 0; bi < B; bi++)
+          memcpy(m->Y[l] + ((size_t)t * B + bi) * DH + (size_t)d * H, slot_out(cc->h, x, t) + (size_t)bi * H, sizeof(float) * H);
+    }
+  }
+  m->state_B = B;
+
+  float loss = readout(m, b, t0, T, B, do_backward);
+  if (!(loss == loss) || loss - loss != 0) {
+    m->last_T = m->last_B = 0;
+    return model_fail(m, RNNLAB_ENONFINITE, "the loss is not finite (%g): the weights or the learning rate have diverged", loss);
+  }
+  if (loss_out) *loss_out = loss;
+  if (outputs)
+    for (int t = 0; t < T; t++)
+      for (int bi = 0; bi < B; bi++)
+        memcpy(outputs + ((size_t)bi * Tall + t0 + t) * V, m->out + ((size_t)t * B + bi) * V, sizeof(float) * V);
+  m->last_T = T, m->last_B = B, m->have_backward = 0;
+  if (!do_backward) {
+    for (int l = 0; l < c->layers; l++)
+      for (int d = 0; d < D; d++) memset(m->C[l][d].gradnorm, 0, sizeof(float) * TB);
+    return RNNLAB_OK;
+  }
+
+  /* readout backward: dWy += Ytop^T dout, dby += colsum(dout), dY = dout Wy^T */
+  const float *Ytop = m->Y[c->layers - 1];
+  k_gemm_tn(DH, V, (int)TB, Ytop, DH, m->dout, V, m->dWy, V);
+  for (size_t r = 0; r < TB; r++)
+    for (int v = 0; v < V; v++) m->dby[v] += m->dout[r * V + v];
+  memset(m->dY, 0, sizeof(float) * TB * DH);
+  k_gemm_nt((int)TB, DH, V, m->dout, V, m->Wy, V, m->dY, DH);
+
+  for (int l = c->layers - 1; l >= 0; l--) {
+    float *dX = NULL;
+    if (l > 0) {
+      dX = m->dYlow;
+      memset(dX, 0, sizeof(float) * TB * DH);
+    }
+    for (int d = 0; d < D; d++) cell_backward(&ctx[l][d], m->dY + (size_t)d * H, DH, dX, DH);
+    if (l > 0) {
+      float *tmp = m->dY;
+      m->dY = m->dYlow, m->dYlow = tmp;
+    }
+  }
+  m->have_backward = 1;
+  return RNNLAB_OK;
+}
+
+/* ---- public passes ---- */
+
+rnnlab_status rnnlab_model_forward(rnnlab_model *m, const rnnlab_batch *b, float *outputs, float *loss) {
+  if (!m) return RNNLAB_EINVAL;
+  m->err[0] = 0;
+  rnnlab_status s = model_check_batch(m, b);
+  if (s) return s;
+  return model_pass(m, b, 0, b->length, b->carry_state, 0, outputs, loss);
+}
+
+rnnlab_status rnnlab_model_backward(rnnlab_model *m, const rnnlab_batch *b, float *loss) {
+  if (!m) return RNNLAB_EINVAL;
+  m->err[0] = 0;
+  rnnlab_status s = model_check_batch(m, b);
+  if (s) return s;
+  if (!has_targets(m, b)) return model_fail(m, RNNLAB_EINVAL, "batch.targets are required for backward");
+  return model_pass(m, b, 0, b->length, b->carry_state, 1, NULL, loss);
+}
+
+/* ---- tensors ---- */
+
+int rnnlab_model_tensor_count(const rnnlab_model *m) { return m ? m->n_tensors : 0; }
+const char *rnnlab_model_tensor_name(const rnnlab_model *m, int i) {
+  return m && i >= 0 && i < m->n_tensors ? m->tensors[i].name : NULL;
+}
+int rnnlab_model_tensor_rows(const rnnlab_model *m, int i) { return m && i >= 0 && i < m->n_tensors ? m->tensors[i].rows : 0; }
+int rnnlab_model_tensor_cols(const rnnlab_model *m, int i) { return m && i >= 0 && i < m->n_tensors ? m->tensors[i].cols : 0; }
+
+rnnlab_status rnnlab_model_get_tensor(rnnlab_model *m, int idx, int which, float *out) {
+  if (!m) return RNNLAB_EINVAL;
+  if (idx < 0 || idx >= m->n_tensors) return model_fail(m, RNNLAB_EINVAL, "tensor index %d out of range [0, %d)", idx, m->n_tensors);
+  if (which != 0 && which != 1) return model_fail(m, RNNLAB_EINVAL, "which must be 0 (weights) or 1 (gradients)");
+  const tensor_info *t = &m->tensors[idx];
+  const float *src = (which ? m->grads : m->params) + t->offset;
+  for (int r = 0; r < t->rows; r++)
+    for (int c = 0; c < t->cols; c++)
+      out[(size_t)r * t->cols + c] = t->transposed ? src[(size_t)c * t->rows + r] : src[(size_t)r * t->cols + c];
+  return RNNLAB_OK;
+}
+
+rnnlab_status rnnlab_model_set_tensor(rnnlab_model *m, int idx, const float *in) {
+  if (!m) return RNNLAB_EINVAL;
+  if (idx < 0 || idx >= m->n_tensors) return model_fail(m, RNNLAB_EINVAL, "tensor index %d out of range [0, %d)", idx, m->n_tensors);
+  const tensor_info *t = &m->tensors[idx];
+  const size_t n = (size_t)t->rows * t->cols;
+  for (size_t i = 0; i < n; i++)
+    if (!finite(in[i])) return model_fail(m, RNNLAB_ENONFINITE, "%s[%zu] is not finite", t->name, i);
+  float *dst = m->params + t->offset;
+  for (int r = 0; r < t->rows; r++)
+    for (int c = 0; c < t->cols; c++)
+      dst[t->transposed ? (size_t)c * t->rows + r : (size_t)r * t->cols + c] = in[(size_t)r * t->cols + c];
+  zero_dead_blocks(m);
+  return RNNLAB_OK;
+}
+
+/* ---- trace ---- */
+
+int rnnlab_model_trace_batch(const rnnlab_model *m) { return m ? m->last_B : 0; }
+int rnnlab_model_trace_length(const rnnlab_model *m) { return m ? m->last_T : 0; }
+
+rnnlab_status rnnlab_model_trace(rnnlab_model *m, int layer, int dir, int what, float *out) {
+  if (!m) return RNNLAB_EINVAL;
+  if (!m->last_T) return model_fail(m, RNNLAB_ESTATE, "no pass to trace: run forward or backward first");
+  if (layer < 0 || layer >= m->cfg.layers) return model_fail(m, RNNLAB_EINVAL, "layer %d out of range [0, %d)", layer, m->cfg.layers);
+  if (dir < 0 || dir >= m->D) return model_fail(m, RNNLAB_EINVAL, "dir %d out of range [0, %d)", dir, m->D);
+  const int T = m->last_T, B = m->last_B, H = m->cfg.hidden_size;
+  cell_cache *cc = &m->C[layer][dir];
+  cell_ctx x = {0};
+  x.m = m, x.dir = dir, x.T = T, x.B = B;
+  int w;
+  for (int t = 0; t < T; t++)
+    for (int b = 0; b < B; b++) {
+      const size_t r = (size_t)t * B + b, o = (size_t)b * T + t;
+      switch (what) {
+      case RNNLAB_TRACE_GATES: w = m->G; memcpy(out + o * w, cc->gates + r * w, sizeof(float) * w); break;
+      case RNNLAB_TRACE_CELL:
+        if (cc->c) memcpy(out + o * H, slot_out(cc->c, &x, t) + (size_t)b * H, sizeof(float) * H);
+        else memset(out + o * H, 0, sizeof(float) * H);
+        break;
+      case RNNLAB_TRACE_HIDDEN: memcpy(out + o * H, slot_out(cc->h, &x, t) + (size_t)b * H, sizeof(float) * H); break;
+      case RNNLAB_TRACE_GRADNORM: out[o] = cc->gradnorm[r]; break;
+      case RNNLAB_TRACE_OUTPUTS: w = m->cfg.output_size; memcpy(out + o * w, m->out + r * w, sizeof(float) * w); break;
+      default: return model_fail(m, RNNLAB_EINVAL, "unknown trace quantity %d", what);
+      }
+    }
+  return RNNLAB_OK;
+}
