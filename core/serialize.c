@@ -1,0 +1,464 @@
+/* serialize.c - saving and loading a model (and optionally its trainer) as one byte buffer.
+ *
+ * Owns: the file format below, CRC-32 (rnnlab_crc32), rnnlab_model_save_size / _save / _load.
+ * Does not own: files or any other I/O (the host writes and reads the bytes), config validation
+ * (rnnlab_model_create and rnnlab_trainer_create do it on load), weight initialisation.
+ *
+ * Format 1. All integers little-endian, written byte by byte (no struct is ever memcpy'd, so the
+ * bytes do not depend on the compiler's layout or the host's endianness); floats are IEEE-754
+ * binary32 stored by bit pattern, so a round trip is bit-exact (NaN payloads included).
+ *
+ *   offset  size          field
+ *   0       8             magic "RNNLAB\0\1"
+ *   8       4             u32 format version = 1
+ *   12      4             u32 flags: bit 0 = optimizer state present; other bits 0
+ *   16      4             u32 header length = 120 (offset of the first parameter)
+ *   20      23*4          rnnlab_config, one u32 word per field in declaration order
+ *                         (int32 fields two's complement, float fields by bit pattern)
+ *   112     8             u64 n_params (whole arena, including an ESN's fixed reservoir)
+ *   120     n_params*4    params, f32, in the arena's internal layout (see internal.h)
+ *   -- only when flags bit 0 --
+ *   P       11*4          rnnlab_train_config (RNNLAB_TRAIN_CONFIG_FIELDS words), one u32 word
+ *                         per field in declaration order
+ *   P+44    8             i64 steps (optimizer updates done; Adam's t)
+ *   P+52    4             u32 moments present: bit 0 = m1, bit 1 = m2
+ *   P+56    n_params*4    m1 (if bit 0), f32, same layout as params
+ *   ...     n_params*4    m2 (if bit 1)
+ *   -- always --
+ *   end-4   4             u32 CRC-32 (IEEE 802.3, reflected poly 0xEDB88320) of all bytes before it
+ *   where P = 120 + 4*n_params.
+ *
+ * Load checks, in this order, each failing with RNNLAB_EFORMAT and a message: minimum length,
+ * magic, version ("saved by a newer rnnlab (format N)"), header length and flags, n_params
+ * limit, total length against the header ("truncated: expected N bytes, got M"; checked before
+ * the CRC so a cut-off download is named as such), CRC ("checksum mismatch: file is corrupted"),
+ * then the config through rnnlab_model_create (its status and message), the parameter count
+ * against the created model, finite parameters; with optimizer state and t_out, the train config
+ * through rnnlab_trainer_create, steps >= 0, the moments against the optimizer, finite moments
+ * (without t_out the optimizer block is only length- and CRC-checked). On any failure everything allocated is freed and *m_out / *t_out are NULL.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define SER_VERSION 1u
+#define SER_FLAG_OPTIM 1u
+#define SER_CONFIG_WORDS 23
+#define SER_TRAIN_WORDS 11
+#define SER_HEADER_LEN (8 + 4 + 4 + 4 + SER_CONFIG_WORDS * 4 + 8) /* 120 */
+#define SER_OPTIM_LEN (SER_TRAIN_WORDS * 4 + 8 + 4)               /* 56, before the moments */
+#define SER_CRC_LEN 4
+#define SER_MIN_LEN (SER_HEADER_LEN + SER_CRC_LEN)
+
+static const uint8_t ser_magic[8] = {'R', 'N', 'N', 'L', 'A', 'B', 0, 1};
+
+/* The word lists below name every field; these fail to compile when a field is added. */
+typedef char ser_config_size_check[sizeof(rnnlab_config) == SER_CONFIG_WORDS * 4 ? 1 : -1];
+typedef char ser_train_size_check[sizeof(rnnlab_train_config) == SER_TRAIN_WORDS * 4 ? 1 : -1];
+
+/* ---- CRC-32 ---- */
+
+static const uint32_t ser_crc_table[256] = {
+  0x00000000u, 0x77073096u, 0xEE0E612Cu, 0x990951BAu, 0x076DC419u, 0x706AF48Fu,
+  0xE963A535u, 0x9E6495A3u, 0x0EDB8832u, 0x79DCB8A4u, 0xE0D5E91Eu, 0x97D2D988u,
+  0x09B64C2Bu, 0x7EB17CBDu, 0xE7B82D07u, 0x90BF1D91u, 0x1DB71064u, 0x6AB020F2u,
+  0xF3B97148u, 0x84BE41DEu, 0x1ADAD47Du, 0x6DDDE4EBu, 0xF4D4B551u, 0x83D385C7u,
+  0x136C9856u, 0x646BA8C0u, 0xFD62F97Au, 0x8A65C9ECu, 0x14015C4Fu, 0x63066CD9u,
+  0xFA0F3D63u, 0x8D080DF5u, 0x3B6E20C8u, 0x4C69105Eu, 0xD56041E4u, 0xA2677172u,
+  0x3C03E4D1u, 0x4B04D447u, 0xD20D85FDu, 0xA50AB56Bu, 0x35B5A8FAu, 0x42B2986Cu,
+  0xDBBBC9D6u, 0xACBCF940u, 0x32D86CE3u, 0x45DF5C75u, 0xDCD60DCFu, 0xABD13D59u,
+  0x26D930ACu, 0x51DE003Au, 0xC8D75180u, 0xBFD06116u, 0x21B4F4B5u, 0x56B3C423u,
+  0xCFBA9599u, 0xB8BDA50Fu, 0x2802B89Eu, 0x5F058808u, 0xC60CD9B2u, 0xB10BE924u,
+  0x2F6F7C87u, 0x58684C11u, 0xC1611DABu, 0xB6662D3Du, 0x76DC4190u, 0x01DB7106u,
+  0x98D220BCu, 0xEFD5102Au, 0x71B18589u, 0x06B6B51Fu, 0x9FBFE4A5u, 0xE8B8D433u,
+  0x7807C9A2u, 0x0F00F934u, 0x9609A88Eu, 0xE10E9818u, 0x7F6A0DBBu, 0x086D3D2Du,
+  0x91646C97u, 0xE6635C01u, 0x6B6B51F4u, 0x1C6C6162u, 0x856530D8u, 0xF262004Eu,
+  0x6C0695EDu, 0x1B01A57Bu, 0x8208F4C1u, 0xF50FC457u, 0x65B0D9C6u, 0x12B7E950u,
+  0x8BBEB8EAu, 0xFCB9887Cu, 0x62DD1DDFu, 0x15DA2D49u, 0x8CD37CF3u, 0xFBD44C65u,
+  0x4DB26158u, 0x3AB551CEu, 0xA3BC0074u, 0xD4BB30E2u, 0x4ADFA541u, 0x3DD895D7u,
+  0xA4D1C46Du, 0xD3D6F4FBu, 0x4369E96Au, 0x346ED9FCu, 0xAD678846u, 0xDA60B8D0u,
+  0x44042D73u, 0x33031DE5u, 0xAA0A4C5Fu, 0xDD0D7CC9u, 0x5005713Cu, 0x270241AAu,
+  0xBE0B1010u, 0xC90C2086u, 0x5768B525u, 0x206F85B3u, 0xB966D409u, 0xCE61E49Fu,
+  0x5EDEF90Eu, 0x29D9C998u, 0xB0D09822u, 0xC7D7A8B4u, 0x59B33D17u, 0x2EB40D81u,
+  0xB7BD5C3Bu, 0xC0BA6CADu, 0xEDB88320u, 0x9ABFB3B6u, 0x03B6E20Cu, 0x74B1D29Au,
+  0xEAD54739u, 0x9DD277AFu, 0x04DB2615u, 0x73DC1683u, 0xE3630B12u, 0x94643B84u,
+  0x0D6D6A3Eu, 0x7A6A5AA8u, 0xE40ECF0Bu, 0x9309FF9Du, 0x0A00AE27u, 0x7D079EB1u,
+  0xF00F9344u, 0x8708A3D2u, 0x1E01F268u, 0x6906C2FEu, 0xF762575Du, 0x806567CBu,
+  0x196C3671u, 0x6E6B06E7u, 0xFED41B76u, 0x89D32BE0u, 0x10DA7A5Au, 0x67DD4ACCu,
+  0xF9B9DF6Fu, 0x8EBEEFF9u, 0x17B7BE43u, 0x60B08ED5u, 0xD6D6A3E8u, 0xA1D1937Eu,
+  0x38D8C2C4u, 0x4FDFF252u, 0xD1BB67F1u, 0xA6BC5767u, 0x3FB506DDu, 0x48B2364Bu,
+  0xD80D2BDAu, 0xAF0A1B4Cu, 0x36034AF6u, 0x41047A60u, 0xDF60EFC3u, 0xA867DF55u,
+  0x316E8EEFu, 0x4669BE79u, 0xCB61B38Cu, 0xBC66831Au, 0x256FD2A0u, 0x5268E236u,
+  0xCC0C7795u, 0xBB0B4703u, 0x220216B9u, 0x5505262Fu, 0xC5BA3BBEu, 0xB2BD0B28u,
+  0x2BB45A92u, 0x5CB36A04u, 0xC2D7FFA7u, 0xB5D0CF31u, 0x2CD99E8Bu, 0x5BDEAE1Du,
+  0x9B64C2B0u, 0xEC63F226u, 0x756AA39Cu, 0x026D930Au, 0x9C0906A9u, 0xEB0E363Fu,
+  0x72076785u, 0x05005713u, 0x95BF4A82u, 0xE2B87A14u, 0x7BB12BAEu, 0x0CB61B38u,
+  0x92D28E9Bu, 0xE5D5BE0Du, 0x7CDCEFB7u, 0x0BDBDF21u, 0x86D3D2D4u, 0xF1D4E242u,
+  0x68DDB3F8u, 0x1FDA836Eu, 0x81BE16CDu, 0xF6B9265Bu, 0x6FB077E1u, 0x18B74777u,
+  0x88085AE6u, 0xFF0F6A70u, 0x66063BCAu, 0x11010B5Cu, 0x8F659EFFu, 0xF862AE69u,
+  0x616BFFD3u, 0x166CCF45u, 0xA00AE278u, 0xD70DD2EEu, 0x4E048354u, 0x3903B3C2u,
+  0xA7672661u, 0xD06016F7u, 0x4969474Du, 0x3E6E77DBu, 0xAED16A4Au, 0xD9D65ADCu,
+  0x40DF0B66u, 0x37D83BF0u, 0xA9BCAE53u, 0xDEBB9EC5u, 0x47B2CF7Fu, 0x30B5FFE9u,
+  0xBDBDF21Cu, 0xCABAC28Au, 0x53B39330u, 0x24B4A3A6u, 0xBAD03605u, 0xCDD70693u,
+  0x54DE5729u, 0x23D967BFu, 0xB3667A2Eu, 0xC4614AB8u, 0x5D681B02u, 0x2A6F2B94u,
+  0xB40BBE37u, 0xC30C8EA1u, 0x5A05DF1Bu, 0x2D02EF8Du,
+};
+
+/* Standard CRC-32 (zlib's crc32(0, p, n)): init 0xFFFFFFFF, reflected, final xor 0xFFFFFFFF.
+ * crc32("123456789") = 0xCBF43926. n = 0 gives 0; p may be NULL then. */
+uint32_t rnnlab_crc32(const uint8_t *p, size_t n) {
+  uint32_t c = 0xFFFFFFFFu;
+  size_t i;
+  for (i = 0; i < n; i++) c = ser_crc_table[(c ^ p[i]) & 0xFFu] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
+/* ---- little-endian byte access ---- */
+
+static uint8_t *ser_put_u32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+  p[2] = (uint8_t)(v >> 16);
+  p[3] = (uint8_t)(v >> 24);
+  return p + 4;
+}
+
+static uint8_t *ser_put_u64(uint8_t *p, uint64_t v) {
+  p = ser_put_u32(p, (uint32_t)v);
+  return ser_put_u32(p, (uint32_t)(v >> 32));
+}
+
+static uint32_t ser_f32_bits(float f) {
+  uint32_t u;
+  memcpy(&u, &f, 4); /* one scalar, not a struct: the bit pattern */
+  return u;
+}
+
+static float ser_bits_f32(uint32_t u) {
+  float f;
+  memcpy(&f, &u, 4);
+  return f;
+}
+
+static uint8_t *ser_put_f32s(uint8_t *p, const float *a, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) p = ser_put_u32(p, ser_f32_bits(a[i]));
+  return p;
+}
+
+static uint32_t ser_get_u32(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t ser_get_u64(const uint8_t *p) { return (uint64_t)ser_get_u32(p) | (uint64_t)ser_get_u32(p + 4) << 32; }
+
+/* Reads n floats into a; returns the index of the first non-finite one, or n. */
+static size_t ser_get_f32s(float *a, const uint8_t *p, size_t n) {
+  size_t i, bad = n;
+  for (i = 0; i < n; i++, p += 4) {
+    uint32_t u = ser_get_u32(p);
+    a[i] = ser_bits_f32(u);
+    if (bad == n && (u & 0x7F800000u) == 0x7F800000u) bad = i; /* exponent all ones: Inf or NaN */
+  }
+  return bad;
+}
+
+/* int32 <-> u32 two's complement without implementation-defined conversions */
+static uint32_t ser_i32_bits(int32_t v) { return (uint32_t)v; }
+static int32_t ser_bits_i32(uint32_t u) { return u <= 0x7FFFFFFFu ? (int32_t)u : -(int32_t)(~u) - 1; }
+
+/* ---- the two configs as word lists, one line per field in declaration order ---- */
+
+static void ser_config_words(uint32_t w[SER_CONFIG_WORDS], const rnnlab_config *c) {
+  int k = 0;
+  w[k++] = ser_i32_bits(c->cell);
+  w[k++] = ser_i32_bits(c->variant);
+  w[k++] = ser_i32_bits(c->reset_after);
+  w[k++] = ser_i32_bits(c->activation);
+  w[k++] = ser_i32_bits(c->input_size);
+  w[k++] = ser_i32_bits(c->input_kind);
+  w[k++] = ser_i32_bits(c->hidden_size);
+  w[k++] = ser_i32_bits(c->layers);
+  w[k++] = ser_i32_bits(c->bidirectional);
+  w[k++] = ser_i32_bits(c->output_size);
+  w[k++] = ser_i32_bits(c->output_kind);
+  w[k++] = ser_i32_bits(c->init);
+  w[k++] = ser_f32_bits(c->init_scale);
+  w[k++] = ser_f32_bits(c->forget_bias);
+  w[k++] = ser_f32_bits(c->g_lo);
+  w[k++] = ser_f32_bits(c->g_hi);
+  w[k++] = ser_f32_bits(c->h_lo);
+  w[k++] = ser_f32_bits(c->h_hi);
+  w[k++] = ser_f32_bits(c->alpha);
+  w[k++] = ser_f32_bits(c->spectral_radius);
+  w[k++] = ser_f32_bits(c->input_scale);
+  w[k++] = c->seed_lo;
+  w[k++] = c->seed_hi;
+}
+
+static void ser_words_config(rnnlab_config *c, const uint32_t w[SER_CONFIG_WORDS]) {
+  int k = 0;
+  memset(c, 0, sizeof *c);
+  c->cell = ser_bits_i32(w[k++]);
+  c->variant = ser_bits_i32(w[k++]);
+  c->reset_after = ser_bits_i32(w[k++]);
+  c->activation = ser_bits_i32(w[k++]);
+  c->input_size = ser_bits_i32(w[k++]);
+  c->input_kind = ser_bits_i32(w[k++]);
+  c->hidden_size = ser_bits_i32(w[k++]);
+  c->layers = ser_bits_i32(w[k++]);
+  c->bidirectional = ser_bits_i32(w[k++]);
+  c->output_size = ser_bits_i32(w[k++]);
+  c->output_kind = ser_bits_i32(w[k++]);
+  c->init = ser_bits_i32(w[k++]);
+  c->init_scale = ser_bits_f32(w[k++]);
+  c->forget_bias = ser_bits_f32(w[k++]);
+  c->g_lo = ser_bits_f32(w[k++]);
+  c->g_hi = ser_bits_f32(w[k++]);
+  c->h_lo = ser_bits_f32(w[k++]);
+  c->h_hi = ser_bits_f32(w[k++]);
+  c->alpha = ser_bits_f32(w[k++]);
+  c->spectral_radius = ser_bits_f32(w[k++]);
+  c->input_scale = ser_bits_f32(w[k++]);
+  c->seed_lo = w[k++];
+  c->seed_hi = w[k++];
+}
+
+static void ser_train_words(uint32_t w[SER_TRAIN_WORDS], const rnnlab_train_config *tc) {
+  int k = 0;
+  w[k++] = ser_i32_bits(tc->optimizer);
+  w[k++] = ser_f32_bits(tc->learning_rate);
+  w[k++] = ser_f32_bits(tc->momentum);
+  w[k++] = ser_i32_bits(tc->nesterov);
+  w[k++] = ser_f32_bits(tc->beta1);
+  w[k++] = ser_f32_bits(tc->beta2);
+  w[k++] = ser_f32_bits(tc->eps);
+  w[k++] = ser_f32_bits(tc->weight_decay);
+  w[k++] = ser_f32_bits(tc->clip_norm);
+  w[k++] = ser_f32_bits(tc->clip_value);
+  w[k++] = ser_i32_bits(tc->truncate);
+}
+
+static void ser_words_train(rnnlab_train_config *tc, const uint32_t w[SER_TRAIN_WORDS]) {
+  int k = 0;
+  memset(tc, 0, sizeof *tc);
+  tc->optimizer = ser_bits_i32(w[k++]);
+  tc->learning_rate = ser_bits_f32(w[k++]);
+  tc->momentum = ser_bits_f32(w[k++]);
+  tc->nesterov = ser_bits_i32(w[k++]);
+  tc->beta1 = ser_bits_f32(w[k++]);
+  tc->beta2 = ser_bits_f32(w[k++]);
+  tc->eps = ser_bits_f32(w[k++]);
+  tc->weight_decay = ser_bits_f32(w[k++]);
+  tc->clip_norm = ser_bits_f32(w[k++]);
+  tc->clip_value = ser_bits_f32(w[k++]);
+  tc->truncate = ser_bits_i32(w[k++]);
+}
+
+static uint32_t ser_moments(const rnnlab_trainer *t) { return (t->m1 ? 1u : 0u) | (t->m2 ? 2u : 0u); }
+
+static size_t ser_popcount2(uint32_t mask) { return (size_t)(mask & 1u) + (size_t)((mask >> 1) & 1u); }
+
+/* ---- save ---- */
+
+/* Bytes rnnlab_model_save writes for m (and t's state when t is not NULL); 0 for a NULL model. */
+size_t rnnlab_model_save_size(const rnnlab_model *m, const rnnlab_trainer *t) {
+  size_t n, len;
+  if (!m) return 0;
+  n = m->n_params;
+  len = SER_HEADER_LEN + 4 * n + SER_CRC_LEN;
+  if (t) len += SER_OPTIM_LEN + 4 * n * ser_popcount2(ser_moments(t));
+  return len;
+}
+
+/* Writes the format above into buf (len >= rnnlab_model_save_size(m, t) bytes; only that many
+ * are written). t may be NULL (weights only); otherwise it must be m's trainer. Does not change
+ * the model or the trainer. */
+rnnlab_status rnnlab_model_save(rnnlab_model *m, const rnnlab_trainer *t, uint8_t *buf, size_t len) {
+  uint32_t w[SER_CONFIG_WORDS], tw[SER_TRAIN_WORDS];
+  size_t need, n, k;
+  uint8_t *p;
+  if (!m) return RNNLAB_EINVAL;
+  if (t && t->model != m) return model_fail(m, RNNLAB_EINVAL, "save: the trainer belongs to another model");
+  need = rnnlab_model_save_size(m, t);
+  if (!buf || len < need)
+    return model_fail(m, RNNLAB_EINVAL, "save: buffer too small: need %lu bytes, got %lu", (unsigned long)need,
+                      (unsigned long)(buf ? len : 0));
+  n = m->n_params;
+  p = buf;
+  memcpy(p, ser_magic, 8);
+  p += 8;
+  p = ser_put_u32(p, SER_VERSION);
+  p = ser_put_u32(p, t ? SER_FLAG_OPTIM : 0u);
+  p = ser_put_u32(p, SER_HEADER_LEN);
+  ser_config_words(w, &m->cfg);
+  for (k = 0; k < SER_CONFIG_WORDS; k++) p = ser_put_u32(p, w[k]);
+  p = ser_put_u64(p, (uint64_t)n);
+  p = ser_put_f32s(p, m->params, n);
+  if (t) {
+    ser_train_words(tw, &t->tc);
+    for (k = 0; k < SER_TRAIN_WORDS; k++) p = ser_put_u32(p, tw[k]);
+    p = ser_put_u64(p, (uint64_t)t->steps);
+    p = ser_put_u32(p, ser_moments(t));
+    if (t->m1) p = ser_put_f32s(p, t->m1, n);
+    if (t->m2) p = ser_put_f32s(p, t->m2, n);
+  }
+  p = ser_put_u32(p, rnnlab_crc32(buf, (size_t)(p - buf)));
+  m->err[0] = '\0';
+  return RNNLAB_OK;
+}
+
+/* ---- load ---- */
+
+static rnnlab_status ser_fail(char *err, size_t errlen, rnnlab_status s, const char *fmt, ...) {
+  va_list ap;
+  if (err && errlen > 0) {
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+  }
+  return s;
+}
+
+/* Rebuilds a model from bytes written by rnnlab_model_save (see the format and the order of the
+ * checks at the top). m_out is required; t_out may be NULL. On success *m_out owns a new model
+ * and *t_out a new trainer for it when the data holds optimizer state (else NULL). */
+rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m_out, rnnlab_trainer **t_out,
+                                char *err, size_t errlen) {
+  uint32_t version, flags, hlen, moments = 0, w[SER_CONFIG_WORDS], tw[SER_TRAIN_WORDS];
+  uint64_t n64;
+  size_t n, expected, optim_at, k, bad;
+  rnnlab_config cfg;
+  rnnlab_model *m = NULL;
+  rnnlab_trainer *t = NULL;
+  rnnlab_status s;
+  char cerr[ERRLEN];
+
+  if (err && errlen > 0) err[0] = '\0';
+  if (m_out) *m_out = NULL;
+  if (t_out) *t_out = NULL;
+  if (!m_out) return ser_fail(err, errlen, RNNLAB_EINVAL, "load: m_out must not be NULL");
+  if (!buf || len == 0) return ser_fail(err, errlen, RNNLAB_EFORMAT, "empty buffer: no saved model");
+  if (len < SER_MIN_LEN)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT, "too short: %lu bytes, a saved rnnlab model has at least %d",
+                    (unsigned long)len, SER_MIN_LEN);
+  if (memcmp(buf, ser_magic, 8) != 0)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT, "not an rnnlab model (bad magic)");
+  version = ser_get_u32(buf + 8);
+  if (version > SER_VERSION)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT, "saved by a newer rnnlab (format %lu); this build reads format %u",
+                    (unsigned long)version, SER_VERSION);
+  if (version != SER_VERSION)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT, "unknown format version %lu", (unsigned long)version);
+  flags = ser_get_u32(buf + 12);
+  if (flags & ~SER_FLAG_OPTIM)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT, "unknown flags 0x%lx", (unsigned long)flags);
+  hlen = ser_get_u32(buf + 16);
+  if (hlen != SER_HEADER_LEN)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT, "bad header length %lu (format 1 has %d)", (unsigned long)hlen,
+                    SER_HEADER_LEN);
+  n64 = ser_get_u64(buf + 20 + SER_CONFIG_WORDS * 4);
+  if (n64 == 0 || n64 > (uint64_t)RNNLAB_MAX_PARAMS)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT, "bad parameter count %llu (limit %d)", (unsigned long long)n64,
+                    RNNLAB_MAX_PARAMS);
+  n = (size_t)n64;
+
+  /* lengths: everything below is bounded by 200 + 12 * RNNLAB_MAX_PARAMS bytes, no overflow */
+  optim_at = SER_HEADER_LEN + 4 * n;
+  expected = optim_at;
+  if (flags & SER_FLAG_OPTIM) {
+    if (len < optim_at + SER_OPTIM_LEN) /* the moments mask is not there to size the rest */
+      return ser_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected at least %lu bytes, got %lu",
+                      (unsigned long)(optim_at + SER_OPTIM_LEN + SER_CRC_LEN), (unsigned long)len);
+    moments = ser_get_u32(buf + optim_at + SER_OPTIM_LEN - 4);
+    if (moments & ~3u)
+      return ser_fail(err, errlen, RNNLAB_EFORMAT, "bad optimizer moments mask 0x%lx: the file is corrupted",
+                      (unsigned long)moments);
+    expected += SER_OPTIM_LEN + 4 * n * ser_popcount2(moments);
+  }
+  expected += SER_CRC_LEN;
+  if (len < expected)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected %lu bytes, got %lu", (unsigned long)expected,
+                    (unsigned long)len);
+  if (len > expected)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT,
+                    "length mismatch: expected %lu bytes, got %lu (trailing data or a corrupted header)",
+                    (unsigned long)expected, (unsigned long)len);
+  if (rnnlab_crc32(buf, len - SER_CRC_LEN) != ser_get_u32(buf + len - SER_CRC_LEN))
+    return ser_fail(err, errlen, RNNLAB_EFORMAT, "checksum mismatch: file is corrupted");
+
+  /* the model: create validates the config; then overwrite its fresh weights */
+  for (k = 0; k < SER_CONFIG_WORDS; k++) w[k] = ser_get_u32(buf + 20 + 4 * k);
+  ser_words_config(&cfg, w);
+  cerr[0] = '\0';
+  s = rnnlab_model_create(&cfg, &m, cerr, sizeof cerr);
+  if (s != RNNLAB_OK) {
+    rnnlab_model_free(m);
+    return ser_fail(err, errlen, s, "saved config rejected: %s", cerr[0] ? cerr : rnnlab_status_str(s));
+  }
+  if (m->n_params != n) {
+    s = ser_fail(err, errlen, RNNLAB_EFORMAT, "parameter count mismatch: the file has %lu, its config needs %lu",
+                 (unsigned long)n, (unsigned long)m->n_params);
+    goto fail;
+  }
+  bad = ser_get_f32s(m->params, buf + SER_HEADER_LEN, n);
+  if (bad != n) {
+    s = ser_fail(err, errlen, RNNLAB_EFORMAT, "parameter %lu is not finite", (unsigned long)bad);
+    goto fail;
+  }
+
+  if ((flags & SER_FLAG_OPTIM) && t_out) {
+    const uint8_t *p = buf + optim_at;
+    int64_t steps;
+    rnnlab_train_config tc;
+    uint64_t su;
+    for (k = 0; k < SER_TRAIN_WORDS; k++, p += 4) tw[k] = ser_get_u32(p);
+    ser_words_train(&tc, tw);
+    su = ser_get_u64(p);
+    p += 8 + 4; /* steps, moments mask (read above) */
+    if (su > (uint64_t)INT64_MAX) {
+      s = ser_fail(err, errlen, RNNLAB_EFORMAT, "bad optimizer step count");
+      goto fail;
+    }
+    steps = (int64_t)su;
+    cerr[0] = '\0';
+    s = rnnlab_trainer_create(m, &tc, &t, cerr, sizeof cerr);
+    if (s != RNNLAB_OK) {
+      s = ser_fail(err, errlen, s, "saved train config rejected: %s", cerr[0] ? cerr : rnnlab_status_str(s));
+      goto fail;
+    }
+    if (ser_moments(t) != moments) {
+      s = ser_fail(err, errlen, RNNLAB_EFORMAT, "optimizer state mismatch: the file has moments 0x%lx, optimizer %d uses 0x%lx",
+                   (unsigned long)moments, (int)tc.optimizer, (unsigned long)ser_moments(t));
+      goto fail;
+    }
+    if (t->m1) {
+      bad = ser_get_f32s(t->m1, p, n);
+      p += 4 * n;
+      if (bad != n) {
+        s = ser_fail(err, errlen, RNNLAB_EFORMAT, "optimizer moment m1[%lu] is not finite", (unsigned long)bad);
+        goto fail;
+      }
+    }
+    if (t->m2) {
+      bad = ser_get_f32s(t->m2, p, n);
+      p += 4 * n;
+      if (bad != n) {
+        s = ser_fail(err, errlen, RNNLAB_EFORMAT, "optimizer moment m2[%lu] is not finite", (unsigned long)bad);
+        goto fail;
+      }
+    }
+    t->steps = steps;
+  }
+  *m_out = m;
+  if (t_out) *t_out = t;
+  return RNNLAB_OK;
+
+fail:
+  rnnlab_trainer_free(t);
+  rnnlab_model_free(m);
+  return s;
+}
