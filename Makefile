@@ -1,0 +1,213 @@
+# Makefile - builds, serves and tests rnnlab (GNU make).
+#
+#   make serve   install what is missing, build the wasm + page, serve dist/ on http://127.0.0.1:8000
+#   make test    also install chromium + node_modules, run the native sanitizer tests, then node --test
+#   make bench   the benchmark table (tests/bench/bench.mjs)
+#   make clean   remove everything built (node_modules stays)
+#
+# Artifacts, one rule each:
+#   build/include/simde          symlink to /usr/include/simde (SIMDe only, never all of /usr/include)
+#   build/native/librnnlab.a     core/*.c, gcc -O2 -march=native (the fast native library)
+#   build/asan/librnnlab.a       core/*.c under ASan + UBSan (what the native tests link)
+#   build/asan/test_*            one program per tests/native/test_*.c
+#   build/native/bench_*         one program per tests/native/bench_*.c, only for `make bench`
+#   build/native/<tool>          every other tests/native/*.c: native helpers the JS tests run
+#                                (dump_model: the native side of tests/crossplatform.test.mjs)
+#   build/wasm/exports.flag      wasm/exports.txt as emcc wants it: _a,_b,...,_malloc,_free
+#   wasm/rnnlab.wasm             emcc -O3 -msimd128 (real wasm SIMD)
+#   wasm/rnnlab-scalar.wasm      emcc -O3 -DRNNLAB_SCALAR, no SIMD, no auto-vectorisation (fallback)
+#   dist/                        web/* + rnnlab.mjs + both .wasm: the whole site, relative URLs only
+#
+# Toolchain facts behind the flags: ../shared/TOOLCHAIN.md (Debian bookworm, emscripten 3.1.6).
+
+# A failed compile must not leave a half-written artifact that looks fresh.
+.DELETE_ON_ERROR:
+# No built-in rules: every rule used is written below.
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+# make's built-in default for CC is `cc`; the project is built and tested with gcc.
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+EMCC ?= emcc
+PORT ?= 8000
+
+CORE_SRC := $(wildcard core/*.c)
+CORE_HDR := $(wildcard core/*.h)
+NATIVE_OBJ := $(CORE_SRC:core/%.c=build/native/obj/%.o)
+ASAN_OBJ := $(CORE_SRC:core/%.c=build/asan/obj/%.o)
+TEST_BIN := $(patsubst tests/native/%.c,build/asan/%,$(wildcard tests/native/test_*.c))
+BENCH_BIN := $(patsubst tests/native/%.c,build/native/%,$(wildcard tests/native/bench_*.c))
+TOOL_BIN := $(patsubst tests/native/%.c,build/native/%, \
+  $(filter-out tests/native/test_% tests/native/bench_%,$(wildcard tests/native/*.c)))
+WASM_OUT := wasm/rnnlab.wasm wasm/rnnlab-scalar.wasm
+WEB_FILES := $(shell find web -type f 2>/dev/null)
+NODE_TESTS := $(wildcard tests/*.test.mjs)
+
+SIMDE_LINK := build/include/simde
+
+# Shared by every C build. -ffp-contract=off: gcc would otherwise fuse SIMDe's mul+add into FMA
+# with -march=native, and native results would stop matching wasm bit for bit.
+# -isystem build/include finds <simde/...> through the symlink and nothing else of /usr/include
+# (emcc must never see glibc's headers).
+CFLAGS_ALL := -std=c99 -Wall -Wextra -ffp-contract=off -isystem build/include -Icore
+NATIVE_CFLAGS := $(CFLAGS_ALL) -O2 -march=native
+# -fno-sanitize-recover=all: any UBSan finding ends the program with a failure, not a log line.
+ASAN_CFLAGS := $(CFLAGS_ALL) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+  -fno-sanitize-recover=all
+BENCH_CFLAGS := $(CFLAGS_ALL) -O3 -march=native
+# Header dependencies, written next to each object as .d and included below.
+DEPFLAGS := -MMD -MP
+
+# Standalone wasm: no JS glue; wasm/rnnlab.mjs instantiates it (imports only
+# env.emscripten_notify_memory_growth). Memory may grow to the 2 GiB a wasm32 heap can address.
+EMFLAGS := $(CFLAGS_ALL) -sSTANDALONE_WASM=1 --no-entry -sALLOW_MEMORY_GROWTH=1 \
+  -sMAXIMUM_MEMORY=2147483648
+WASM_SIMD_FLAGS := -O3 -msimd128
+# -Wno-pass-failed: SIMDe's `#pragma clang loop vectorize(enable)` warns under -fno-vectorize.
+WASM_SCALAR_FLAGS := -O3 -DRNNLAB_SCALAR -fno-vectorize -fno-slp-vectorize -Wno-pass-failed
+
+.PHONY: all native asan wasm serve test test-native bench deps deps-test clean
+all: native asan wasm
+native: build/native/librnnlab.a $(TOOL_BIN)
+asan: build/asan/librnnlab.a $(TEST_BIN)
+wasm: $(WASM_OUT)
+
+# ---- dependencies -------------------------------------------------------------------------
+
+# Shell snippet: installs the apt packages named in $missing. Root updates the package lists
+# (only now that something is missing: a fresh machine may have none) and installs; anyone else
+# is told the exact command, and the build stops.
+APT_INSTALL = if [ -n "$$missing" ]; then \
+    if [ "$$(id -u)" = 0 ]; then \
+      echo "deps: installing$$missing"; \
+      apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y$$missing; \
+    else \
+      echo "deps: missing$$missing. As root, run:" >&2; \
+      echo "    apt-get update && apt-get install -y$$missing" >&2; \
+      exit 1; \
+    fi; \
+  fi
+
+# The build needs emcc and the SIMDe headers. Costs two file checks when both are present.
+deps:
+	@missing=; \
+	command -v $(EMCC) >/dev/null 2>&1 || missing="$$missing emscripten"; \
+	[ -f /usr/include/simde/wasm/simd128.h ] || missing="$$missing libsimde-dev"; \
+	$(APT_INSTALL)
+
+# The tests also need Debian's chromium (driven by playwright-core, which downloads no browser)
+# and node_modules.
+deps-test: deps node_modules/.package-lock.json
+	@missing=; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	$(APT_INSTALL)
+
+# npm ci writes node_modules/.package-lock.json; re-run it only when the lock file is newer.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# Order-only on deps: the check runs before any C build, yet never makes an artifact stale.
+$(SIMDE_LINK): | deps
+	@mkdir -p $(@D)
+	ln -sfn /usr/include/simde $@
+
+# ---- native -------------------------------------------------------------------------------
+
+build/native/obj/%.o: core/%.c | $(SIMDE_LINK)
+	@mkdir -p $(@D)
+	$(CC) $(NATIVE_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+build/native/librnnlab.a: $(NATIVE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(TOOL_BIN): build/native/%: tests/native/%.c build/native/librnnlab.a
+	$(CC) $(NATIVE_CFLAGS) $(DEPFLAGS) -o $@ $< build/native/librnnlab.a -lm
+
+build/asan/obj/%.o: core/%.c | $(SIMDE_LINK)
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+build/asan/librnnlab.a: $(ASAN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/asan/test_%: tests/native/test_%.c build/asan/librnnlab.a
+	$(CC) $(ASAN_CFLAGS) $(DEPFLAGS) -o $@ $< build/asan/librnnlab.a -lm
+
+# Benchmarks compile the core themselves at -O3, so the kernels they time are fully optimised.
+build/native/bench_%: tests/native/bench_%.c $(CORE_SRC) $(CORE_HDR) | $(SIMDE_LINK)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(CORE_SRC) -lm
+
+# Runs every sanitizer test, even after a failure, and fails if any failed. Leak checking is on.
+test-native: $(TEST_BIN)
+	@failed=; \
+	for t in $(TEST_BIN); do \
+	  echo "== $$t"; \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./$$t || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-native: FAILED:$$failed" >&2; exit 1; fi; \
+	echo "test-native: $(words $(TEST_BIN)) programs passed"
+
+-include $(NATIVE_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(TEST_BIN:=.d) $(TOOL_BIN:=.d)
+
+# ---- wasm ---------------------------------------------------------------------------------
+
+# One C symbol per line, '#' starts a comment. Names are checked so a typo fails here, clearly.
+build/wasm/exports.flag: wasm/exports.txt
+	@mkdir -p $(@D)
+	@awk '{ sub(/#.*/, ""); for (i = 1; i <= NF; i++) { \
+	         if ($$i !~ /^[A-Za-z_][A-Za-z0-9_]*$$/) { print FILENAME ":" NR ": bad symbol " $$i > "/dev/stderr"; bad = 1 } \
+	         else if (!seen[$$i]++) printf "_%s,", $$i } } \
+	     END { if (bad) exit 1; printf "_malloc,_free\n" }' $< > $@
+
+WASM_INPUTS := $(CORE_SRC) wasm/api.c
+WASM_DEPS := $(WASM_INPUTS) $(CORE_HDR) wasm/exports.txt build/wasm/exports.flag
+
+# emcc -O1+ runs acorn-optimizer.js, and Debian's acorn lives in /usr/share/nodejs, which the
+# nodesource /usr/bin/node does not search.
+$(WASM_OUT): export NODE_PATH := /usr/share/nodejs
+
+# emcc writes its output, then rewrites it in place with wasm-opt: build under build/wasm/ and
+# rename, so a test or server reading wasm/ never sees a half-written module.
+wasm/rnnlab.wasm: $(WASM_DEPS) | $(SIMDE_LINK)
+	$(EMCC) $(WASM_SIMD_FLAGS) $(EMFLAGS) -sEXPORTED_FUNCTIONS=$$(cat build/wasm/exports.flag) \
+	  $(WASM_INPUTS) -o build/wasm/$(@F)
+	@mv build/wasm/$(@F) $@
+
+wasm/rnnlab-scalar.wasm: $(WASM_DEPS) | $(SIMDE_LINK)
+	$(EMCC) $(WASM_SCALAR_FLAGS) $(EMFLAGS) -sEXPORTED_FUNCTIONS=$$(cat build/wasm/exports.flag) \
+	  $(WASM_INPUTS) -o build/wasm/$(@F)
+	@mv build/wasm/$(@F) $@
+
+# ---- the site -----------------------------------------------------------------------------
+
+# Rebuilt whole (it is a handful of files), into a temporary folder then renamed, so dist/ never
+# holds a mix of old and new files. web itself is a prerequisite so a deleted file goes too.
+dist: web $(WEB_FILES) wasm/rnnlab.mjs $(WASM_OUT)
+	@rm -rf dist.tmp && mkdir dist.tmp
+	cp -R web/. dist.tmp/
+	cp wasm/rnnlab.mjs $(WASM_OUT) dist.tmp/
+	@rm -rf dist && mv dist.tmp dist
+
+# The static server of the browser tests (correct MIME types incl. application/wasm, no caching),
+# bound to 127.0.0.1. PORT=0 picks a free port.
+serve: deps dist
+	node tests/helpers/server.mjs dist $(PORT)
+
+# ---- tests and bench ----------------------------------------------------------------------
+
+# Native sanitizer tests first, then node's test runner, whose summary is the last output.
+test: deps deps-test all dist test-native
+	node --test $(or $(NODE_TESTS),$(error no tests/*.test.mjs found))
+
+bench: wasm $(BENCH_BIN)
+	@if [ -f tests/bench/bench.mjs ]; then node tests/bench/bench.mjs; \
+	else echo "bench: tests/bench/bench.mjs does not exist yet"; fi
+
+clean:
+	rm -rf build dist dist.tmp tests/artifacts $(WASM_OUT)
