@@ -53,7 +53,7 @@ void gru_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx) {
   const int H = c->hidden_size, G = 3 * H, B = x->B, T = x->T, BH = B * H, TB = T * B;
   const int after = c->reset_after;
   float *dh = x->m->scratch, *dhrec = dh + BH, *drh = dhrec + BH;
-  memset(dhrec, 0, sizeof(float) * BH);
+  cell_backward_start(x, dhrec, NULL);
   for (int s = T - 1; s >= 0; s--) {
     const int t = x->dir ? T - 1 - s : s;
     const float *g = x->c->gates + (size_t)t * B * G, *aux = x->c->aux + (size_t)t * BH;
@@ -89,6 +89,7 @@ void gru_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx) {
       }
     k_gemm_nt(B, H, 2 * H, dp, G, x->p->Wh, G, dhrec, H); /* through U_r, U_z */
   }
+  cell_backward_end(x, dhrec, NULL);
   const float *hprev_all = x->c->h + (x->dir ? BH : 0);
   if (after) {
     const float *dgh = x->m->dpre2;

@@ -40,6 +40,10 @@ typedef struct {
   float *gradnorm; /* (T,B): |dL/dh_t| from the last backward */
   float *state_h;  /* (B,H) final state kept for carry_state */
   float *state_c;  /* (B,H) */
+  float *dfinal_h; /* (B,H) dL/d(final state) fed in from outside (encoder of a seq2seq) */
+  float *dfinal_c; /* (B,H) */
+  float *dinit_h;  /* (B,H) dL/d(initial state) left by the last backward (decoder of a seq2seq) */
+  float *dinit_c;  /* (B,H) */
 } cell_cache;
 
 typedef struct {
@@ -87,6 +91,7 @@ struct rnnlab_model {
   int state_B;   /* batch size the carried state belongs to; 0 = none */
   int last_T, last_B; /* shape of the last pass, for trace */
   int have_backward;
+  int inject_final_grad; /* backward starts from dfinal_h/c instead of zero (seq2seq encoder) */
 
   char err[ERRLEN];
 };
@@ -107,6 +112,9 @@ rnnlab_status model_check_batch(rnnlab_model *m, const rnnlab_batch *b);
 rnnlab_status model_pass(rnnlab_model *m, const rnnlab_batch *b, int t0, int len, int carry,
                          int do_backward, float *outputs, float *loss);
 rnnlab_status model_build(rnnlab_model *m, const rnnlab_config *cfg); /* tables + arenas, no init */
+/* Makes src's carried state (forward direction, every layer) dst's carried state for batch B;
+ * both models must have the same cell, hidden size and layers. */
+rnnlab_status model_copy_state(rnnlab_model *dst, const rnnlab_model *src, int B);
 void model_init_weights(rnnlab_model *m);
 
 /* cells: one family per file, forward then backward over the whole sequence of one (layer, dir).
@@ -145,9 +153,26 @@ void lstm_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx);
 void gru_forward(cell_ctx *x);
 void gru_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx);
 
+/* the first backward state of a cell: dL/dh (and dL/dc) after the last step */
+static inline void cell_backward_start(const cell_ctx *x, float *dh, float *dc) {
+  const size_t BH = (size_t)x->B * x->m->cfg.hidden_size;
+  const int inject = x->m->inject_final_grad && x->dir == 0;
+  for (size_t i = 0; i < BH; i++) dh[i] = inject ? x->c->dfinal_h[i] : 0.0f;
+  if (dc)
+    for (size_t i = 0; i < BH; i++) dc[i] = inject ? x->c->dfinal_c[i] : 0.0f;
+}
+/* the last backward state: dL/d(initial state), kept for the caller */
+static inline void cell_backward_end(const cell_ctx *x, const float *dh, const float *dc) {
+  const size_t BH = (size_t)x->B * x->m->cfg.hidden_size;
+  for (size_t i = 0; i < BH; i++) x->c->dinit_h[i] = dh[i];
+  for (size_t i = 0; i < BH; i++) x->c->dinit_c[i] = dc ? dc[i] : 0.0f;
+}
+
 /* optim.c */
 void optim_zero(float *a, size_t n);
 float optim_grad_norm(const float *g, size_t n);
+double optim_trainable_sumsq(const rnnlab_model *m);
+int optim_clip_and_update(rnnlab_trainer *t, double norm);
 
 /* serialize.c */
 uint32_t rnnlab_crc32(const uint8_t *p, size_t n);

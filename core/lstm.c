@@ -105,7 +105,7 @@ void lstm_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx) {
   float *dpi = x->dp->peep, *dpf = dpi ? dpi + H : NULL, *dpo = dpi ? dpi + 2 * H : NULL;
   float *dh = x->m->scratch, *dc = dh + BH, *dhrec = dc + BH;
   float *dgrec = dhrec + BH, *gprev = dgrec + (size_t)B * 3 * H, *da = gprev + (size_t)B * 3 * H;
-  memset(dc, 0, sizeof(float) * 2 * BH);
+  cell_backward_start(x, dhrec, dc);
   memset(dgrec, 0, sizeof(float) * B * 3 * H);
   for (int s = T - 1; s >= 0; s--) {
     const int t = x->dir ? T - 1 - s : s;
@@ -158,6 +158,7 @@ void lstm_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx) {
     memset(dhrec, 0, sizeof(float) * BH);
     k_gemm_nt(B, H, G, dp, G, x->p->Wh, G, dhrec, H); /* dh_{t-1} = dpre U^T */
   }
+  cell_backward_end(x, dhrec, dc);
   k_gemm_tn(H, G, TB, x->c->h + (x->dir ? BH : 0), H, x->m->dpre, G, x->dp->Wh, G);
   cell_project_input_backward(x, x->m->dpre, 1, dX, ldx);
 }

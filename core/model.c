@@ -438,15 +438,18 @@ static double acts_size(const rnnlab_model *m, double T, double B) {
 
 static rnnlab_status ensure_acts(rnnlab_model *m, int T, int B) {
   const int H = m->cfg.hidden_size, G = m->G, DH = m->D * H, V = m->cfg.output_size;
-  if (B != m->state_B || !m->C[0][0].state_h) { /* carried state: (L, D, 2, B, H), survives regrowth */
+  if (B != m->state_B || !m->C[0][0].state_h) { /* carried state and its gradients: (L, D, 6, B, H), survive regrowth */
     if (B > m->cap_B || !m->C[0][0].state_h) {
-      float *st = calloc((size_t)m->cfg.layers * m->D * 2 * B * H, sizeof(float));
+      float *st = calloc((size_t)m->cfg.layers * m->D * 6 * B * H, sizeof(float));
       if (!st) return model_fail(m, RNNLAB_ENOMEM, "out of memory for the state of batch %d", B);
       free(m->C[0][0].state_h);
       for (int l = 0; l < m->cfg.layers; l++)
         for (int d = 0; d < m->D; d++) {
-          size_t k = (size_t)(l * m->D + d) * 2 * B * H;
-          m->C[l][d].state_h = st + k, m->C[l][d].state_c = st + k + (size_t)B * H;
+          cell_cache *cc = &m->C[l][d];
+          float *k = st + (size_t)(l * m->D + d) * 6 * B * H;
+          const size_t BH = (size_t)B * H;
+          cc->state_h = k, cc->state_c = k + BH, cc->dfinal_h = k + 2 * BH, cc->dfinal_c = k + 3 * BH;
+          cc->dinit_h = k + 4 * BH, cc->dinit_c = k + 5 * BH;
         }
     }
   }
@@ -466,9 +469,8 @@ static rnnlab_status ensure_acts(rnnlab_model *m, int T, int B) {
     return model_fail(m, RNNLAB_ENOMEM, "out of memory for activations of batch %d x length %d", B, T);
   }
   /* the carried state lives elsewhere; states for a smaller B remain valid */
-  float *st_h[RNNLAB_MAX_LAYERS][2], *st_c[RNNLAB_MAX_LAYERS][2];
-  for (int l = 0; l < m->cfg.layers; l++)
-    for (int d = 0; d < m->D; d++) st_h[l][d] = m->C[l][d].state_h, st_c[l][d] = m->C[l][d].state_c;
+  cell_cache keep[RNNLAB_MAX_LAYERS][2];
+  memcpy(keep, m->C, sizeof keep);
   free(m->acts), free(m->tok);
   m->acts = a, m->tok = tok, m->acts_len = (size_t)need;
   m->cap_T = nT, m->cap_B = nB;
@@ -483,7 +485,9 @@ static rnnlab_status ensure_acts(rnnlab_model *m, int T, int B) {
       c->c = uses_c(m) ? TAKE((nT + 1) * (size_t)nB * H) : NULL;
       c->aux = uses_aux(m) ? TAKE(TB * H) : NULL;
       c->gradnorm = TAKE(TB);
-      c->state_h = st_h[l][d], c->state_c = st_c[l][d];
+      c->state_h = keep[l][d].state_h, c->state_c = keep[l][d].state_c;
+      c->dfinal_h = keep[l][d].dfinal_h, c->dfinal_c = keep[l][d].dfinal_c;
+      c->dinit_h = keep[l][d].dinit_h, c->dinit_c = keep[l][d].dinit_c;
     }
   m->X0 = m->cfg.input_kind == RNNLAB_INPUT_DENSE ? TAKE(TB * m->I0) : NULL;
   for (int l = 0; l < m->cfg.layers; l++) m->Y[l] = TAKE(TB * DH);
@@ -497,6 +501,19 @@ static rnnlab_status ensure_acts(rnnlab_model *m, int T, int B) {
   m->scratch = TAKE((size_t)nB * 8 * G);
 #undef TAKE
   m->last_T = m->last_B = 0; /* caches were lost */
+  return RNNLAB_OK;
+}
+
+rnnlab_status model_copy_state(rnnlab_model *dst, const rnnlab_model *src, int B) {
+  if (src->state_B != B) return model_fail(dst, RNNLAB_ESTATE, "no carried state of batch %d to copy", B);
+  rnnlab_status s = ensure_acts(dst, 1, B);
+  if (s) return s;
+  const size_t BH = (size_t)B * dst->cfg.hidden_size;
+  for (int l = 0; l < dst->cfg.layers; l++) {
+    memcpy(dst->C[l][0].state_h, src->C[l][0].state_h, sizeof(float) * BH);
+    memcpy(dst->C[l][0].state_c, src->C[l][0].state_c, sizeof(float) * BH);
+  }
+  dst->state_B = B;
   return RNNLAB_OK;
 }
 

@@ -352,6 +352,34 @@ static void optim_update(rnnlab_trainer *t) {
   t->steps = step;
 }
 
+double optim_trainable_sumsq(const rnnlab_model *m) {
+  return optim_sumsq(m->grads + m->train_begin, m->n_params - m->train_begin);
+}
+
+/* Clips the trainable gradients of t's model given their norm (which the caller may have taken
+ * over several models, as a seq2seq does over encoder and decoder), then applies one update.
+ * Returns 1 if anything was clipped. */
+int optim_clip_and_update(rnnlab_trainer *t, double norm) {
+  rnnlab_model *m = t->model;
+  const size_t o = m->train_begin, n = m->n_params - m->train_begin;
+  float *g = m->grads + o;
+  int clipped = 0;
+  if (t->tc.clip_norm > 0.0f && norm > (double)t->tc.clip_norm) {
+    const float scale = (float)((double)t->tc.clip_norm / norm);
+    for (size_t i = 0; i < n; i++) g[i] *= scale;
+    clipped = 1;
+  }
+  if (t->tc.clip_value > 0.0f) {
+    const float v = t->tc.clip_value;
+    for (size_t i = 0; i < n; i++) {
+      if (g[i] > v) { g[i] = v; clipped = 1; }
+      else if (g[i] < -v) { g[i] = -v; clipped = 1; }
+    }
+  }
+  optim_update(t);
+  return clipped;
+}
+
 /* zero_grad, forward, backward, clip, update, per chunk of the batch:
  *   chunks: [t0, t0 + truncate) when 0 < truncate < T (the last one shorter), else one of T;
  *           chunk k > 0 starts from the state chunk k-1 ended in, chunk 0 from b->carry_state.
@@ -368,7 +396,7 @@ rnnlab_status rnnlab_trainer_step(rnnlab_trainer *t, const rnnlab_batch *b, rnnl
   rnnlab_status s = RNNLAB_OK;
   int T, len, t0, chunk = 0, clipped = 0;
   double loss_sum = 0.0, norm_max = 0.0;
-  size_t o, n, i;
+  size_t o, n;
   if (r) memset(r, 0, sizeof *r);
   if (!t) return RNNLAB_EINVAL;
   t->err[0] = '\0';
@@ -414,19 +442,7 @@ rnnlab_status rnnlab_trainer_step(rnnlab_trainer *t, const rnnlab_batch *b, rnnl
     }
     if (norm > norm_max) norm_max = norm;
     loss_sum += (double)loss;
-    if (t->tc.clip_norm > 0.0f && norm > (double)t->tc.clip_norm) {
-      const float scale = (float)((double)t->tc.clip_norm / norm);
-      for (i = 0; i < n; i++) g[i] *= scale;
-      clipped = 1;
-    }
-    if (t->tc.clip_value > 0.0f) {
-      const float v = t->tc.clip_value;
-      for (i = 0; i < n; i++) {
-        if (g[i] > v) { g[i] = v; clipped = 1; }
-        else if (g[i] < -v) { g[i] = -v; clipped = 1; }
-      }
-    }
-    optim_update(t);
+    clipped |= optim_clip_and_update(t, norm);
   }
   if (r) {
     r->loss = chunk > 0 ? (float)(loss_sum / chunk) : 0.0f;

@@ -59,7 +59,7 @@ void rnn_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx) {
   const int H = c->hidden_size, B = x->B, T = x->T, BH = B * H, act = c->activation;
   const float a = c->alpha;
   float *dh = x->m->scratch, *dhrec = dh + BH, *dxrec = dhrec + BH;
-  memset(dhrec, 0, sizeof(float) * 2 * BH);
+  cell_backward_start(x, dhrec, c->cell == RNNLAB_CELL_CTRNN ? dxrec : NULL);
   for (int s = T - 1; s >= 0; s--) {
     const int t = x->dir ? T - 1 - s : s;
     const float *g = x->c->gates + (size_t)t * BH;
@@ -85,6 +85,7 @@ void rnn_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx) {
     }
     k_gemm_nt(B, H, H, dp, H, x->p->Wh, H, dhrec, H); /* dh_{t-1} += dpre U^T */
   }
+  cell_backward_end(x, dhrec, c->cell == RNNLAB_CELL_CTRNN ? dxrec : NULL);
   if (c->cell == RNNLAB_CELL_ESN) return; /* fixed reservoir: no weight gradients, no input gradient */
   const int TB = T * B;
   k_gemm_tn(H, H, TB, x->c->h + (x->dir ? BH : 0), H, x->m->dpre, H, x->dp->Wh, H); /* dU += sum h_{t-1}^T dpre_t */

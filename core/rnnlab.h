@@ -197,6 +197,49 @@ rnnlab_status rnnlab_model_save(rnnlab_model *m, const rnnlab_trainer *t, uint8_
  * NULL, a trainer with that state is created too (else *t_out = NULL). */
 rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m_out, rnnlab_trainer **t_out, char *err, size_t errlen);
 
+/* ---- sequence to sequence ---- */
+
+/* A batch for an encoder-decoder, batch-major. Sources are left-padded with the PAD symbol
+ * (the encoder reads it like any symbol); the decoder reads BOS y1..yn (then PAD) and is trained
+ * to output y1..yn EOS (then -1 = no target). Token ids index the source / target vocabularies. */
+typedef struct {
+  int32_t batch, src_length, tgt_length; /* B, S, U */
+  const int32_t *src;     /* (B,S) */
+  const int32_t *dec_in;  /* (B,U) */
+  const int32_t *dec_tgt; /* (B,U), -1 = no target */
+} rnnlab_seq2seq_batch;
+
+typedef struct rnnlab_seq2seq rnnlab_seq2seq;
+
+/* An encoder and a decoder of the same cell settings (cfg: cell, variant, hidden_size, layers,
+ * init, seed, ...). The encoder reads one-hot source tokens (input_size = source vocabulary);
+ * its final state (every layer, h and c) is the decoder's initial state: the context. The decoder
+ * reads one-hot target tokens and predicts the next one (output_size = target vocabulary,
+ * softmax). cfg.bidirectional must be 0; input/output kinds are set by this call. */
+rnnlab_status rnnlab_seq2seq_create(const rnnlab_config *cfg, rnnlab_seq2seq **out, char *err, size_t errlen);
+void rnnlab_seq2seq_free(rnnlab_seq2seq *s);
+const char *rnnlab_seq2seq_error(const rnnlab_seq2seq *s);
+rnnlab_model *rnnlab_seq2seq_encoder(rnnlab_seq2seq *s); /* owned by s: weights, trace */
+rnnlab_model *rnnlab_seq2seq_decoder(rnnlab_seq2seq *s);
+int64_t rnnlab_seq2seq_param_count(const rnnlab_seq2seq *s); /* both, without the encoder's unused readout */
+/* Teacher-forced pass: outputs (B,U,V) may be NULL; loss as rnnlab_model_forward over the
+ * decoder's targeted steps. */
+rnnlab_status rnnlab_seq2seq_forward(rnnlab_seq2seq *s, const rnnlab_seq2seq_batch *b, float *outputs, float *loss);
+/* Teacher-forced forward and backward; gradients are ADDED to both models' arenas (zero them with
+ * rnnlab_model_zero_grad on the encoder and the decoder). */
+rnnlab_status rnnlab_seq2seq_backward(rnnlab_seq2seq *s, const rnnlab_seq2seq_batch *b, float *loss);
+/* One training step over encoder and decoder together (one optimizer config, gradients clipped
+ * by their joint norm). teacher_forcing in [0,1]: the probability that the decoder reads the true
+ * previous symbol; otherwise it reads its own previous prediction (argmax), drawn per symbol from
+ * the seq2seq's own seeded generator. Creates the optimizer state on first use (from tc; a later
+ * call with another tc keeps the state and takes the new learning rate). */
+rnnlab_status rnnlab_seq2seq_step(rnnlab_seq2seq *s, const rnnlab_train_config *tc, const rnnlab_seq2seq_batch *b,
+                                  float teacher_forcing, rnnlab_step_result *r);
+/* Greedy decoding of B sources: out (B,max_len) receives tokens (after the final EOS or at
+ * max_len the row stops; the rest is -1), lengths (B) the number of tokens before EOS. */
+rnnlab_status rnnlab_seq2seq_greedy(rnnlab_seq2seq *s, const int32_t *src, int32_t B, int32_t S, int32_t bos,
+                                    int32_t eos, int32_t max_len, int32_t *out, int32_t *lengths);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,272 @@
+/* seq2seq.c - encoder-decoder over any cell (Sutskever et al. 2014; Cho et al. 2014).
+ *
+ *   encoder: h^e_t = cell(x_t, h^e_{t-1}) over the (left-padded) source, from zeros
+ *   context: the encoder's final state, every layer (h, and c for LSTM / x for CT-RNN)
+ *   decoder: h^d_0 = context;  h^d_u = cell(y_{u-1}, h^d_{u-1});  p(y_u | y_<u, x) = softmax(W h^d_u + b)
+ *
+ * Backward runs the decoder first; its gradient with respect to its initial state is fed into the
+ * encoder as the gradient of the encoder's final state (model.c's dinit/dfinal buffers), so one
+ * loss trains both. The encoder's forward runs twice per training step (once to make the context,
+ * once inside its backward pass), a cost of about one sixth of a step that keeps model_pass whole.
+ * Owns: the pairing, teacher forcing and greedy decoding. Does not own: beam search (decode.c
+ * starts from a carried state), task data (tasks.c).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct rnnlab_seq2seq {
+  rnnlab_model *enc, *dec;
+  rnnlab_trainer *tenc, *tdec; /* created by the first step */
+  rng_state rng;               /* teacher-forcing coins */
+  int32_t *in;                 /* (B,U) decoder inputs actually used */
+  int32_t *col, *pred;         /* (B) one step's inputs and predictions */
+  float *probs;                /* (B,V) one step's outputs */
+  size_t cap_BU, cap_B;
+  char err[ERRLEN];
+};
+
+static rnnlab_status s2s_fail(rnnlab_seq2seq *s, rnnlab_status st, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(s->err, sizeof s->err, fmt, ap);
+  va_end(ap);
+  return st;
+}
+
+/* copies a model's message, prefixed with which half failed */
+static rnnlab_status s2s_fail_model(rnnlab_seq2seq *s, rnnlab_status st, const char *half, const rnnlab_model *m) {
+  return s2s_fail(s, st, "%s: %s", half, m->err[0] ? m->err : rnnlab_status_str(st));
+}
+
+rnnlab_status rnnlab_seq2seq_create(const rnnlab_config *cfg, rnnlab_seq2seq **out, char *err, size_t errlen) {
+  if (err && errlen) err[0] = 0;
+  if (!out || !cfg) return RNNLAB_EINVAL;
+  *out = NULL;
+  if (cfg->bidirectional) {
+    if (err && errlen) snprintf(err, errlen, "config.bidirectional: a seq2seq encoder and decoder run forward only");
+    return RNNLAB_EINVAL;
+  }
+  rnnlab_seq2seq *s = calloc(1, sizeof *s);
+  if (!s) return RNNLAB_ENOMEM;
+  rnnlab_config ce = *cfg, cd = *cfg;
+  ce.input_kind = cd.input_kind = RNNLAB_INPUT_ONEHOT;
+  ce.output_kind = cd.output_kind = RNNLAB_OUTPUT_SOFTMAX;
+  ce.output_size = 2; /* the encoder's readout is never used: the smallest softmax */
+  cd.input_size = cfg->output_size;
+  /* distinct weights for the two halves, both from the one seed */
+  uint64_t seed = (uint64_t)cfg->seed_hi << 32 | cfg->seed_lo, sd = seed ^ 0xD1B54A32D192ED03ull;
+  cd.seed_lo = (uint32_t)sd, cd.seed_hi = (uint32_t)(sd >> 32);
+  rnnlab_status st = rnnlab_model_create(&ce, &s->enc, err, errlen);
+  if (!st) st = rnnlab_model_create(&cd, &s->dec, err, errlen);
+  if (st) {
+    rnnlab_seq2seq_free(s);
+    return st;
+  }
+  rng_seed(&s->rng, seed ^ 0x5EC25EC2ull);
+  *out = s;
+  return RNNLAB_OK;
+}
+
+void rnnlab_seq2seq_free(rnnlab_seq2seq *s) {
+  if (!s) return;
+  rnnlab_trainer_free(s->tenc);
+  rnnlab_trainer_free(s->tdec);
+  rnnlab_model_free(s->enc);
+  rnnlab_model_free(s->dec);
+  free(s->in), free(s->col), free(s->pred), free(s->probs);
+  free(s);
+}
+
+const char *rnnlab_seq2seq_error(const rnnlab_seq2seq *s) { return s ? s->err : "seq2seq is NULL"; }
+rnnlab_model *rnnlab_seq2seq_encoder(rnnlab_seq2seq *s) { return s ? s->enc : NULL; }
+rnnlab_model *rnnlab_seq2seq_decoder(rnnlab_seq2seq *s) { return s ? s->dec : NULL; }
+int64_t rnnlab_seq2seq_param_count(const rnnlab_seq2seq *s) {
+  if (!s) return 0;
+  const int64_t readout = 2 * ((int64_t)s->enc->cfg.hidden_size + 1);
+  return rnnlab_model_param_count(s->enc) - readout + rnnlab_model_param_count(s->dec);
+}
+
+static rnnlab_status ensure_buffers(rnnlab_seq2seq *s, int B, int U) {
+  const size_t BU = (size_t)B * U, V = (size_t)s->dec->cfg.output_size;
+  if (BU > s->cap_BU) {
+    int32_t *in = realloc(s->in, sizeof(int32_t) * BU);
+    if (!in) return s2s_fail(s, RNNLAB_ENOMEM, "out of memory for a batch of %d x %d", B, U);
+    s->in = in, s->cap_BU = BU;
+  }
+  if ((size_t)B > s->cap_B) {
+    int32_t *col = realloc(s->col, sizeof(int32_t) * B), *pred = col ? realloc(s->pred, sizeof(int32_t) * B) : NULL;
+    if (col) s->col = col;
+    if (pred) s->pred = pred;
+    float *probs = pred ? realloc(s->probs, sizeof(float) * B * V) : NULL;
+    if (!probs) return s2s_fail(s, RNNLAB_ENOMEM, "out of memory for a batch of %d", B);
+    s->probs = probs, s->cap_B = B;
+  }
+  return RNNLAB_OK;
+}
+
+static rnnlab_status check_batch(rnnlab_seq2seq *s, const rnnlab_seq2seq_batch *b) {
+  if (!b) return s2s_fail(s, RNNLAB_EINVAL, "batch is NULL");
+  if (b->batch < 1) return s2s_fail(s, RNNLAB_EINVAL, "batch.batchSize must be >= 1, got %d", b->batch);
+  if (b->src_length < 1) return s2s_fail(s, RNNLAB_EINVAL, "batch.srcLength must be >= 1, got %d", b->src_length);
+  if (b->tgt_length < 1) return s2s_fail(s, RNNLAB_EINVAL, "batch.tgtLength must be >= 1, got %d", b->tgt_length);
+  if (!b->src || !b->dec_in || !b->dec_tgt) return s2s_fail(s, RNNLAB_EINVAL, "batch: src, decIn and decTgt are required");
+  return ensure_buffers(s, b->batch, b->tgt_length);
+}
+
+/* Encoder forward over the sources, leaving its final state carried. backward: also the
+ * encoder's backward from the decoder's dL/d(initial state). */
+static rnnlab_status encode(rnnlab_seq2seq *s, const int32_t *src, int B, int S, int backward) {
+  rnnlab_batch eb = {B, S, src, NULL, NULL, NULL, NULL, 0};
+  rnnlab_status st = model_check_batch(s->enc, &eb);
+  if (st) return s2s_fail_model(s, st, "source", s->enc);
+  if (backward) {
+    const size_t BH = (size_t)B * s->enc->cfg.hidden_size;
+    for (int l = 0; l < s->enc->cfg.layers; l++) {
+      memcpy(s->enc->C[l][0].dfinal_h, s->dec->C[l][0].dinit_h, sizeof(float) * BH);
+      memcpy(s->enc->C[l][0].dfinal_c, s->dec->C[l][0].dinit_c, sizeof(float) * BH);
+    }
+    s->enc->inject_final_grad = 1;
+  }
+  st = model_pass(s->enc, &eb, 0, S, 0, backward, NULL, NULL);
+  s->enc->inject_final_grad = 0;
+  if (st) return s2s_fail_model(s, st, "encoder", s->enc);
+  st = model_copy_state(s->dec, s->enc, B);
+  if (st) return s2s_fail_model(s, st, "decoder", s->dec);
+  return RNNLAB_OK;
+}
+
+/* One decoder step from the carried state: probs (B,V) for the tokens in s->col. */
+static rnnlab_status decode_step(rnnlab_seq2seq *s, int B) {
+  rnnlab_batch db = {B, 1, s->col, NULL, NULL, NULL, NULL, 1};
+  rnnlab_status st = model_check_batch(s->dec, &db);
+  if (!st) st = model_pass(s->dec, &db, 0, 1, 1, 0, s->probs, NULL);
+  return st ? s2s_fail_model(s, st, "decoder", s->dec) : RNNLAB_OK;
+}
+
+static int32_t argmax(const float *p, int V) {
+  int32_t k = 0;
+  for (int v = 1; v < V; v++)
+    if (p[v] > p[k]) k = v;
+  return k;
+}
+
+/* The pass: encoder, decoder on b->dec_in (or s->in when own_inputs), and when backward the
+ * decoder's then the encoder's backward. Gradients are added to both models. */
+static rnnlab_status pass(rnnlab_seq2seq *s, const rnnlab_seq2seq_batch *b, const int32_t *dec_in, int backward,
+                          float *outputs, float *loss) {
+  const int B = b->batch, U = b->tgt_length;
+  rnnlab_status st = encode(s, b->src, B, b->src_length, 0);
+  if (st) return st;
+  rnnlab_batch db = {B, U, dec_in, NULL, b->dec_tgt, NULL, NULL, 1};
+  st = model_check_batch(s->dec, &db);
+  if (!st) st = model_pass(s->dec, &db, 0, U, 1, backward, outputs, loss);
+  if (st) return s2s_fail_model(s, st, "decoder", s->dec);
+  if (backward) return encode(s, b->src, B, b->src_length, 1);
+  return RNNLAB_OK;
+}
+
+rnnlab_status rnnlab_seq2seq_forward(rnnlab_seq2seq *s, const rnnlab_seq2seq_batch *b, float *outputs, float *loss) {
+  if (!s) return RNNLAB_EINVAL;
+  s->err[0] = 0;
+  rnnlab_status st = check_batch(s, b);
+  return st ? st : pass(s, b, b->dec_in, 0, outputs, loss);
+}
+
+rnnlab_status rnnlab_seq2seq_backward(rnnlab_seq2seq *s, const rnnlab_seq2seq_batch *b, float *loss) {
+  if (!s) return RNNLAB_EINVAL;
+  s->err[0] = 0;
+  rnnlab_status st = check_batch(s, b);
+  return st ? st : pass(s, b, b->dec_in, 1, NULL, loss);
+}
+
+/* Decoder inputs under teacher forcing ratio r: position u+1 (inside the target) reads the
+ * model's own argmax at u with probability 1 - r. Needs one step-by-step decoder pass. */
+static rnnlab_status mix_inputs(rnnlab_seq2seq *s, const rnnlab_seq2seq_batch *b, float r) {
+  const int B = b->batch, U = b->tgt_length, V = s->dec->cfg.output_size;
+  memcpy(s->in, b->dec_in, sizeof(int32_t) * B * U);
+  if (r >= 1.0f) return RNNLAB_OK;
+  rnnlab_status st = encode(s, b->src, B, b->src_length, 0);
+  for (int u = 0; u < U && !st; u++) {
+    for (int i = 0; i < B; i++) s->col[i] = s->in[i * U + u];
+    st = decode_step(s, B);
+    if (st || u + 1 == U) break;
+    for (int i = 0; i < B; i++)
+      if (b->dec_tgt[i * U + u + 1] >= 0 && rng_uniform(&s->rng) >= r) s->in[i * U + u + 1] = argmax(s->probs + (size_t)i * V, V);
+  }
+  return st;
+}
+
+rnnlab_status rnnlab_seq2seq_step(rnnlab_seq2seq *s, const rnnlab_train_config *tc, const rnnlab_seq2seq_batch *b,
+                                  float teacher_forcing, rnnlab_step_result *r) {
+  if (!s) return RNNLAB_EINVAL;
+  s->err[0] = 0;
+  if (r) memset(r, 0, sizeof *r);
+  if (!tc) return s2s_fail(s, RNNLAB_EINVAL, "train config is NULL");
+  if (!(teacher_forcing >= 0.0f && teacher_forcing <= 1.0f)) return s2s_fail(s, RNNLAB_EINVAL, "teacherForcing must be in [0, 1]");
+  rnnlab_status st = check_batch(s, b);
+  if (st) return st;
+  char err[ERRLEN];
+  if (!s->tenc) {
+    st = rnnlab_trainer_create(s->enc, tc, &s->tenc, err, sizeof err);
+    if (!st) st = rnnlab_trainer_create(s->dec, tc, &s->tdec, err, sizeof err);
+    if (st) {
+      rnnlab_trainer_free(s->tenc), s->tenc = NULL;
+      return s2s_fail(s, st, "%s", err);
+    }
+  } else if (tc->learning_rate != s->tenc->tc.learning_rate) {
+    st = rnnlab_trainer_set_learning_rate(s->tenc, tc->learning_rate);
+    if (!st) st = rnnlab_trainer_set_learning_rate(s->tdec, tc->learning_rate);
+    if (st) return s2s_fail(s, st, "%s", s->tenc->err);
+  }
+  st = mix_inputs(s, b, teacher_forcing);
+  if (st) return st;
+  rnnlab_model_zero_grad(s->enc);
+  rnnlab_model_zero_grad(s->dec);
+  float loss = 0;
+  st = pass(s, b, s->in, 1, NULL, &loss);
+  if (st) return st;
+  const double norm = sqrt(optim_trainable_sumsq(s->enc) + optim_trainable_sumsq(s->dec));
+  if (!isfinite(norm)) return s2s_fail(s, RNNLAB_ENONFINITE, "gradient norm is not finite: weights not updated; lower the learning rate or enable clipNorm");
+  int clipped = optim_clip_and_update(s->tenc, norm);
+  clipped |= optim_clip_and_update(s->tdec, norm);
+  if (r) r->loss = loss, r->grad_norm = (float)norm, r->clipped = clipped, r->chunks = 1;
+  return RNNLAB_OK;
+}
+
+rnnlab_status rnnlab_seq2seq_greedy(rnnlab_seq2seq *s, const int32_t *src, int32_t B, int32_t S, int32_t bos,
+                                    int32_t eos, int32_t max_len, int32_t *out, int32_t *lengths) {
+  if (!s) return RNNLAB_EINVAL;
+  s->err[0] = 0;
+  const int V = s->dec->cfg.output_size;
+  if (B < 1 || S < 1) return s2s_fail(s, RNNLAB_EINVAL, "batchSize and srcLength must be >= 1");
+  if (max_len < 1 || max_len > 1 << 16) return s2s_fail(s, RNNLAB_EINVAL, "maxLength must be in [1, 65536], got %d", max_len);
+  if (bos < 0 || bos >= V || eos < 0 || eos >= V) return s2s_fail(s, RNNLAB_EINVAL, "bos and eos must be target symbols in [0, %d)", V);
+  rnnlab_status st = ensure_buffers(s, B, 1);
+  if (!st) st = encode(s, src, B, S, 0);
+  if (st) return st;
+  for (int i = 0; i < B; i++) s->col[i] = bos, lengths[i] = -1;
+  for (size_t i = 0; i < (size_t)B * max_len; i++) out[i] = -1;
+  for (int u = 0; u < max_len; u++) {
+    st = decode_step(s, B);
+    if (st) return st;
+    int running = 0;
+    for (int i = 0; i < B; i++) {
+      const int32_t y = argmax(s->probs + (size_t)i * V, V);
+      if (lengths[i] < 0) {
+        out[(size_t)i * max_len + u] = y;
+        if (y == eos) lengths[i] = u;
+        else running++;
+      }
+      s->col[i] = y; /* finished rows keep stepping; their output is ignored */
+    }
+    if (!running) break;
+  }
+  for (int i = 0; i < B; i++)
+    if (lengths[i] < 0) lengths[i] = max_len;
+  return RNNLAB_OK;
+}
