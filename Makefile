@@ -16,6 +16,7 @@
 #   build/wasm/exports.flag      wasm/exports.txt as emcc wants it: _a,_b,...,_malloc,_free
 #   wasm/rnnlab.wasm             emcc -O3 -msimd128 (real wasm SIMD)
 #   wasm/rnnlab-scalar.wasm      emcc -O3 -DRNNLAB_SCALAR, no SIMD, no auto-vectorisation (fallback)
+#   wasm/corpus-c.txt            core/*.h + core/*.c, concatenated: the text task's 'c' corpus
 #   dist/                        web/* + rnnlab.mjs + both .wasm: the whole site, relative URLs only
 #
 # Toolchain facts behind the flags: ../shared/TOOLCHAIN.md (Debian bookworm, emscripten 3.1.6).
@@ -42,6 +43,9 @@ BENCH_BIN := $(patsubst tests/native/%.c,build/native/%,$(wildcard tests/native/
 TOOL_BIN := $(patsubst tests/native/%.c,build/native/%, \
   $(filter-out tests/native/test_% tests/native/bench_%,$(wildcard tests/native/*.c)))
 WASM_OUT := wasm/rnnlab.wasm wasm/rnnlab-scalar.wasm
+# The text task's 'c' corpus and the wrapper modules of the tasks (wasm/tasks.mjs, wasm/run.mjs).
+CORPUS_C := wasm/corpus-c.txt
+TASK_JS := wasm/tasks.mjs wasm/run.mjs
 WEB_FILES := $(shell find web -type f 2>/dev/null)
 NODE_TESTS := $(wildcard tests/*.test.mjs)
 
@@ -61,7 +65,8 @@ BENCH_CFLAGS := $(CFLAGS_ALL) -O3 -march=native
 DEPFLAGS := -MMD -MP
 
 # Standalone wasm: no JS glue; wasm/rnnlab.mjs instantiates it (imports only
-# env.emscripten_notify_memory_growth). Memory may grow to the 2 GiB a wasm32 heap can address.
+# env.emscripten_notify_memory_growth, and env.rnnlab_js_next declared by wasm/imports.js).
+# Memory may grow to the 2 GiB a wasm32 heap can address.
 EMFLAGS := $(CFLAGS_ALL) -sSTANDALONE_WASM=1 --no-entry -sALLOW_MEMORY_GROWTH=1 \
   -sMAXIMUM_MEMORY=2147483648
 WASM_SIMD_FLAGS := -O3 -msimd128
@@ -72,7 +77,7 @@ WASM_SCALAR_FLAGS := -O3 -DRNNLAB_SCALAR -fno-vectorize -fno-slp-vectorize -Wno-
 all: native asan wasm
 native: build/native/librnnlab.a $(TOOL_BIN)
 asan: build/asan/librnnlab.a $(TEST_BIN)
-wasm: $(WASM_OUT)
+wasm: $(WASM_OUT) $(CORPUS_C)
 
 # ---- dependencies -------------------------------------------------------------------------
 
@@ -174,24 +179,30 @@ $(WASM_OUT): export NODE_PATH := /usr/share/nodejs
 
 # emcc writes its output, then rewrites it in place with wasm-opt: build under build/wasm/ and
 # rename, so a test or server reading wasm/ never sees a half-written module.
-wasm/rnnlab.wasm: $(WASM_DEPS) | $(SIMDE_LINK)
+wasm/rnnlab.wasm: $(WASM_DEPS) wasm/imports.js | $(SIMDE_LINK)
 	$(EMCC) $(WASM_SIMD_FLAGS) $(EMFLAGS) -sEXPORTED_FUNCTIONS=$$(cat build/wasm/exports.flag) \
-	  $(WASM_INPUTS) -o build/wasm/$(@F)
+	  --js-library wasm/imports.js $(WASM_INPUTS) -o build/wasm/$(@F)
 	@mv build/wasm/$(@F) $@
 
-wasm/rnnlab-scalar.wasm: $(WASM_DEPS) | $(SIMDE_LINK)
+wasm/rnnlab-scalar.wasm: $(WASM_DEPS) wasm/imports.js | $(SIMDE_LINK)
 	$(EMCC) $(WASM_SCALAR_FLAGS) $(EMFLAGS) -sEXPORTED_FUNCTIONS=$$(cat build/wasm/exports.flag) \
-	  $(WASM_INPUTS) -o build/wasm/$(@F)
+	  --js-library wasm/imports.js $(WASM_INPUTS) -o build/wasm/$(@F)
 	@mv build/wasm/$(@F) $@
+
+# The text task's 'c' corpus (lab.loadCorpus('c')): the project's own C sources, each file under
+# a comment naming it. Written whole, then renamed, like the .wasm files.
+$(CORPUS_C): $(sort $(CORE_HDR) $(CORE_SRC))
+	@for f in $^; do printf '/* ==== %s ==== */\n' "$$f"; cat "$$f"; printf '\n'; done > $@.tmp
+	@mv $@.tmp $@
 
 # ---- the site -----------------------------------------------------------------------------
 
 # Rebuilt whole (it is a handful of files), into a temporary folder then renamed, so dist/ never
 # holds a mix of old and new files. web itself is a prerequisite so a deleted file goes too.
-dist: web $(WEB_FILES) wasm/rnnlab.mjs $(WASM_OUT)
+dist: web $(WEB_FILES) wasm/rnnlab.mjs wasm/search.mjs $(TASK_JS) $(CORPUS_C) $(WASM_OUT)
 	@rm -rf dist.tmp && mkdir dist.tmp
 	cp -R web/. dist.tmp/
-	cp wasm/rnnlab.mjs $(WASM_OUT) dist.tmp/
+	cp wasm/rnnlab.mjs wasm/search.mjs $(TASK_JS) $(CORPUS_C) $(WASM_OUT) dist.tmp/
 	@rm -rf dist && mv dist.tmp dist
 
 # The static server of the browser tests (correct MIME types incl. application/wasm, no caching),
@@ -210,4 +221,4 @@ bench: wasm $(BENCH_BIN)
 	else echo "bench: tests/bench/bench.mjs does not exist yet"; fi
 
 clean:
-	rm -rf build dist dist.tmp tests/artifacts $(WASM_OUT)
+	rm -rf build dist dist.tmp tests/artifacts $(WASM_OUT) $(CORPUS_C)

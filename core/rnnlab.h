@@ -188,6 +188,100 @@ rnnlab_status rnnlab_trainer_step(rnnlab_trainer *t, const rnnlab_batch *b, rnnl
 rnnlab_status rnnlab_trainer_set_learning_rate(rnnlab_trainer *t, float lr);
 int64_t rnnlab_trainer_steps(const rnnlab_trainer *t);
 
+/* ---- decoding ---- */
+
+/* Decoding search (core/decode.c) over any next-token distribution: a model's predictions, or
+ * an embedder's next-function that maps a prefix to probabilities (so the search works with
+ * someone else's model, and tests run it on hand-made tables).
+ *
+ *   GREEDY      the most probable token at each step (ties: the lowest id).
+ *   BEAM        beam search over log-probabilities, width K = beam_width: at each step the K best
+ *               of all one-token extensions of the live hypotheses (ranked by log-probability;
+ *               ties: lower parent, then lower token) are kept; an extension by eos is finished
+ *               and leaves the beam. The result is the K best finished or full-length hypotheses
+ *               by score. K = 1 is greedy; K >= V^(length-1) is exhaustive.
+ *   EXHAUSTIVE  the exact best sequences: every sequence is enumerated (a sequence ends at eos or
+ *               at `length` tokens). Refused (RNNLAB_EINVAL, the message states both numbers) when
+ *               V^length > RNNLAB_DECODE_MAX_EXHAUSTIVE or length > RNNLAB_DECODE_MAX_EXHAUSTIVE_LENGTH.
+ *               Returns the beam_width best (usually 1).
+ *   SAMPLE      ancestral sampling: token ~ softmax(log p / temperature) over the top_k most
+ *               probable tokens (0 = all), from the seeded generator of core/rng.h. Same seed, same
+ *               probabilities -> the same sample on every platform (no libm in the draw: exp is
+ *               the engine's own k_expf). temperature 0 = argmax.
+ *
+ * Log-probabilities: a distribution p (V values) is renormalised, log p_v = log(p_v / sum p), with
+ * the engine's own logarithm (double precision, no libm, so every platform gives the same bits);
+ * p_v = 0 gives -inf, and such a token is never chosen. logProb of a sequence = the sum of its
+ * tokens' log-probabilities (eos included), summed in double, reported as float.
+ * Score (the ranking of beam and exhaustive): log_prob / lp(n), with GNMT's length penalty
+ * lp(n) = ((5 + n) / 6)^alpha (Wu et al. 2016), n = tokens in the sequence including eos,
+ * alpha = length_penalty; alpha = 0 ranks by log_prob. Without eos every sequence has n = length.
+ * Equal scores are ordered by token sequence (lexicographic, a prefix first).
+ */
+typedef enum { RNNLAB_DECODE_GREEDY = 0, RNNLAB_DECODE_BEAM, RNNLAB_DECODE_EXHAUSTIVE, RNNLAB_DECODE_SAMPLE } rnnlab_decode_strategy;
+
+#define RNNLAB_DECODE_MAX_EXHAUSTIVE 1000000 /* complete sequences an exhaustive search may enumerate (V^length) */
+#define RNNLAB_DECODE_MAX_EXHAUSTIVE_LENGTH 64
+#define RNNLAB_DECODE_MAX_BEAM 65536 /* beam_width; also beam_width * V <= RNNLAB_MAX_ELEMS */
+
+typedef struct {
+  int32_t strategy;     /* rnnlab_decode_strategy */
+  int32_t vocab_size;   /* V >= 1; for rnnlab_model_generate 0 or the model's output_size */
+  int32_t length;       /* >= 1: tokens to generate (fewer when eos ends a sequence) */
+  int32_t beam_width;   /* K >= 1: BEAM width; EXHAUSTIVE: how many best sequences; else unused */
+  int32_t eos;          /* end token in [0, V) (kept as a sequence's last token), or -1 = none */
+  float length_penalty; /* alpha in [0, 10] (see Score above) */
+  float temperature;    /* SAMPLE: >= 0, finite; 0 = argmax */
+  int32_t top_k;        /* SAMPLE: 0 = every token, else only the top_k most probable (ties: lower id) */
+  uint32_t seed_lo, seed_hi; /* SAMPLE: 64-bit seed */
+} rnnlab_decode_config;
+
+#define RNNLAB_DECODE_CONFIG_FIELDS 10
+
+/* greedy, V = 0 (unset), length 1, K 1, no eos, alpha 0, temperature 1, top_k 0, seed 1 */
+void rnnlab_decode_config_default(rnnlab_decode_config *dc);
+
+/* An embedder's distribution: probs (V) receives p(next token | prefix) for the prefix of len
+ * tokens (len = 0: the first token). Values must be finite and >= 0 with a positive sum; they are
+ * renormalised. A status other than RNNLAB_OK aborts the search and is returned as is. The prefix
+ * and probs buffers belong to the search and stay valid only during the call. */
+typedef rnnlab_status (*rnnlab_next_fn)(void *ctx, const int32_t *prefix, int32_t len, float *probs);
+
+/* Results (all caller buffers): tokens (K, length) row i = hypothesis i, best first, -1 after its
+ * end; lengths (K); log_probs (K); scores (K, may be NULL); *count = rows written: 1 for greedy
+ * and sample, at most K for beam and exhaustive (fewer when fewer sequences have p > 0).
+ * K = dc->beam_width for BEAM/EXHAUSTIVE, else 1. On failure err holds the message. */
+rnnlab_status rnnlab_decode(const rnnlab_decode_config *dc, rnnlab_next_fn next, void *ctx,
+                            int32_t *tokens, int32_t *lengths, float *log_probs, float *scores, int32_t *count,
+                            char *err, size_t errlen);
+/* *log_prob = sum_t log p(tokens[t] | tokens[<t]) under next (len >= 1; -inf when a token has p = 0). */
+rnnlab_status rnnlab_decode_score(int32_t vocab_size, rnnlab_next_fn next, void *ctx, const int32_t *tokens,
+                                  int32_t len, float *log_prob, char *err, size_t errlen);
+
+/* The same search over a model's predictions. The model must have one-hot input, softmax output,
+ * input_size == output_size (its outputs are fed back) and one direction. The prompt (>= 1
+ * tokens) is read first in one pass of batch 1, starting from zeros, or with carry_state = 1 from
+ * the model's carried state of batch 1 (RNNLAB_ESTATE when there is none); the returned tokens
+ * and log-probabilities are those of the continuation only.
+ * Each hypothesis keeps its own recurrent state: the live hypotheses are one batch of rows
+ * stepped with T = 1 and carried state, reordered by beam parent after each step, so a step costs
+ * one T = 1 pass of K rows whatever the length so far.
+ * Starting from a given state (the decoder of a sequence-to-sequence model): make that state the
+ * model's carried state of batch 1 (a pass with batch 1, or internal.h's state_h / state_c rows
+ * with state_B = 1), then call with carry_state = 1 and prompt = { BOS }; every hypothesis starts
+ * from a copy of it.
+ * Overwrites the model's activations (trace) and leaves it without carried state. Errors in
+ * rnnlab_model_error. */
+rnnlab_status rnnlab_model_generate(rnnlab_model *m, const rnnlab_decode_config *dc, const int32_t *prompt,
+                                    int32_t prompt_len, int32_t carry_state, int32_t *tokens, int32_t *lengths,
+                                    float *log_probs, float *scores, int32_t *count);
+/* *log_prob = log p(tokens | prompt) = sum_t log p(tokens[t] | prompt, tokens[<t]) as
+ * rnnlab_model_generate computes it (len >= 1, prompt_len >= 1, carry_state as there), from one
+ * forward pass of batch 1 over prompt then tokens; afterwards the model's carried state (batch 1)
+ * is the state after the last token, so a stream can be scored piece by piece. */
+rnnlab_status rnnlab_model_score(rnnlab_model *m, const int32_t *prompt, int32_t prompt_len, const int32_t *tokens,
+                                 int32_t len, int32_t carry_state, float *log_prob);
+
 /* ---- save / load ---- */
 
 /* Bytes needed to save m (and t's optimizer state when t is not NULL; t must belong to m). */
@@ -239,6 +333,133 @@ rnnlab_status rnnlab_seq2seq_step(rnnlab_seq2seq *s, const rnnlab_train_config *
  * max_len the row stops; the rest is -1), lengths (B) the number of tokens before EOS. */
 rnnlab_status rnnlab_seq2seq_greedy(rnnlab_seq2seq *s, const int32_t *src, int32_t B, int32_t S, int32_t bos,
                                     int32_t eos, int32_t max_len, int32_t *out, int32_t *lengths);
+
+/* ---- tasks ---- */
+
+/* Tasks (core/tasks.c): seeded generators of training batches in the engine's formats, each with
+ * its own scorer and success criterion. Names (rnnlab_task_name): parity, addition, text, reber,
+ * adding, temporal-order, copy, reverse, decimal-addition; what each generates, and where it
+ * follows or leaves Hochreiter & Schmidhuber 1997, is at the top of core/tasks.c.
+ *
+ * Options: "key=value,key=value" (NULL or "" = defaults; unknown keys, repeated keys and bad
+ * values are refused with a message naming the key). Keys (rnnlab_task_option_keys lists each
+ * task's):
+ *   seed        training stream seed, 0..2^64-1 (default 1); evaluation has its own seed
+ *   length      nominal length of a training batch: parity/addition: the longest row (bits);
+ *               adding/temporal-order: T (rows are T..T+T/10); reber: the longest string;
+ *               text: the BPTT chunk; copy/reverse: the longest source; decimal-addition: the
+ *               most digits of an operand
+ *   minLength   the shortest row of a training batch (rows are uniform in minLength..length)
+ *   evalLength  the criterion's test length (parity 100, addition 64, seq2seq 10/10/3; default
+ *               for the others: length; text: the evaluation chunk, 256)
+ *   evalCount   the criterion's number of test sequences (text: characters, default all)
+ *   target      the criterion: accuracy >= target (parity 0.99, seq2seq 0.99, others 1)
+ *   mode        parity: running (target at every step, default) | final (at the end only)
+ *   variant     temporal-order: a (experiment 6a, default) | b (6b)
+ *   symbols     copy/reverse: alphabet size 2..26 (default 8)
+ *   corpus      text: grammar (the generated corpus; the default when no text bytes are given)
+ *   chars       text: size of the generated corpus (default 100000)
+ *   vocab       text: vocabulary cap including the unknown symbol, 2..4096 (default 256)
+ *   holdout     text: held-out fraction at the end of the text (default 0.1)
+ * Defaults and criteria: parity length 16, evalLength 100, evalCount 1000, target 0.99;
+ * addition length 8, evalLength 64, evalCount 1000; reber evalCount 256 (all strings right);
+ * adding T = 100, evalCount 2560 (all |error| < 0.04); temporal-order L = 100, evalCount 2560.
+ */
+typedef struct rnnlab_task rnnlab_task;
+
+/* What a task needs of a model, and its criterion. Every field 4 bytes. */
+typedef struct {
+  int32_t input_size;      /* I: the model's inputSize */
+  int32_t input_kind;      /* rnnlab_input_kind */
+  int32_t output_size;     /* V: the model's outputSize */
+  int32_t output_kind;     /* rnnlab_output_kind the task's targets fit (sigmoid and linear both
+                              take float targets) */
+  int32_t is_seq2seq;      /* 1: rnnlab_task_seq2seq_batch; source and target vocabulary = vocab_size */
+  int32_t vocab_size;      /* symbols including the specials below (= input_size for plain tasks) */
+  int32_t pad_id, bos_id, eos_id, unk_id; /* special symbols, -1 when absent */
+  int32_t length;          /* default length of rnnlab_task_batch */
+  int32_t min_length;
+  int32_t max_length;      /* largest length batch and evaluate accept */
+  int32_t eval_length;     /* the criterion: eval_count fresh sequences of eval_length ... */
+  int32_t eval_count;      /* (text: characters of the held-out split, 0 = all) */
+  float target_accuracy;   /* ... scored accuracy >= target_accuracy */
+  int32_t train_chars, heldout_chars; /* text: split sizes in characters; else 0 */
+  uint32_t seed_lo, seed_hi;          /* the training stream seed */
+} rnnlab_task_info;
+
+#define RNNLAB_TASK_INFO_FIELDS 20
+#define RNNLAB_NGRAM_ORDERS 5
+
+/* An evaluation. Every field 4 bytes. */
+typedef struct {
+  float loss;          /* mean loss per targeted step (evaluate: as the model computes it) */
+  float accuracy;      /* the task's criterion: the fraction of sequences entirely right (parity,
+                          addition, reber, adding, temporal order; exact match for seq2seq);
+                          text: next-character accuracy */
+  float step_accuracy; /* the fraction of targeted steps right */
+  float bpc;           /* text: the model's bits per character on the held-out split */
+  float max_error;     /* adding: the largest |output - target| */
+  int32_t sequences;   /* sequences scored */
+  int32_t steps;       /* targeted steps scored (text: characters) */
+  int32_t solved;      /* accuracy >= target_accuracy; text: bpc below every n-gram baseline */
+  float ngram_bpc[RNNLAB_NGRAM_ORDERS]; /* text: interpolated Witten-Bell n-gram baselines, orders
+                          1..5, counted on the training split, scored on the same characters */
+} rnnlab_task_result;
+
+#define RNNLAB_TASK_RESULT_FIELDS 13
+
+int rnnlab_task_count(void);
+const char *rnnlab_task_name(int idx);        /* NULL out of range */
+const char *rnnlab_task_option_keys(int idx); /* "seed,length,..." for task idx; NULL out of range */
+
+/* Creates a task. text (UTF-8, any bytes; copied) is for 'text' only: without it 'text' uses the
+ * generated corpus. On failure *out is NULL and err (if given) holds the message. */
+rnnlab_status rnnlab_task_create(const char *name, const char *options, const uint8_t *text, size_t text_len,
+                                 rnnlab_task **out, char *err, size_t errlen);
+void rnnlab_task_free(rnnlab_task *t); /* NULL is a no-op */
+const char *rnnlab_task_error(const rnnlab_task *t); /* last error message, "" after success */
+const rnnlab_task_info *rnnlab_task_get_info(const rnnlab_task *t);
+const char *rnnlab_task_get_name(const rnnlab_task *t);
+/* Restarts the training stream (random draws and text streams) from the seed. */
+void rnnlab_task_reset(rnnlab_task *t);
+/* UTF-8 name of input (which = 0) or output (which = 1) symbol id: "0"/"1", "10" (a=1, b=0),
+ * "B", "X", "Q", a text character, "<pad>", ...; NULL out of range. Valid until the next call. */
+const char *rnnlab_task_symbol(rnnlab_task *t, int which, int id);
+
+/* The next training batch from the task's own stream, in task-owned buffers valid until the
+ * next call (or free). length 0 = the task's length. Rows of different lengths are padded at
+ * the end (tokens/inputs 0, target ids -1, float targets 0, mask 0); mask is 1 at every targeted
+ * step. text: B parallel streams, carry_state = 1 between consecutive calls with the same B and
+ * length (see core/tasks.c). Sequence-to-sequence tasks: RNNLAB_ESTATE. */
+rnnlab_status rnnlab_task_batch(rnnlab_task *t, int32_t B, int32_t length, rnnlab_batch *out);
+
+/* Evaluates m on count fresh sequences of length (0, 0 = the task's criterion) generated from
+ * seed (a stream separate from training: the same seed gives the same test set), scored by the
+ * task's criterion. Parity and addition test at exactly `length`; adding, temporal order and
+ * reber draw lengths as in training. text: the held-out split as one stream in chunks of
+ * `length` with carried state (count 0 = all of it), plus the n-gram baselines; seed unused.
+ * The model's input/output must fit rnnlab_task_get_info. Leaves the model without carried
+ * state. Sequence-to-sequence tasks: RNNLAB_ESTATE ("needs a seq2seq model"). */
+rnnlab_status rnnlab_task_evaluate(rnnlab_task *t, rnnlab_model *m, int32_t count, int32_t length, uint64_t seed,
+                                   rnnlab_task_result *r);
+/* Scores outputs (B,T,V) (probabilities, or values for float targets) against a batch of this
+ * task (targeted steps: mask > 0, else target id >= 0) with the task's criterion. loss: mean
+ * cross-entropy (nats) for class targets, mean (1/2)||o - d||^2 for float targets. */
+rnnlab_status rnnlab_task_score(rnnlab_task *t, const rnnlab_batch *b, const float *outputs, rnnlab_task_result *r);
+
+/* Sequence-to-sequence tasks (copy, reverse, decimal-addition): the vocabulary is PAD = 0,
+ * BOS = 1, EOS = 2, then the symbols (rnnlab_task_symbol). */
+/* The next training batch (task-owned buffers, valid until the next call). */
+rnnlab_status rnnlab_task_seq2seq_batch(rnnlab_task *t, int32_t B, int32_t length, rnnlab_seq2seq_batch *out);
+/* count held-out pairs at exactly length (0, 0 = the criterion) from seed, in task-owned buffers
+ * separate from the training batch's, valid until the next rnnlab_task_seq2seq_eval. */
+rnnlab_status rnnlab_task_seq2seq_eval(rnnlab_task *t, int32_t count, int32_t length, uint64_t seed,
+                                       rnnlab_seq2seq_batch *out);
+/* Exact match of predictions against ref (a batch of this task): pred (ref->batch, pred_length)
+ * row-major; a row ends at its first EOS or negative token (or at pred_length). A row is right
+ * when it ends right after exactly y1..yn. step_accuracy: positions y1..yn EOS predicted right. */
+rnnlab_status rnnlab_task_seq2seq_score(rnnlab_task *t, const rnnlab_seq2seq_batch *ref, const int32_t *pred,
+                                        int32_t pred_length, rnnlab_task_result *r);
 
 #ifdef __cplusplus
 }

@@ -86,3 +86,96 @@ double rnnlab_wasm_trainer_steps(const rnnlab_trainer *t) { return (double)rnnla
 /* The trainer's normalised train config (a loaded trainer's learning rate is known only here).
  * Valid until the trainer is freed. */
 const rnnlab_train_config *rnnlab_wasm_trainer_config(const rnnlab_trainer *t) { return t ? &t->tc : NULL; }
+
+/* ---- decoding search (wasm/search.mjs, core/decode.c) ----
+ * lab.search and lab.score run the C search over a JS next function. C reaches it through the
+ * import env.rnnlab_js_next, which JS supplies at instantiation (wasm/search.mjs searchImports;
+ * declared to the linker by wasm/imports.js): it finds the search by id, calls next(prefix) and
+ * writes V probabilities into probs. It returns 0, or a nonzero status when next threw or
+ * returned the wrong length; JS keeps that error and rethrows it once the C call has returned. */
+__attribute__((import_module("env"), import_name("rnnlab_js_next")))
+extern int32_t rnnlab_js_next(int32_t id, const int32_t *prefix, int32_t len, float *probs, int32_t V);
+
+typedef struct { int32_t id, V; } js_next_ctx;
+
+static rnnlab_status js_next(void *ctx, const int32_t *prefix, int32_t len, float *probs) {
+  const js_next_ctx *c = ctx;
+  return rnnlab_js_next(c->id, prefix, len, probs, c->V) ? RNNLAB_EINVAL : RNNLAB_OK;
+}
+
+/* rnnlab_decode over the JS next function of search `id` */
+rnnlab_status rnnlab_wasm_search(const rnnlab_decode_config *dc, int32_t id, int32_t *tokens, int32_t *lengths,
+                                 float *log_probs, float *scores, int32_t *count, char *err, size_t errlen) {
+  js_next_ctx c = {id, dc ? dc->vocab_size : 0};
+  return rnnlab_decode(dc, js_next, &c, tokens, lengths, log_probs, scores, count, err, errlen);
+}
+
+/* rnnlab_decode_score over the JS next function of search `id` */
+rnnlab_status rnnlab_wasm_search_score(int32_t V, int32_t id, const int32_t *tokens, int32_t len, float *log_prob,
+                                       char *err, size_t errlen) {
+  js_next_ctx c = {id, V};
+  return rnnlab_decode_score(V, js_next, &c, tokens, len, log_prob, err, errlen);
+}
+
+/* Layout of rnnlab_decode_config, as rnnlab_wasm_layout: field < 0 sizeof, else the offset of the
+ * field-th member, -1 past the last. */
+int rnnlab_wasm_decode_layout(int field) {
+  static const short off[] = {
+    offsetof(rnnlab_decode_config, strategy), offsetof(rnnlab_decode_config, vocab_size),
+    offsetof(rnnlab_decode_config, length), offsetof(rnnlab_decode_config, beam_width),
+    offsetof(rnnlab_decode_config, eos), offsetof(rnnlab_decode_config, length_penalty),
+    offsetof(rnnlab_decode_config, temperature), offsetof(rnnlab_decode_config, top_k),
+    offsetof(rnnlab_decode_config, seed_lo), offsetof(rnnlab_decode_config, seed_hi)};
+  if (field < 0) return (int)sizeof(rnnlab_decode_config);
+  return field < (int)(sizeof off / sizeof *off) ? off[field] : -1;
+}
+/* ---- end of decoding search ---- */
+
+/* ---- tasks (wasm/tasks.mjs, core/tasks.c) ----
+ * 64-bit seeds as two 32-bit halves (a standalone wasm passes i64 as BigInt), and the layout of
+ * the task structs the wrapper reads field by field. */
+
+/* rnnlab_task_evaluate with seed = seed_hi * 2^32 + seed_lo */
+rnnlab_status rnnlab_wasm_task_evaluate(rnnlab_task *t, rnnlab_model *m, int32_t count, int32_t length, uint32_t seed_lo,
+                                        uint32_t seed_hi, rnnlab_task_result *r) {
+  return rnnlab_task_evaluate(t, m, count, length, (uint64_t)seed_hi << 32 | seed_lo, r);
+}
+
+/* rnnlab_task_seq2seq_eval with seed = seed_hi * 2^32 + seed_lo */
+rnnlab_status rnnlab_wasm_task_seq2seq_eval(rnnlab_task *t, int32_t count, int32_t length, uint32_t seed_lo, uint32_t seed_hi,
+                                            rnnlab_seq2seq_batch *out) {
+  return rnnlab_task_seq2seq_eval(t, count, length, (uint64_t)seed_hi << 32 | seed_lo, out);
+}
+
+/* Layout, as rnnlab_wasm_layout: what 0 rnnlab_task_info, 1 rnnlab_task_result (ngram_bpc as its
+ * 5 elements), 2 rnnlab_seq2seq_batch. field < 0: sizeof; else the offset of the field-th
+ * member, -1 past the last. */
+#define TOFF(T, f) (short)offsetof(T, f)
+int rnnlab_wasm_task_layout(int what, int field) {
+  static const short info[] = {
+    TOFF(rnnlab_task_info, input_size), TOFF(rnnlab_task_info, input_kind), TOFF(rnnlab_task_info, output_size),
+    TOFF(rnnlab_task_info, output_kind), TOFF(rnnlab_task_info, is_seq2seq), TOFF(rnnlab_task_info, vocab_size),
+    TOFF(rnnlab_task_info, pad_id), TOFF(rnnlab_task_info, bos_id), TOFF(rnnlab_task_info, eos_id),
+    TOFF(rnnlab_task_info, unk_id), TOFF(rnnlab_task_info, length), TOFF(rnnlab_task_info, min_length),
+    TOFF(rnnlab_task_info, max_length), TOFF(rnnlab_task_info, eval_length), TOFF(rnnlab_task_info, eval_count),
+    TOFF(rnnlab_task_info, target_accuracy), TOFF(rnnlab_task_info, train_chars), TOFF(rnnlab_task_info, heldout_chars),
+    TOFF(rnnlab_task_info, seed_lo), TOFF(rnnlab_task_info, seed_hi)};
+  static const short result[] = {
+    TOFF(rnnlab_task_result, loss), TOFF(rnnlab_task_result, accuracy), TOFF(rnnlab_task_result, step_accuracy),
+    TOFF(rnnlab_task_result, bpc), TOFF(rnnlab_task_result, max_error), TOFF(rnnlab_task_result, sequences),
+    TOFF(rnnlab_task_result, steps), TOFF(rnnlab_task_result, solved), TOFF(rnnlab_task_result, ngram_bpc[0]),
+    TOFF(rnnlab_task_result, ngram_bpc[1]), TOFF(rnnlab_task_result, ngram_bpc[2]), TOFF(rnnlab_task_result, ngram_bpc[3]),
+    TOFF(rnnlab_task_result, ngram_bpc[4])};
+  static const short s2s[] = {
+    TOFF(rnnlab_seq2seq_batch, batch), TOFF(rnnlab_seq2seq_batch, src_length), TOFF(rnnlab_seq2seq_batch, tgt_length),
+    TOFF(rnnlab_seq2seq_batch, src), TOFF(rnnlab_seq2seq_batch, dec_in), TOFF(rnnlab_seq2seq_batch, dec_tgt)};
+  static const struct { const short *off; int n; int size; } t[] = {
+    {info, sizeof info / sizeof *info, sizeof(rnnlab_task_info)},
+    {result, sizeof result / sizeof *result, sizeof(rnnlab_task_result)},
+    {s2s, sizeof s2s / sizeof *s2s, sizeof(rnnlab_seq2seq_batch)}};
+  if (what < 0 || what >= (int)(sizeof t / sizeof *t)) return -1;
+  if (field < 0) return t[what].size;
+  return field < t[what].n ? t[what].off[field] : -1;
+}
+#undef TOFF
+/* ---- end of tasks ---- */

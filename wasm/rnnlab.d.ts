@@ -256,3 +256,321 @@ export interface LoadOptions {
 export function load(options?: LoadOptions): Promise<Lab>;
 /** whether this JavaScript engine runs WebAssembly SIMD */
 export function simdSupported(): boolean;
+
+// ---- decoding search (wasm/search.mjs, core/decode.c) ----
+
+/** 'greedy': the most probable token each step. 'beam': beam search of width beamWidth.
+ * 'exhaustive': the exact best sequences (refused when vocabSize^length > 1e6 or length > 64).
+ * 'sample': ancestral sampling with temperature and topK from seed. */
+export type SearchStrategy = 'greedy' | 'beam' | 'exhaustive' | 'sample';
+
+/** Options shared by lab.search and model.generate. Unknown keys and bad values throw. */
+export interface DecodeOptions {
+  /** default 'greedy' */
+  strategy?: SearchStrategy;
+  /** tokens to generate, >= 1 (fewer when eos ends a sequence) */
+  length: number;
+  /** 'beam': the width K (default 4); 'exhaustive': how many best sequences (default 1). 1..65536 */
+  beamWidth?: number;
+  /** end token: a sequence ends with it (included in tokens). null / -1 / omitted: none */
+  eos?: number | null;
+  /** alpha in [0, 10], default 0: beam and exhaustive rank by score = logProb / ((5 + n) / 6)^alpha
+   * (GNMT length penalty, n = tokens incl. eos); 0 ranks by logProb */
+  lengthPenalty?: number;
+  /** 'sample': softmax(log p / temperature), finite >= 0, default 1; 0 = argmax */
+  temperature?: number;
+  /** 'sample': draw only among the topK most probable tokens; 0 (default) = all */
+  topK?: number;
+  /** 'sample': 64-bit seed, integer in 0..2^53-1 or BigInt; default 1. Same seed, same sample on every build */
+  seed?: number | bigint;
+}
+
+export interface SearchOptions extends DecodeOptions {
+  /** p(next token | prefix): vocabSize probabilities (finite, >= 0, positive sum; renormalised).
+   * prefix is a fresh copy of the tokens so far (empty for the first token). It may call into the
+   * same lab (model.forward, ...). What it throws is rethrown by lab.search. */
+  next(prefix: Int32Array): Float32Array | ArrayLike<number>;
+  /** V: the length of what next returns */
+  vocabSize: number;
+}
+
+export interface GenerateOptions extends DecodeOptions {
+  /** token ids the model reads first (>= 1); the result is the continuation after them */
+  prompt: Int32Array | ArrayLike<number>;
+  /** start the prompt from the model's carried state of batch 1 (e.g. after
+   * forward({ batchSize: 1, ... })) instead of zeros; generation then leaves no carried state */
+  carryState?: boolean;
+  /** optional; must equal the model's outputSize */
+  vocabSize?: number;
+}
+
+export interface Hypothesis {
+  /** the generated tokens (eos included when it ended the sequence) */
+  tokens: Int32Array;
+  /** sum of the tokens' natural-log probabilities (untempered, for samples too) */
+  logProb: number;
+  /** the ranking score: logProb / lengthPenalty factor (= logProb when lengthPenalty is 0) */
+  score: number;
+}
+
+export interface SearchResult extends Hypothesis {
+  /** 'beam' and 'exhaustive': up to beamWidth best hypotheses, best first (beams[0] is the result) */
+  beams?: Hypothesis[];
+}
+
+export interface Lab {
+  /** decoding search over an embedder's next-token distribution */
+  search(options: SearchOptions): SearchResult;
+  /** log p(tokens) = sum_t log p(tokens[t] | tokens[<t]) under next, as lab.search computes it */
+  score(options: { next(prefix: Int32Array): Float32Array | ArrayLike<number>; vocabSize: number; tokens: Int32Array | ArrayLike<number> }): number;
+}
+
+export interface Model {
+  /** decoding search over this model's predictions (one-hot input, softmax output,
+   * inputSize == outputSize, unidirectional); one recurrent state per hypothesis, so each token
+   * costs one step of K rows. Overwrites the trace; leaves no carried state. */
+  generate(options: GenerateOptions): SearchResult;
+  /** log p(tokens | prompt), as model.generate computes it, from one forward pass of batch 1;
+   * afterwards the carried state is the state after the last token */
+  score(options: { prompt: Int32Array | ArrayLike<number>; tokens: Int32Array | ArrayLike<number>; carryState?: boolean }): number;
+}
+// ---- end of decoding search ----
+
+// ---- tasks and training runs (wasm/tasks.mjs, wasm/run.mjs, core/tasks.c) ----
+
+export type TaskName =
+  | 'parity' | 'addition' | 'text' | 'reber' | 'adding' | 'temporal-order' | 'copy' | 'reverse' | 'decimal-addition';
+
+/** lab.createTask options. Unknown keys and bad values throw with the key named (core/rnnlab.h
+ * lists every key and default). Values are numbers, BigInt (seed) or words. */
+export interface TaskOptions {
+  /** training stream seed, 0..2^64-1 (default 1) */
+  seed?: number | bigint;
+  /** nominal length of a training batch: parity/addition: the longest row (bits); adding and
+   * temporal-order: T (rows T..T+T/10); reber: the longest string; text: the BPTT chunk;
+   * copy/reverse: the longest source; decimal-addition: the most digits of an operand */
+  length?: number;
+  /** shortest row of a training batch (parity, addition, seq2seq) */
+  minLength?: number;
+  /** the criterion's test length (default: parity 100, addition 64, else length; text: the chunk) */
+  evalLength?: number;
+  /** the criterion's number of test sequences (text: characters, default all of the held-out split) */
+  evalCount?: number;
+  /** the criterion: accuracy >= target on held-out data (parity 0.99, seq2seq 0.99, else 1) */
+  target?: number;
+  /** parity: target at every step (default) or only at the end */
+  mode?: 'running' | 'final';
+  /** temporal-order: 'a' = H&S experiment 6a (2 relevant symbols, 4 classes), 'b' = 6b (3, 8) */
+  variant?: 'a' | 'b';
+  /** copy, reverse: alphabet size 2..26 (default 8) */
+  symbols?: number;
+  /** text: your own UTF-8 text */
+  text?: string | Uint8Array;
+  /** text: a built-in corpus: 'grammar' (generated English-like sentences, the default) or 'c'
+   * (the project's own C sources; await lab.loadCorpus('c') first) */
+  corpus?: 'grammar' | 'c';
+  /** text, corpus 'grammar': characters to generate (default 100000) */
+  chars?: number;
+  /** text: vocabulary cap including the unknown symbol, 2..4096 (default 256) */
+  vocab?: number;
+  /** text: the held-out fraction at the end of the text (default 0.1) */
+  holdout?: number;
+}
+
+/** An evaluation with the task's own criterion. */
+export interface TaskResult {
+  /** mean loss per targeted step (evaluate: as the model computes it; score: cross-entropy in nats
+   * for class targets, (1/2)||o - d||^2 for float targets) */
+  loss: number;
+  /** the criterion: the fraction of sequences entirely right (parity, addition; reber: every
+   * next-symbol set predicted as the most active outputs; adding: |error| < 0.04; temporal order:
+   * every output within 0.3 of the target; seq2seq: exact match); text: next-character accuracy */
+  accuracy: number;
+  /** the fraction of targeted steps right */
+  stepAccuracy: number;
+  /** sequences scored (text: 1, the held-out stream) */
+  sequences: number;
+  /** targeted steps scored (text: characters) */
+  steps: number;
+  /** accuracy >= the criterion's target; text: bpc below every n-gram baseline */
+  solved: boolean;
+  /** adding: the largest |output - target|; else 0 */
+  maxError: number;
+  /** text: the model's bits per character on the held-out split */
+  bpc?: number;
+  /** text: interpolated Witten-Bell n-gram baselines, orders 1..5 (order n = n-1 characters of
+   * context), counted on the training split and scored on the same characters */
+  ngramBpc?: number[];
+}
+
+/** A sequence-to-sequence batch (rnnlab_seq2seq_batch), batch-major. Vocabulary: PAD 0, BOS 1,
+ * EOS 2, then the task's symbols. */
+export interface Seq2SeqBatch {
+  batchSize: number;
+  srcLength: number;
+  tgtLength: number;
+  /** (B, srcLength), left-padded with PAD */
+  src: Int32Array;
+  /** (B, tgtLength): BOS y1..yn then PAD */
+  decIn: Int32Array;
+  /** (B, tgtLength): y1..yn EOS then -1 */
+  decTgt: Int32Array;
+}
+
+export interface Task {
+  readonly name: TaskName;
+  /** what a model needs: lab.createModel({ ...task.modelConfig, hiddenSize }) */
+  readonly modelConfig: { inputSize: number; input: InputKind; outputSize: number; output: OutputKind };
+  readonly inputSize: number;
+  readonly input: InputKind;
+  readonly outputSize: number;
+  /** the output the targets fit: 'softmax' (class ids), 'sigmoid' (reber: multi-hot) or 'linear'
+   * (adding); a float-target task takes either 'sigmoid' or 'linear' */
+  readonly output: OutputKind;
+  readonly isSeq2seq: boolean;
+  readonly vocabSize: number;
+  /** names of the input symbols (text: the characters, UNK '\uFFFD' at 0; seq2seq: '<pad>', '<s>', '</s>', ...) */
+  readonly symbols: readonly string[];
+  /** names of the output classes / units (temporal order: Q R S U V A B C) */
+  readonly outputSymbols: readonly string[];
+  readonly specials: { pad: number | null; bos: number | null; eos: number | null; unk: number | null };
+  /** default training length, the shortest row, the largest length batch/evaluate accept */
+  readonly length: number;
+  readonly minLength: number;
+  readonly maxLength: number;
+  /** the success criterion: accuracy >= target on count fresh sequences of length (text: count 0 = all) */
+  readonly criterion: { length: number; count: number; target: number };
+  readonly seed: number | bigint;
+  /** text: characters in the training split and the held-out tail */
+  readonly split?: { train: number; heldout: number };
+  readonly freed: boolean;
+  /** The next training batch from the task's own seeded stream, copied out, in the engine's format
+   * (trainer.step takes it as is). Rows of different lengths are padded at the end, with mask 0
+   * and target -1. text: batchSize parallel streams, carryState true between consecutive calls.
+   * Seq2seq tasks return a Seq2SeqBatch. */
+  batch(batchSize: number, options?: { length?: number }): Batch | Seq2SeqBatch;
+  /** Fresh held-out data from seed (separate from the training stream; the same seed gives the same
+   * test set), scored by the task's criterion. Defaults: the criterion's count and length, seed 0.
+   * text: the held-out split as one stream. Leaves the model without carried state.
+   * Seq2seq tasks throw (they need a seq2seq model: use evalSet + scoreSequences). */
+  evaluate(model: Model, options?: { count?: number; length?: number; seed?: number | bigint }): TaskResult;
+  /** evaluate at each length: accuracy against test length */
+  generalization(model: Model, options: { lengths: number[]; count?: number; seed?: number | bigint }):
+    { length: number; accuracy: number; stepAccuracy: number; loss: number }[];
+  /** scores outputs (B*T*V, e.g. model.forward(batch).outputs) against a batch of this task */
+  score(batch: Batch, outputs: Float32Array): TaskResult;
+  /** seq2seq: count held-out pairs at exactly length, from seed */
+  evalSet(options?: { count?: number; length?: number; seed?: number | bigint }): Seq2SeqBatch;
+  /** seq2seq: exact match of predicted rows (Int32Array of batchSize*width, or one array per row; a
+   * row ends at its first EOS or negative token) against ref */
+  scoreSequences(ref: Seq2SeqBatch, predictions: Int32Array | ArrayLike<number>[], width?: number): TaskResult;
+  /** restarts the training stream from the seed */
+  reset(): void;
+  /** idempotent */
+  free(): void;
+}
+
+/** lab.train options. */
+export interface TrainOptions {
+  task: Task;
+  /** a model that fits task.modelConfig */
+  model: Model;
+  /** a trainer of model (it stays alive), or ... */
+  trainer?: Trainer;
+  /** ... options for a trainer lab.train creates and frees (default adam, 0.005, clipNorm 1) */
+  trainerOptions?: TrainerOptions;
+  /** sequences per step (text: parallel streams), default 32 */
+  batchSize?: number;
+  /** training length (default task.length) */
+  length?: number;
+  /** the budget, default 5000 steps */
+  maxSteps?: number;
+  /** validate every this many steps (default 100) on evalCount sequences of evalLength from evalSeed
+   * (defaults: the task's criterion; text: 4000 characters; evalSeed 1000) */
+  evalEvery?: number;
+  evalCount?: number;
+  evalLength?: number;
+  evalSeed?: number | bigint;
+  /** stop when validation accuracy >= target (default: the task's criterion, result.solved) */
+  target?: number;
+  /** validations in a row that must meet the criterion before stopping (default 1) */
+  confirm?: number;
+  /** the final test on fresh data: testCount sequences of testLength (default evalLength) from
+   * testSeed (default evalSeed + 1) */
+  testCount?: number;
+  testLength?: number;
+  testSeed?: number | bigint;
+  /** lengths for the generalisation curve after training (curveCount sequences each, seed testSeed + 2) */
+  curve?: number[];
+  curveCount?: number;
+  /** learning rate for each step (0-based), set on the trainer when it changes */
+  lrSchedule?: (step: number) => number;
+  /** called every progressEvery steps (default 10) and after each validation; return false to stop */
+  onProgress?: (progress: TrainProgress) => boolean | void;
+  progressEvery?: number;
+  /** stops the run (checked before every step) */
+  signal?: AbortSignal;
+  /** yield to the event loop at least every yieldMs of work (default 50; 0 = never) */
+  yieldMs?: number;
+}
+
+export interface TrainProgress {
+  step: number;
+  /** mean training loss over the steps since the last report */
+  loss: number;
+  /** gradient norm (before clipping) of the last step */
+  gradNorm: number;
+  /** any step since the last report was clipped */
+  clipped: boolean;
+  /** sequences seen (text: streams x steps) */
+  sequences: number;
+  /** time steps seen (batchSize x length per step) */
+  tokens: number;
+  seconds: number;
+  /** the last validation's accuracy (text: bits per character); null before the first */
+  metric: number | null;
+  /** the validation done at this step, if any */
+  evaluation?: TaskResult;
+}
+
+export interface TrainResult {
+  /** the criterion was met on validation data (confirm times in a row) */
+  solved: boolean;
+  stop: 'solved' | 'budget' | 'aborted' | 'stopped';
+  steps: number;
+  sequences: number;
+  tokens: number;
+  seconds: number;
+  /** when the criterion was met */
+  solvedAt: { step: number; sequences: number; seconds: number } | null;
+  /** the last validation */
+  validation: TaskResult | null;
+  /** the final test on fresh held-out data */
+  test: TaskResult;
+  /** accuracy against test length, when options.curve was given */
+  curve: { length: number; accuracy: number; stepAccuracy: number; loss: number }[] | null;
+  /** every progress report */
+  history: TrainProgress[];
+}
+
+export interface Lab {
+  /** the task names */
+  readonly tasks: readonly TaskName[];
+  /** built-in text corpora: 'grammar' (generated) and 'c' (the project's C sources, via loadCorpus) */
+  readonly corpora: readonly ('grammar' | 'c')[];
+  createTask(name: TaskName, options?: TaskOptions): Task;
+  /** the text of a built-in corpus file beside rnnlab.mjs (Node: from disk; else fetched), cached
+   * per lab; afterwards createTask('text', { corpus: name }) uses it */
+  loadCorpus(name: 'c'): Promise<string>;
+  /** Trains until the task's criterion is met on held-out data or maxSteps run out, then tests on
+   * fresh held-out data (and measures the generalisation curve). Batches go from the task's C
+   * buffers straight to the trainer. Seq2seq tasks are refused. */
+  train(options: TrainOptions): Promise<TrainResult>;
+  /** Settings measured to meet each task's criterion from scratch (parity, parity-final, addition,
+   * reber, adding (T = 100), adding-30, temporal-order-6a, temporal-order-6b, temporal-order-6b-50,
+   * text): createTask(r.task, r.taskOptions), createModel({ ...task.modelConfig, ...r.model }),
+   * train({ task, model, ...r.train }); measured says what it took. */
+  readonly recipes: Readonly<Record<string, Readonly<{ task: TaskName; taskOptions: TaskOptions; model: ModelConfig;
+    train: Omit<TrainOptions, 'task' | 'model'>; measured: string }>>>;
+}
+// ---- end of tasks ----

@@ -19,6 +19,9 @@
  *   const { outputs, loss } = model.forward({ inputs, targets, batchSize: 2, length: 8 });
  */
 
+import { installSearch, searchImports } from './search.mjs';
+import { installTasks } from './tasks.mjs';
+
 /** @typedef {import('./rnnlab.d.ts').ModelConfig} ModelConfig */
 /** @typedef {import('./rnnlab.d.ts').TrainerOptions} TrainerOptions */
 /** @typedef {import('./rnnlab.d.ts').Batch} Batch */
@@ -445,11 +448,12 @@ export async function load(options = {}) {
     throw err.message.startsWith('rnnlab: ') ? err : new Error(`rnnlab: cannot compile the wasm module: ${err.message}`, { cause: err });
   }
 
-  // The only import of a standalone build with ALLOW_MEMORY_GROWTH; views are never cached, so
-  // there is nothing to refresh when it fires.
-  const provided = { env: { emscripten_notify_memory_growth: () => {} } };
+  // The imports of a standalone build: memory growth (views are never cached, so there is
+  // nothing to refresh when it fires) and C's way to a JS next function (search.mjs).
+  /** @type {Record<string, Record<string, Function>>} */
+  const provided = { env: { emscripten_notify_memory_growth: () => {}, ...searchImports } };
   const missing = WebAssembly.Module.imports(module)
-    .filter((i) => !(i.module === 'env' && i.name === 'emscripten_notify_memory_growth'))
+    .filter((i) => !(i.kind === 'function' && Object.hasOwn(provided[i.module] ?? {}, i.name)))
     .map((i) => `${i.module}.${i.name}`);
   if (missing.length) fail(`the wasm module imports ${missing.join(', ')}, which a standalone rnnlab build must not (stdio in the C core?)`);
   const instance = await WebAssembly.instantiate(module, provided);
@@ -521,6 +525,11 @@ class Lab {
     this.inits = INITS;
     this.optimizers = OPTIMIZERS;
     this.gateNames = GATE_NAMES;
+    installSearch(this, rt, { modelPrototype: Model.prototype, modelState: (m) => modelState(m) }); // search.mjs
+    installTasks(this, rt, { // tasks.mjs: lab.tasks, createTask, loadCorpus, train
+      modelState: (m) => modelState(m), trainerState: (t) => trainerState(t),
+      batchFields: BATCH_FIELDS, stepResultFields: STEP_RESULT_FIELDS,
+    });
     Object.freeze(this);
   }
 
