@@ -45,7 +45,7 @@ TOOL_BIN := $(patsubst tests/native/%.c,build/native/%, \
 WASM_OUT := wasm/rnnlab.wasm wasm/rnnlab-scalar.wasm
 # The text task's 'c' corpus and the wrapper modules of the tasks (wasm/tasks.mjs, wasm/run.mjs).
 CORPUS_C := wasm/corpus-c.txt
-TASK_JS := wasm/tasks.mjs wasm/run.mjs
+WASM_JS := $(wildcard wasm/*.mjs)
 WEB_FILES := $(shell find web -type f 2>/dev/null)
 NODE_TESTS := $(wildcard tests/*.test.mjs)
 
@@ -199,10 +199,10 @@ $(CORPUS_C): $(sort $(CORE_HDR) $(CORE_SRC))
 
 # Rebuilt whole (it is a handful of files), into a temporary folder then renamed, so dist/ never
 # holds a mix of old and new files. web itself is a prerequisite so a deleted file goes too.
-dist: web $(WEB_FILES) wasm/rnnlab.mjs wasm/search.mjs $(TASK_JS) $(CORPUS_C) $(WASM_OUT)
+dist: web $(WEB_FILES) $(WASM_JS) $(CORPUS_C) $(WASM_OUT)
 	@rm -rf dist.tmp && mkdir dist.tmp
 	cp -R web/. dist.tmp/
-	cp wasm/rnnlab.mjs wasm/search.mjs $(TASK_JS) $(CORPUS_C) $(WASM_OUT) dist.tmp/
+	cp $(WASM_JS) $(CORPUS_C) $(WASM_OUT) dist.tmp/
 	@rm -rf dist && mv dist.tmp dist
 
 # The static server of the browser tests (correct MIME types incl. application/wasm, no caching),

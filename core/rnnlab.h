@@ -461,6 +461,21 @@ rnnlab_status rnnlab_task_seq2seq_eval(rnnlab_task *t, int32_t count, int32_t le
 rnnlab_status rnnlab_task_seq2seq_score(rnnlab_task *t, const rnnlab_seq2seq_batch *ref, const int32_t *pred,
                                         int32_t pred_length, rnnlab_task_result *r);
 
+
+/* ---- sequence to sequence with decoding and tasks ---- */
+
+/* Decodes one source (S tokens) with any strategy of rnnlab_decode: the encoder's final state
+ * starts every hypothesis of the decoder, whose first input is bos. Results as rnnlab_decode
+ * (tokens (K, dc->length), best first; dc->eos ends a hypothesis). */
+rnnlab_status rnnlab_seq2seq_decode(rnnlab_seq2seq *s, const int32_t *src, int32_t S, int32_t bos,
+                                    const rnnlab_decode_config *dc, int32_t *tokens, int32_t *lengths,
+                                    float *log_probs, float *scores, int32_t *count);
+/* Exact match on count held-out pairs of a sequence-to-sequence task at length (0 = the task's
+ * criterion), from seed: greedy decoding when beam_width <= 1, else beam search of that width
+ * (one source at a time). r->loss is the teacher-forced loss on the same pairs. */
+rnnlab_status rnnlab_seq2seq_evaluate(rnnlab_seq2seq *s, rnnlab_task *t, int32_t count, int32_t length, uint64_t seed,
+                                      int32_t beam_width, rnnlab_task_result *r);
+
 #ifdef __cplusplus
 }
 #endif

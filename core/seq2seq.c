@@ -270,3 +270,65 @@ rnnlab_status rnnlab_seq2seq_greedy(rnnlab_seq2seq *s, const int32_t *src, int32
     if (lengths[i] < 0) lengths[i] = max_len;
   return RNNLAB_OK;
 }
+
+rnnlab_status rnnlab_seq2seq_decode(rnnlab_seq2seq *s, const int32_t *src, int32_t S, int32_t bos,
+                                    const rnnlab_decode_config *dc, int32_t *tokens, int32_t *lengths,
+                                    float *log_probs, float *scores, int32_t *count) {
+  if (!s || !dc) return RNNLAB_EINVAL;
+  s->err[0] = 0;
+  if (S < 1) return s2s_fail(s, RNNLAB_EINVAL, "srcLength must be >= 1, got %d", S);
+  const int V = s->dec->cfg.output_size;
+  if (bos < 0 || bos >= V) return s2s_fail(s, RNNLAB_EINVAL, "bos must be a target symbol in [0, %d), got %d", V, bos);
+  rnnlab_status st = ensure_buffers(s, 1, 1);
+  if (!st) st = encode(s, src, 1, S, 0);
+  if (st) return st;
+  const int32_t prompt[1] = {bos};
+  st = rnnlab_model_generate(s->dec, dc, prompt, 1, 1, tokens, lengths, log_probs, scores, count);
+  return st ? s2s_fail_model(s, st, "decoder", s->dec) : RNNLAB_OK;
+}
+
+rnnlab_status rnnlab_seq2seq_evaluate(rnnlab_seq2seq *s, rnnlab_task *t, int32_t count, int32_t length, uint64_t seed,
+                                      int32_t beam_width, rnnlab_task_result *r) {
+  if (!s || !t || !r) return RNNLAB_EINVAL;
+  s->err[0] = 0;
+  const rnnlab_task_info *info = rnnlab_task_get_info(t);
+  if (!info->is_seq2seq) return s2s_fail(s, RNNLAB_EINVAL, "task is not sequence-to-sequence");
+  if (info->vocab_size != s->enc->cfg.input_size || info->vocab_size != s->dec->cfg.output_size)
+    return s2s_fail(s, RNNLAB_EINVAL, "the seq2seq's vocabularies (%d in, %d out) do not fit the task's %d symbols",
+                    s->enc->cfg.input_size, s->dec->cfg.output_size, info->vocab_size);
+  rnnlab_seq2seq_batch ref;
+  rnnlab_status st = rnnlab_task_seq2seq_eval(t, count, length, seed, &ref);
+  if (st) return s2s_fail(s, st, "%s", rnnlab_task_error(t));
+  const int B = ref.batch, S = ref.src_length, U = ref.tgt_length;
+  int32_t *pred = malloc(sizeof(int32_t) * (size_t)B * U), *len = malloc(sizeof(int32_t) * (size_t)B * (beam_width > 1 ? beam_width : 1));
+  int32_t *beams = beam_width > 1 ? malloc(sizeof(int32_t) * (size_t)beam_width * U) : NULL;
+  float *lp = beam_width > 1 ? malloc(sizeof(float) * (size_t)beam_width) : NULL;
+  if (!pred || !len || (beam_width > 1 && (!beams || !lp))) {
+    st = s2s_fail(s, RNNLAB_ENOMEM, "out of memory decoding %d sequences", B);
+    goto done;
+  }
+  if (beam_width <= 1) {
+    st = rnnlab_seq2seq_greedy(s, ref.src, B, S, info->bos_id, info->eos_id, U, pred, len);
+  } else {
+    rnnlab_decode_config dc;
+    rnnlab_decode_config_default(&dc);
+    dc.strategy = RNNLAB_DECODE_BEAM, dc.length = U, dc.beam_width = beam_width, dc.eos = info->eos_id;
+    for (int i = 0; i < B && !st; i++) {
+      int32_t n = 0;
+      st = rnnlab_seq2seq_decode(s, ref.src + (size_t)i * S, S, info->bos_id, &dc, beams, len, lp, NULL, &n);
+      memcpy(pred + (size_t)i * U, beams, sizeof(int32_t) * U);
+    }
+  }
+  if (st) goto done;
+  st = rnnlab_task_seq2seq_score(t, &ref, pred, U, r);
+  if (st) {
+    st = s2s_fail(s, st, "%s", rnnlab_task_error(t));
+    goto done;
+  }
+  float loss = 0;
+  st = pass(s, &ref, ref.dec_in, 0, NULL, &loss);
+  r->loss = loss;
+done:
+  free(pred), free(len), free(beams), free(lp);
+  return st;
+}

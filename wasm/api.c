@@ -179,3 +179,15 @@ int rnnlab_wasm_task_layout(int what, int field) {
 }
 #undef TOFF
 /* ---- end of tasks ---- */
+
+/* ---- sequence to sequence (core/seq2seq.c, wasm/seq2seq.mjs) ---- */
+
+/* parameter count as a double: JS never sees a 64-bit integer */
+double rnnlab_wasm_seq2seq_param_count(const rnnlab_seq2seq *s) { return (double)rnnlab_seq2seq_param_count(s); }
+
+/* rnnlab_seq2seq_evaluate with the 64-bit seed as two 32-bit halves */
+int rnnlab_wasm_seq2seq_evaluate(rnnlab_seq2seq *s, rnnlab_task *t, int32_t count, int32_t length, uint32_t seed_lo,
+                                 uint32_t seed_hi, int32_t beam_width, rnnlab_task_result *r) {
+  return rnnlab_seq2seq_evaluate(s, t, count, length, (uint64_t)seed_hi << 32 | seed_lo, beam_width, r);
+}
+/* ---- end of sequence to sequence ---- */

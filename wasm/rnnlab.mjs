@@ -21,6 +21,7 @@
 
 import { installSearch, searchImports } from './search.mjs';
 import { installTasks } from './tasks.mjs';
+import { installSeq2Seq } from './seq2seq.mjs';
 
 /** @typedef {import('./rnnlab.d.ts').ModelConfig} ModelConfig */
 /** @typedef {import('./rnnlab.d.ts').TrainerOptions} TrainerOptions */
@@ -529,6 +530,12 @@ class Lab {
     installTasks(this, rt, { // tasks.mjs: lab.tasks, createTask, loadCorpus, train
       modelState: (m) => modelState(m), trainerState: (t) => trainerState(t),
       batchFields: BATCH_FIELDS, stepResultFields: STEP_RESULT_FIELDS,
+    });
+    installSeq2Seq(this, rt, { // seq2seq.mjs: lab.createSeq2Seq
+      configRaw: (c) => { const raw = { ...this.#defaultConfig }; applyKeys('config', c, CONFIG_KEYS, raw, rt.limits); return raw; },
+      readConfig: (raw) => readKeys(CONFIG_KEYS, raw), configFields: CONFIG_FIELDS,
+      trainRaw: (o) => { const raw = { ...this.#defaultTrain }; applyKeys('options', o, TRAIN_KEYS, raw, rt.limits); return raw; },
+      trainFields: TRAIN_CONFIG_FIELDS, stepResultFields: STEP_RESULT_FIELDS,
     });
     Object.freeze(this);
   }

@@ -17,13 +17,15 @@
  * rule looked at. The curve uses testSeed + 2.
  */
 
+import { seq2seqStateOf } from './seq2seq.mjs';
+
 /** @typedef {import('./rnnlab.d.ts').TrainOptions} TrainOptions */
 /** @typedef {import('./rnnlab.d.ts').TrainResult} TrainResult */
 /** @typedef {import('./rnnlab.d.ts').TrainProgress} TrainProgress */
 
 const KEYS = ['task', 'model', 'trainer', 'trainerOptions', 'batchSize', 'length', 'maxSteps', 'evalEvery', 'evalCount',
   'evalLength', 'evalSeed', 'target', 'testCount', 'testLength', 'testSeed', 'curve', 'curveCount', 'onProgress',
-  'progressEvery', 'signal', 'yieldMs', 'confirm', 'lrSchedule'];
+  'progressEvery', 'signal', 'yieldMs', 'confirm', 'lrSchedule', 'teacherForcing', 'beamWidth'];
 /** Trainer options when neither trainer nor trainerOptions is given. */
 const DEFAULT_TRAINER = Object.freeze({ optimizer: 'adam', learningRate: 0.005, clipNorm: 1 });
 /** text: characters of the held-out split scored at each validation (the final test scores all) */
@@ -116,7 +118,8 @@ export async function train(ctx, options) {
   if (!ts) fail(`options.task must be a task from lab.createTask (got ${show(task)})`);
   if (ts.rt !== rt) fail('options.task belongs to another loaded rnnlab instance');
   if (!ts.ptr) fail('the task has been freed');
-  if (task.isSeq2seq) fail(`task '${task.name}' is sequence-to-sequence: it needs a seq2seq model, which lab.train does not drive`);
+  if (task.isSeq2seq) return trainSeq2seq(ctx, options);
+  if (seq2seqStateOf(model)) fail(`a seq2seq model trains on a sequence-to-sequence task (copy, reverse, decimal-addition), not '${task.name}'`);
   const ms = ctx.ownModel(model, 'train');
   const mc = model.config, tc = task.modelConfig;
   const floatOut = (/** @type {string} */ o) => o !== 'softmax';
@@ -160,13 +163,90 @@ export async function train(ctx, options) {
     trainer = lab.createTrainer(model, options.trainerOptions ?? DEFAULT_TRAINER);
     own = true;
   }
+  const trs = ctx.trainerState(trainer);
+  const batchBytes = 4 * ctx.batchFields.length;
+  /** one training step on the task's next batch, in wasm block p */
+  const stepOnce = (/** @type {number} */ p) => {
+    const status = ex.rnnlab_task_batch(ts.ptr, B, L, p);
+    if (status !== 0) rt.check(status, 'buffer', ex.rnnlab_task_error(ts.ptr) >>> 0);
+    if (!trs.ptr) fail('the trainer has been freed');
+    rt.check(ex.rnnlab_trainer_step(trs.ptr, p, p + batchBytes), 'trainer', trs.ptr);
+    return { T: rt.i32(p + 4, 1)[0], ...rt.readStruct(p + batchBytes, ctx.stepResultFields) };
+  };
   try {
-    return await loop(ctx, options, { task, model, trainer, ts, trs: ctx.trainerState(trainer), isText, B, L, maxSteps, evalEvery,
-      progressEvery, yieldMs, confirm, target, onProgress, signal, lrSchedule, validation, test, curveSeed });
+    return await loop(ctx, options, { task, model, trainer, ts, isText, B, L, maxSteps, evalEvery,
+      progressEvery, yieldMs, confirm, target, onProgress, signal, lrSchedule, validation, test, curveSeed, stepOnce,
+      blockBytes: batchBytes + 4 * ctx.stepResultFields.length,
+      evaluate: (/** @type {any} */ o) => task.evaluate(model, o),
+      curveOf: (/** @type {any} */ o) => task.generalization(model, o) });
   } finally {
     if (own) trainer.free(); // also when the run throws
   }
 }
+
+/**
+ * lab.train for a sequence-to-sequence task and a model from lab.createSeq2Seq: the same loop,
+ * with steps through rnnlab_seq2seq_step (teacherForcing, default 1) and evaluation by exact
+ * match of greedy decoding (beamWidth > 1: beam search). trainer is not used: trainerOptions
+ * (default Adam 0.005, clipNorm 1) set the seq2seq's own optimizer.
+ * @param {Parameters<typeof train>[0]} ctx @param {TrainOptions} options
+ */
+async function trainSeq2seq(ctx, options) {
+  const { rt } = ctx, ex = rt.ex;
+  const { task, model } = /** @type {any} */ (options);
+  const ts = ctx.taskState(task);
+  const ss = seq2seqStateOf(model);
+  if (!ss) fail(`task '${task.name}' is sequence-to-sequence: options.model must come from lab.createSeq2Seq({ ...task.modelConfig, hiddenSize })`);
+  if (!ss.ptr) fail('the seq2seq model has been freed');
+  if (options.trainer !== undefined) fail('a seq2seq model has its own optimizer: give trainerOptions, not trainer');
+  if (ss.SV !== task.modelConfig.inputSize || ss.TV !== task.modelConfig.outputSize) {
+    fail(`the seq2seq model (${ss.SV} -> ${ss.TV} symbols) does not fit task '${task.name}' (${task.modelConfig.inputSize} symbols)`);
+  }
+  for (const k of ['curve', 'curveCount', 'lrSchedule']) if (/** @type {any} */ (options)[k] !== undefined) fail(`option ${k} is not available for seq2seq models`);
+  model.setTrainer(options.trainerOptions ?? DEFAULT_TRAINER);
+  const tf = options.teacherForcing ?? 1;
+  if (typeof tf !== 'number' || !(tf >= 0 && tf <= 1)) fail(`teacherForcing must be a number in [0, 1] (got ${show(tf)})`);
+  const beamWidth = options.beamWidth === undefined ? 1 : int('beamWidth', options.beamWidth, 1, 1024);
+  const B = options.batchSize === undefined ? 32 : int('batchSize', options.batchSize, 1, 1 << 16);
+  const L = options.length === undefined ? 0 : int('length', options.length, 1, task.maxLength);
+  const evalSeed = options.evalSeed === undefined ? 1000 : int('evalSeed', options.evalSeed, 0, 2 ** 53 - 3);
+  const testSeed = options.testSeed === undefined ? evalSeed + 1 : int('testSeed', options.testSeed, 0, 2 ** 53 - 1);
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined && typeof onProgress !== 'function') fail(`onProgress must be a function (got ${show(onProgress)})`);
+  const signal = options.signal;
+  const target = options.target;
+  if (target !== undefined && !(typeof target === 'number' && target >= 0 && target <= 1)) fail(`target must be a number in [0, 1] (got ${show(target)})`);
+  const trainFields = 11, s2sFields = 6, resultFields = ctx.stepResultFields.length;
+  const trainPtr = 4 * s2sFields, resPtr = trainPtr + 4 * trainFields;
+  const raw = /** @type {any} */ (ss).train;
+  /** @param {number} p */
+  const stepOnce = (p) => {
+    if (!ts.ptr) fail('the task has been freed');
+    if (!ss.ptr) fail('the seq2seq model has been freed');
+    rt.check(ex.rnnlab_task_seq2seq_batch(ts.ptr, B, L, p), 'buffer', ex.rnnlab_task_error(ts.ptr) >>> 0);
+    rt.writeStruct(p + trainPtr, TRAIN_FIELDS, raw);
+    const status = ex.rnnlab_seq2seq_step(ss.ptr, p + trainPtr, p, tf, p + resPtr);
+    rt.check(status, 'buffer', status ? ex.rnnlab_seq2seq_error(ss.ptr) >>> 0 : 0);
+    return { T: rt.i32(p + 8, 1)[0], ...rt.readStruct(p + resPtr, ctx.stepResultFields) };
+  };
+  const evaluate = (/** @type {any} */ o) => model.evaluate(task, { count: o.count, length: o.length, seed: o.seed, beamWidth });
+  return loop(ctx, options, {
+    task, model, trainer: { get learningRate() { return raw.learning_rate; }, setLearningRate() {} }, ts, isText: false, B, L,
+    maxSteps: options.maxSteps === undefined ? 5000 : int('maxSteps', options.maxSteps, 0, 2 ** 31 - 1),
+    evalEvery: options.evalEvery === undefined ? 100 : int('evalEvery', options.evalEvery, 1, 2 ** 31 - 1),
+    progressEvery: options.progressEvery === undefined ? 10 : int('progressEvery', options.progressEvery, 1, 2 ** 31 - 1),
+    yieldMs: options.yieldMs === undefined ? 50 : int('yieldMs', options.yieldMs, 0, 60_000),
+    confirm: options.confirm === undefined ? 1 : int('confirm', options.confirm, 1, 1000),
+    target, onProgress, signal, lrSchedule: undefined,
+    validation: { count: options.evalCount, length: options.evalLength, seed: evalSeed },
+    test: { count: options.testCount, length: options.testLength ?? options.evalLength, seed: testSeed },
+    curveSeed: testSeed + 2, stepOnce, blockBytes: resPtr + 4 * resultFields, evaluate, curveOf: null,
+  });
+}
+
+/** rnnlab_train_config field order (as rnnlab.mjs TRAIN_CONFIG_FIELDS) */
+const TRAIN_FIELDS = [['optimizer', 'i32'], ['learning_rate', 'f32'], ['momentum', 'f32'], ['nesterov', 'i32'], ['beta1', 'f32'],
+  ['beta2', 'f32'], ['eps', 'f32'], ['weight_decay', 'f32'], ['clip_norm', 'f32'], ['clip_value', 'f32'], ['truncate', 'i32']];
 
 /**
  * The run itself, options validated.
@@ -174,11 +254,10 @@ export async function train(ctx, options) {
  * @returns {Promise<TrainResult>}
  */
 async function loop(ctx, options, o) {
-  const { rt } = ctx, ex = rt.ex;
-  const { task, model, trainer, ts, trs, isText, B, L, maxSteps, evalEvery, progressEvery, yieldMs, confirm, target, onProgress,
-    signal, lrSchedule, validation, test, curveSeed } = o;
-  const batchBytes = 4 * ctx.batchFields.length;
-  const p = rt.alloc(batchBytes + 4 * ctx.stepResultFields.length);
+  const { rt } = ctx;
+  const { task, trainer, ts, isText, B, maxSteps, evalEvery, progressEvery, yieldMs, confirm, target, onProgress,
+    signal, lrSchedule, validation, test, curveSeed, stepOnce, evaluate, curveOf } = o;
+  const p = rt.alloc(o.blockBytes);
   const t0 = now();
   let lastYield = t0, step = 0, sequences = 0, tokens = 0;
   /** @type {'solved' | 'budget' | 'aborted' | 'stopped'} */
@@ -200,19 +279,13 @@ async function loop(ctx, options, o) {
         const lr = lrSchedule(step);
         if (Math.fround(lr) !== trainer.learningRate) trainer.setLearningRate(lr);
       }
-      let status = ex.rnnlab_task_batch(ts.ptr, B, L, p);
-      if (status !== 0) rt.check(status, 'buffer', ex.rnnlab_task_error(ts.ptr) >>> 0);
-      const T = rt.i32(p + 4, 1)[0];
-      if (!trs.ptr) fail('the trainer has been freed');
-      status = ex.rnnlab_trainer_step(trs.ptr, p, p + batchBytes);
-      rt.check(status, 'trainer', trs.ptr);
-      const r = rt.readStruct(p + batchBytes, ctx.stepResultFields);
+      const r = stepOnce(p), T = r.T;
       step++, sequences += B, tokens += B * T;
       lossSum += r.loss, lossN++;
       gradNorm = r.grad_norm, clipped = clipped || r.clipped !== 0;
       let evaluation;
       if (step % evalEvery === 0 || step === maxSteps) {
-        evaluation = lastEval = task.evaluate(model, validation);
+        evaluation = lastEval = evaluate(validation);
         streak = met(evaluation) ? streak + 1 : 0;
         if (streak >= confirm) solvedAt = { step, sequences, seconds: (now() - t0) / 1000 };
       }
@@ -233,8 +306,8 @@ async function loop(ctx, options, o) {
   } finally {
     rt.free(p);
   }
-  const final = task.evaluate(model, test);
-  const curve = options.curve ? task.generalization(model, { lengths: options.curve, count: options.curveCount, seed: curveSeed }) : null;
+  const final = evaluate(test);
+  const curve = options.curve && curveOf ? curveOf({ lengths: options.curve, count: options.curveCount, seed: curveSeed }) : null;
   return {
     solved: stop === 'solved', stop, steps: step, sequences, tokens, seconds: (now() - t0) / 1000, solvedAt,
     validation: lastEval, test: final, curve, history,

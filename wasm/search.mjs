@@ -28,12 +28,12 @@
 /** rnnlab_decode_strategy: the index is the C enum value */
 const STRATEGIES = Object.freeze(['greedy', 'beam', 'exhaustive', 'sample']);
 /** @type {ReadonlyArray<readonly [string, 'i32' | 'u32' | 'f32']>} rnnlab_decode_config, C field order */
-const DECODE_FIELDS = [
+export const DECODE_FIELDS = [
   ['strategy', 'i32'], ['vocab_size', 'i32'], ['length', 'i32'], ['beam_width', 'i32'], ['eos', 'i32'],
   ['length_penalty', 'f32'], ['temperature', 'f32'], ['top_k', 'i32'], ['seed_lo', 'u32'], ['seed_hi', 'u32'],
 ];
 /** option keys shared by lab.search and model.generate */
-const DECODE_KEYS = ['strategy', 'length', 'beamWidth', 'eos', 'lengthPenalty', 'temperature', 'topK', 'seed'];
+export const DECODE_KEYS = ['strategy', 'length', 'beamWidth', 'eos', 'lengthPenalty', 'temperature', 'topK', 'seed'];
 /** core/rnnlab.h RNNLAB_DECODE_MAX_BEAM */
 const MAX_BEAM = 65536;
 /** beamWidth when not given */
@@ -110,7 +110,7 @@ function checkTokens(name, v, V, max) {
  * @param {string} fn @param {Record<string, unknown>} o @param {number} V vocabulary @param {Record<string, number>} defaults C defaults
  * @param {number} maxElems
  */
-function decodeRaw(fn, o, V, defaults, maxElems) {
+export function decodeRaw(fn, o, V, defaults, maxElems) {
   const raw = { ...defaults };
   const strategy = o.strategy ?? 'greedy';
   raw.strategy = typeof strategy === 'string' ? STRATEGIES.indexOf(strategy) : -1;
@@ -199,13 +199,13 @@ function withNext(rt, fn, next, call) {
  * Bytes for K result rows of L tokens: tokens, lengths, log-probs, scores, count.
  * @param {number} K @param {number} L
  */
-const resultBytes = (K, L) => 4 * (K * L + 3 * K + 1);
+export const resultBytes = (K, L) => 4 * (K * L + 3 * K + 1);
 
 /**
  * @param {any} rt @param {number} p start of the result block @param {number} K @param {number} L
  * @param {number} strategy @returns {SearchResult}
  */
-function readResult(rt, p, K, L, strategy) {
+export function readResult(rt, p, K, L, strategy) {
   const lenPtr = p + 4 * K * L, lpPtr = lenPtr + 4 * K, scPtr = lpPtr + 4 * K, countPtr = scPtr + 4 * K;
   const count = rt.i32(countPtr, 1)[0];
   const lengths = rt.i32(lenPtr, K).slice(), lp = rt.f32(lpPtr, K).slice(), sc = rt.f32(scPtr, K).slice();
@@ -222,7 +222,7 @@ function readResult(rt, p, K, L, strategy) {
 }
 
 /** @param {Record<string, number>} raw */
-const resultRows = (raw) => (raw.strategy === 1 || raw.strategy === 2 ? raw.beam_width : 1);
+export const resultRows = (raw) => (raw.strategy === 1 || raw.strategy === 2 ? raw.beam_width : 1);
 
 // ---- the methods ----
 

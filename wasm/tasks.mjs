@@ -369,6 +369,9 @@ class Task {
   }
 }
 
+/** The internal state of a Task (for seq2seq.mjs), or undefined. @param {unknown} t */
+export function taskStateOf(t) { return taskState(t); }
+
 /** rnnlab_seq2seq_batch (read) -> Seq2SeqBatch (copies). @param {any} rt @param {Record<string, number>} b */
 function s2sOut(rt, b) {
   const B = b.batch, S = b.src_length, U = b.tgt_length;

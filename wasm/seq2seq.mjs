@@ -1,0 +1,361 @@
+// @ts-check
+/**
+ * seq2seq.mjs - encoder-decoder models for the rnnlab wrapper (core/seq2seq.c):
+ * lab.createSeq2Seq(config) and the Seq2Seq class.
+ *
+ * Owns: the Seq2Seq object (teacher-forced forward/backward, training steps with teacher forcing,
+ * greedy and beam decoding, evaluation on a sequence-to-sequence task, named weights).
+ * Does not own: config validation (rnnlab.mjs hooks.configRaw), statuses -> exceptions
+ * (rnnlab.mjs Runtime.check, the one place), decode options (search.mjs decodeRaw), task data
+ * (tasks.mjs). Views of wasm memory are made after every allocation, never kept across calls.
+ *
+ * Batches are the format task.batch() returns for a sequence-to-sequence task:
+ *   { batchSize, srcLength, tgtLength, src: Int32Array (B*S), decIn: Int32Array (B*U), decTgt: Int32Array (B*U) }
+ * src is left-padded with PAD; decIn = BOS y1..yn PAD...; decTgt = y1..yn EOS -1...
+ */
+import { DECODE_FIELDS, DECODE_KEYS, decodeRaw, readResult, resultBytes, resultRows } from './search.mjs';
+import { taskStateOf } from './tasks.mjs';
+
+/** @typedef {import('./rnnlab.d.ts').Seq2SeqBatch} Seq2SeqBatch */
+
+const ERRLEN = 256;
+const S2S_EXPORTS = ['rnnlab_seq2seq_create', 'rnnlab_seq2seq_free', 'rnnlab_seq2seq_error', 'rnnlab_seq2seq_encoder',
+  'rnnlab_seq2seq_decoder', 'rnnlab_wasm_seq2seq_param_count', 'rnnlab_seq2seq_forward', 'rnnlab_seq2seq_backward',
+  'rnnlab_seq2seq_step', 'rnnlab_seq2seq_greedy', 'rnnlab_seq2seq_decode', 'rnnlab_wasm_seq2seq_evaluate'];
+/** rnnlab_task_result, as tasks.mjs reads it */
+const RESULT_FIELDS = [['loss', 'f32'], ['accuracy', 'f32'], ['step_accuracy', 'f32'], ['bpc', 'f32'], ['max_error', 'f32'],
+  ['sequences', 'i32'], ['steps', 'i32'], ['solved', 'i32'], ['n1', 'f32'], ['n2', 'f32'], ['n3', 'f32'], ['n4', 'f32'], ['n5', 'f32']];
+
+/** @param {string} msg @returns {never} */
+function fail(msg) { throw new Error(`rnnlab: ${msg}`); }
+
+/** @param {unknown} v */
+function show(v) {
+  if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '...' : v}'`;
+  if (v !== null && typeof v === 'object') return Object.prototype.toString.call(v).slice(8, -1);
+  return String(v);
+}
+
+const isObject = (/** @type {unknown} */ v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v);
+
+/** @param {string} name @param {unknown} v @param {number} lo @param {number} hi */
+function checkInt(name, v, lo, hi) {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) fail(`${name} must be an integer in ${lo}..${hi} (got ${show(v)})`);
+  return v;
+}
+
+/** @param {string} fn @param {Record<string, unknown>} o @param {string[]} known */
+function onlyKeys(fn, o, known) {
+  for (const k of Object.keys(o)) if (!known.includes(k)) fail(`${fn}: unknown option '${k}' (known: ${known.join(', ')})`);
+}
+
+/** An Int32Array of n token ids in 0..V-1 (or -1 when allowed). @param {string} name @param {unknown} a @param {number} n @param {number} V @param {boolean} [none] */
+function checkIds(name, a, n, V, none = false) {
+  if (Object.prototype.toString.call(a) !== '[object Int32Array]') fail(`${name} must be an Int32Array (got ${show(a)})`);
+  const arr = /** @type {Int32Array} */ (a);
+  if (arr.length !== n) fail(`${name} must have ${n} elements, got ${arr.length}`);
+  for (let i = 0; i < n; i++) {
+    const v = arr[i];
+    if (v >= V || v < (none ? -1 : 0)) fail(`${name}[${i}] = ${v} is not a token id in 0..${V - 1}${none ? ' or -1' : ''}`);
+  }
+  return arr;
+}
+
+/**
+ * @typedef {object} S2SState
+ * @property {any} rt
+ * @property {number} ptr  0 once freed
+ * @property {any} config  normalised
+ * @property {number} SV  source vocabulary
+ * @property {number} TV  target vocabulary
+ * @property {Record<string, number>} train  raw rnnlab_train_config fields for steps
+ * @property {{ name: string, rows: number, cols: number, model: number }[]} tensors
+ */
+
+/** @type {(s: unknown) => S2SState | undefined} */
+let s2sState;
+
+class Seq2Seq {
+  #s;
+  #hooks;
+  static { s2sState = (x) => (x !== null && typeof x === 'object' && #s in x ? x.#s : undefined); }
+
+  /** @param {S2SState} s @param {any} hooks */
+  constructor(s, hooks) { this.#s = s; this.#hooks = hooks; }
+
+  #live() {
+    if (!this.#s.ptr) fail('seq2seq model has been freed');
+    return this.#s;
+  }
+
+  /** Normalised config (inputSize = source vocabulary, outputSize = target vocabulary). */
+  get config() { return this.#s.config; }
+  /** Trainable parameters of the encoder and decoder (not the encoder's unused readout). */
+  get parameterCount() { return this.#s.rt.ex.rnnlab_wasm_seq2seq_param_count(this.#live().ptr); }
+  get freed() { return this.#s.ptr === 0; }
+  /** Named tensors: 'encoder.<PyTorch name>' and 'decoder.<PyTorch name>'. */
+  get tensors() { return this.#s.tensors.map((t) => ({ name: t.name, shape: t.name.includes('bias') ? [t.rows] : [t.rows, t.cols] })); }
+
+  /** @param {number} status */
+  #check(status) {
+    const s = this.#s;
+    s.rt.check(status, 'buffer', status ? s.rt.ex.rnnlab_seq2seq_error(s.ptr) >>> 0 : 0);
+  }
+
+  /**
+   * Copies a batch into one wasm block: [rnnlab_seq2seq_batch][src][decIn][decTgt][extra].
+   * @param {unknown} batch @param {number} extra bytes after the batch
+   */
+  #marshal(batch, extra) {
+    const s = this.#live(), rt = s.rt;
+    if (!isObject(batch)) fail(`batch must be an object (got ${show(batch)})`);
+    const b = /** @type {any} */ (batch);
+    const B = checkInt('batch.batchSize', b.batchSize, 1, 1 << 20);
+    const S = checkInt('batch.srcLength', b.srcLength, 1, 1 << 20), U = checkInt('batch.tgtLength', b.tgtLength, 1, 1 << 20);
+    if (B * Math.max(S, U) > rt.limits.maxElems) fail(`batch too large: ${B} x ${Math.max(S, U)}`);
+    const src = checkIds('batch.src', b.src, B * S, s.SV), decIn = checkIds('batch.decIn', b.decIn, B * U, s.TV);
+    const decTgt = checkIds('batch.decTgt', b.decTgt, B * U, s.TV, true);
+    const oS = 24, oI = oS + 4 * B * S, oT = oI + 4 * B * U, oX = oT + 4 * B * U;
+    const p = rt.alloc(oX + extra);
+    rt.i32(p, 3).set([B, S, U]);
+    rt.u32(p + 12, 3).set([p + oS, p + oI, p + oT]);
+    rt.i32(p + oS, B * S).set(src), rt.i32(p + oI, B * U).set(decIn), rt.i32(p + oT, B * U).set(decTgt);
+    return { p, extra: p + oX, B, S, U };
+  }
+
+  /** Teacher-forced pass: outputs (B*U*V) probabilities, loss over the targeted steps. @param {Seq2SeqBatch} batch */
+  forward(batch) {
+    const s = this.#live(), rt = s.rt;
+    const m = this.#marshal(batch, 0);
+    const n = m.B * m.U * s.TV;
+    const q = rt.alloc(4 + 4 * n);
+    try {
+      this.#check(rt.ex.rnnlab_seq2seq_forward(s.ptr, m.p, q + 4, q));
+      return { outputs: rt.f32(q + 4, n).slice(), loss: rt.f32(q, 1)[0] };
+    } finally { rt.free(q), rt.free(m.p); }
+  }
+
+  /** Zeroes the gradients, then forward + backward: getGradients() holds this batch's. @param {Seq2SeqBatch} batch */
+  backward(batch) {
+    const s = this.#live(), rt = s.rt, ex = rt.ex;
+    const m = this.#marshal(batch, 4);
+    try {
+      ex.rnnlab_model_zero_grad(ex.rnnlab_seq2seq_encoder(s.ptr)), ex.rnnlab_model_zero_grad(ex.rnnlab_seq2seq_decoder(s.ptr));
+      this.#check(ex.rnnlab_seq2seq_backward(s.ptr, m.p, m.extra));
+      return { loss: rt.f32(m.extra, 1)[0] };
+    } finally { rt.free(m.p); }
+  }
+
+  /**
+   * Sets the optimizer (the createTrainer options); the state is made on the first step. Only
+   * the learning rate may change after that.
+   * @param {import('./rnnlab.d.ts').TrainerOptions} options
+   */
+  setTrainer(options) { this.#live().train = this.#hooks.trainRaw(options); }
+
+  /**
+   * One training step of encoder and decoder together.
+   * @param {Seq2SeqBatch} batch @param {{ teacherForcing?: number }} [options]
+   */
+  step(batch, options = {}) {
+    const s = this.#live(), rt = s.rt;
+    if (!isObject(options)) fail(`step: options must be an object (got ${show(options)})`);
+    onlyKeys('step', options, ['teacherForcing']);
+    const tf = options.teacherForcing ?? 1;
+    if (typeof tf !== 'number' || !(tf >= 0 && tf <= 1)) fail(`step: options.teacherForcing must be in [0, 1] (got ${show(tf)})`);
+    const fields = this.#hooks.trainFields, rf = this.#hooks.stepResultFields;
+    const m = this.#marshal(batch, 4 * (fields.length + rf.length));
+    try {
+      rt.writeStruct(m.extra, fields, s.train);
+      const r = m.extra + 4 * fields.length;
+      this.#check(rt.ex.rnnlab_seq2seq_step(s.ptr, m.extra, m.p, tf, r));
+      const out = rt.readStruct(r, rf);
+      return { loss: out.loss, gradNorm: out.grad_norm, clipped: out.clipped !== 0 };
+    } finally { rt.free(m.p); }
+  }
+
+  /**
+   * Greedy decoding of a batch of sources: one Int32Array per source, ended before EOS.
+   * @param {{ src: Int32Array, batchSize: number, srcLength: number }} sources
+   * @param {{ bos: number, eos: number, maxLength: number }} options
+   */
+  greedy(sources, options) {
+    const s = this.#live(), rt = s.rt;
+    if (!isObject(sources)) fail(`greedy: sources must be an object (got ${show(sources)})`);
+    if (!isObject(options)) fail(`greedy: options must be an object (got ${show(options)})`);
+    onlyKeys('greedy', options, ['bos', 'eos', 'maxLength']);
+    const B = checkInt('sources.batchSize', sources.batchSize, 1, 1 << 20), S = checkInt('sources.srcLength', sources.srcLength, 1, 1 << 20);
+    const src = checkIds('sources.src', sources.src, B * S, s.SV);
+    const bos = checkInt('greedy: options.bos', options.bos, 0, s.TV - 1), eos = checkInt('greedy: options.eos', options.eos, 0, s.TV - 1);
+    const L = checkInt('greedy: options.maxLength', options.maxLength, 1, 1 << 16);
+    const p = rt.alloc(4 * (B * S + B * L + B));
+    try {
+      rt.i32(p, B * S).set(src);
+      const out = p + 4 * B * S, len = out + 4 * B * L;
+      this.#check(rt.ex.rnnlab_seq2seq_greedy(s.ptr, p, B, S, bos, eos, L, out, len));
+      const lengths = rt.i32(len, B).slice();
+      return Array.from(lengths, (n, i) => rt.i32(out + 4 * i * L, n).slice());
+    } finally { rt.free(p); }
+  }
+
+  /**
+   * Decodes one source with any search strategy (search.mjs options) from the encoder's context.
+   * @param {Int32Array} src @param {import('./rnnlab.d.ts').DecodeOptions & { bos: number }} options
+   */
+  decode(src, options) {
+    const s = this.#live(), rt = s.rt;
+    if (!isObject(options)) fail(`decode: options must be an object (got ${show(options)})`);
+    onlyKeys('decode', options, ['bos', ...DECODE_KEYS]);
+    const { bos: bosOpt, ...rest } = /** @type {any} */ (options);
+    const bos = checkInt('decode: options.bos', bosOpt, 0, s.TV - 1);
+    if (Object.prototype.toString.call(src) !== '[object Int32Array]' || !src.length) fail(`decode: src must be a non-empty Int32Array (got ${show(src)})`);
+    checkIds('decode: src', src, src.length, s.SV);
+    const raw = decodeRaw('decode', rest, s.TV, this.#hooks.decodeDefaults(), rt.limits.maxElems);
+    raw.vocab_size = s.TV;
+    const K = resultRows(raw), L = raw.length, S = src.length, cfg = 4 * DECODE_FIELDS.length;
+    const p = rt.alloc(cfg + 4 * S + resultBytes(K, L));
+    try {
+      const ps = p + cfg, res = ps + 4 * S;
+      rt.writeStruct(p, DECODE_FIELDS, raw);
+      rt.i32(ps, S).set(src);
+      this.#check(rt.ex.rnnlab_seq2seq_decode(s.ptr, ps, S, bos, p, res, res + 4 * K * L, res + 4 * (K * L + K),
+        res + 4 * (K * L + 2 * K), res + 4 * (K * L + 3 * K)));
+      return readResult(rt, res, K, L, raw.strategy);
+    } finally { rt.free(p); }
+  }
+
+  /**
+   * Exact match on held-out pairs of a sequence-to-sequence task.
+   * @param {any} task @param {{ count?: number, length?: number, seed?: number, beamWidth?: number }} [options]
+   */
+  evaluate(task, options = {}) {
+    const s = this.#live(), rt = s.rt;
+    const ts = taskStateOf(task);
+    if (!ts) fail(`evaluate: task must be a task from lab.createTask (got ${show(task)})`);
+    if (!ts.ptr) fail('evaluate: the task has been freed');
+    if (!isObject(options)) fail(`evaluate: options must be an object (got ${show(options)})`);
+    onlyKeys('evaluate', options, ['count', 'length', 'seed', 'beamWidth']);
+    const count = options.count === undefined ? 0 : checkInt('evaluate: options.count', options.count, 1, 1 << 20);
+    const length = options.length === undefined ? 0 : checkInt('evaluate: options.length', options.length, 1, 1 << 16);
+    const seed = options.seed === undefined ? 1000 : checkInt('evaluate: options.seed', options.seed, 0, 2 ** 53 - 1);
+    const beam = options.beamWidth === undefined ? 1 : checkInt('evaluate: options.beamWidth', options.beamWidth, 1, 1024);
+    const p = rt.alloc(4 * RESULT_FIELDS.length);
+    try {
+      this.#check(rt.ex.rnnlab_wasm_seq2seq_evaluate(s.ptr, ts.ptr, count, length, seed % 2 ** 32, Math.floor(seed / 2 ** 32), beam, p));
+      const r = rt.readStruct(p, RESULT_FIELDS);
+      return { loss: r.loss, accuracy: r.accuracy, stepAccuracy: r.step_accuracy, sequences: r.sequences, steps: r.steps, solved: r.solved !== 0 };
+    } finally { rt.free(p); }
+  }
+
+  /** @param {number} which 0 weights, 1 gradients */
+  #tensors(which) {
+    const s = this.#live(), rt = s.rt, ex = rt.ex;
+    /** @type {Record<string, Float32Array>} */
+    const out = {};
+    for (const t of s.tensors) {
+      const n = t.rows * t.cols, p = rt.alloc(4 * n);
+      try {
+        rt.check(ex.rnnlab_model_get_tensor(t.model, t.index, which, p), 'model', t.model);
+        out[t.name] = rt.f32(p, n).slice();
+      } finally { rt.free(p); }
+    }
+    return out;
+  }
+
+  /** Weights in PyTorch layout, named 'encoder.*' and 'decoder.*'. */
+  getWeights() { return this.#tensors(0); }
+  /** Gradients of the last backward (or step), same names. */
+  getGradients() { return this.#tensors(1); }
+
+  /** Sets some or all weights by name (validated: names, lengths, finite values). @param {Record<string, Float32Array>} weights */
+  setWeights(weights) {
+    const s = this.#live(), rt = s.rt;
+    if (!isObject(weights)) fail(`setWeights: weights must be an object (got ${show(weights)})`);
+    const byName = new Map(s.tensors.map((t) => [t.name, t]));
+    for (const [name, w] of Object.entries(weights)) {
+      const t = byName.get(name);
+      if (!t) fail(`setWeights: unknown tensor '${name}'`);
+      if (Object.prototype.toString.call(w) !== '[object Float32Array]' || w.length !== t.rows * t.cols) {
+        fail(`setWeights: ${name} must be a Float32Array of ${t.rows * t.cols} elements`);
+      }
+    }
+    for (const [name, w] of Object.entries(weights)) {
+      const t = /** @type {any} */ (byName.get(name)), p = rt.alloc(4 * w.length);
+      try {
+        rt.f32(p, w.length).set(w);
+        rt.check(rt.ex.rnnlab_model_set_tensor(t.model, t.index, p), 'model', t.model);
+      } finally { rt.free(p); }
+    }
+  }
+
+  /** Frees the C object (idempotent). */
+  free() {
+    const s = this.#s;
+    if (!s.ptr) return;
+    s.rt.ex.rnnlab_seq2seq_free(s.ptr);
+    s.ptr = 0;
+  }
+}
+
+/**
+ * Called by rnnlab.mjs for each new lab, before it is frozen: defines lab.createSeq2Seq.
+ * @param {object} lab @param {any} rt
+ * @param {{ configRaw: (c: unknown) => Record<string, number>, readConfig: (raw: Record<string, number>) => any,
+ *           configFields: any, trainRaw: (o: unknown) => Record<string, number>, trainFields: any, stepResultFields: any }} hooks
+ */
+export function installSeq2Seq(lab, rt, hooks) {
+  const ex = rt.ex;
+  const absent = S2S_EXPORTS.filter((n) => !(n in ex));
+  if (absent.length) fail(`the wasm module lacks exports ${absent.join(', ')} (stale build? run make)`);
+  /** @type {Record<string, number> | undefined} */
+  let decodeDefaults;
+  const allHooks = {
+    ...hooks,
+    decodeDefaults: () => {
+      if (!decodeDefaults) {
+        const p = rt.alloc(4 * DECODE_FIELDS.length);
+        try { ex.rnnlab_decode_config_default(p); decodeDefaults = Object.freeze(rt.readStruct(p, DECODE_FIELDS)); } finally { rt.free(p); }
+      }
+      return decodeDefaults;
+    },
+  };
+  /**
+   * @param {import('./rnnlab.d.ts').ModelConfig} config cell settings; inputSize = source vocabulary,
+   *   outputSize = target vocabulary (task.modelConfig of a seq2seq task fits)
+   * @param {import('./rnnlab.d.ts').TrainerOptions} [trainer] optimizer for step()
+   */
+  const createSeq2Seq = (config, trainer = {}) => {
+    if (!isObject(config)) fail(`config must be an object (got ${show(config)})`);
+    const c = /** @type {any} */ ({ ...config });
+    if (c.input !== undefined && c.input !== 'onehot') fail(`config.input of a seq2seq model is 'onehot' (got ${show(c.input)})`);
+    if (c.output !== undefined && c.output !== 'softmax') fail(`config.output of a seq2seq model is 'softmax' (got ${show(c.output)})`);
+    const raw = hooks.configRaw(c);
+    const train = hooks.trainRaw(trainer);
+    const cfgBytes = 4 * hooks.configFields.length;
+    const p = rt.alloc(cfgBytes + 4 + ERRLEN);
+    let ptr = 0;
+    try {
+      rt.writeStruct(p, hooks.configFields, raw);
+      rt.u32(p + cfgBytes, 1)[0] = 0;
+      rt.u8(p + cfgBytes + 4, 1)[0] = 0;
+      rt.check(ex.rnnlab_seq2seq_create(p, p + cfgBytes, p + cfgBytes + 4, ERRLEN), 'buffer', p + cfgBytes + 4);
+      ptr = rt.u32(p + cfgBytes, 1)[0];
+      if (!ptr) fail('rnnlab_seq2seq_create returned no model');
+    } finally { rt.free(p); }
+    const tensors = [];
+    for (const [half, model] of [['encoder', ex.rnnlab_seq2seq_encoder(ptr) >>> 0], ['decoder', ex.rnnlab_seq2seq_decoder(ptr) >>> 0]]) {
+      const n = ex.rnnlab_model_tensor_count(model);
+      for (let i = 0; i < n; i++) {
+        const name = rt.cstr(ex.rnnlab_model_tensor_name(model, i));
+        if (half === 'encoder' && name.startsWith('fc.')) continue; // unused readout
+        tensors.push({ name: `${half}.${name}`, rows: ex.rnnlab_model_tensor_rows(model, i), cols: ex.rnnlab_model_tensor_cols(model, i), model, index: i });
+      }
+    }
+    const normalised = { ...hooks.readConfig(raw), bidirectional: false, input: 'onehot', output: 'softmax' };
+    return new Seq2Seq({ rt, ptr, config: Object.freeze(normalised), SV: raw.input_size, TV: raw.output_size, train, tensors }, allHooks);
+  };
+  Object.defineProperty(lab, 'createSeq2Seq', { value: createSeq2Seq, writable: true, configurable: true, enumerable: false });
+}
+
+/** The internal state of a Seq2Seq (for run.mjs), or undefined. @param {unknown} x */
+export function seq2seqStateOf(x) { return s2sState(x); }
