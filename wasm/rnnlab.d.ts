@@ -473,8 +473,12 @@ export interface Task {
 /** lab.train options. */
 export interface TrainOptions {
   task: Task;
-  /** a model that fits task.modelConfig */
-  model: Model;
+  /** a model that fits task.modelConfig (a Seq2Seq for copy, reverse, decimal-addition) */
+  model: Model | Seq2Seq;
+  /** seq2seq: probability the decoder reads the true previous symbol (default 1) */
+  teacherForcing?: number;
+  /** seq2seq: evaluate with beam search of this width (default 1 = greedy) */
+  beamWidth?: number;
   /** a trainer of model (it stays alive), or ... */
   trainer?: Trainer;
   /** ... options for a trainer lab.train creates and frees (default adam, 0.005, clipNorm 1) */
@@ -574,3 +578,40 @@ export interface Lab {
     train: Omit<TrainOptions, 'task' | 'model'>; measured: string }>>>;
 }
 // ---- end of tasks ----
+
+// ---- sequence to sequence (wasm/seq2seq.mjs) ----
+
+/** An encoder-decoder: the encoder's final state (every layer) is the decoder's initial state. */
+export interface Seq2Seq {
+  /** normalised config: inputSize = source vocabulary, outputSize = target vocabulary */
+  readonly config: Readonly<ModelConfig>;
+  readonly parameterCount: number;
+  readonly freed: boolean;
+  /** 'encoder.<PyTorch name>' and 'decoder.<PyTorch name>' (the encoder has no readout) */
+  readonly tensors: { name: string; shape: number[] }[];
+  /** teacher-forced pass: outputs (B*U*V) probabilities, loss over the targeted steps */
+  forward(batch: Seq2SeqBatch): { outputs: Float32Array; loss: number };
+  /** zeroes the gradients, then forward + backward */
+  backward(batch: Seq2SeqBatch): { loss: number };
+  /** the optimizer for step() (made on the first step; later only the learning rate changes) */
+  setTrainer(options: TrainerOptions): void;
+  /** one training step of encoder and decoder together */
+  step(batch: Seq2SeqBatch, options?: { teacherForcing?: number }): StepResult;
+  /** greedy decoding of B sources: one token row per source, without the final EOS */
+  greedy(sources: { src: Int32Array; batchSize: number; srcLength: number }, options: { bos: number; eos: number; maxLength: number }): Int32Array[];
+  /** one source decoded with any strategy (beam, sample, exhaustive, greedy) */
+  decode(src: Int32Array, options: DecodeOptions & { bos: number }): SearchResult;
+  /** exact match on held-out pairs of a sequence-to-sequence task */
+  evaluate(task: Task, options?: { count?: number; length?: number; seed?: number; beamWidth?: number }):
+    { loss: number; accuracy: number; stepAccuracy: number; sequences: number; steps: number; solved: boolean };
+  getWeights(): Record<string, Float32Array>;
+  getGradients(): Record<string, Float32Array>;
+  setWeights(weights: Record<string, Float32Array>): void;
+  free(): void;
+}
+
+export interface Lab {
+  /** an encoder-decoder; config as createModel's (input 'onehot', output 'softmax', one direction),
+   * e.g. lab.createSeq2Seq({ ...task.modelConfig, cell: 'gru', hiddenSize: 64 }) */
+  createSeq2Seq(config: ModelConfig, trainer?: TrainerOptions): Seq2Seq;
+}
