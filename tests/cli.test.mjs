@@ -1,0 +1,137 @@
+// cli.test.mjs - the command line (cli/rnnlab.mjs) as a user runs it: a child node process per
+// command, its stdout, stderr and exit code. Training runs are the quick recipes (parity: about
+// 100 steps); the reproduction runs its reduced instances with a small step budget, so this file
+// checks the plumbing and the table, not the paper's numbers (the full run: rnnlab reproduce 1997).
+// Needs the wasm builds (make).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'cli/rnnlab.mjs');
+
+/** Runs the CLI; resolves { code, stdout, stderr } whatever the exit code. */
+function rnnlab(...args) {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('package.json names the CLI as a bin, and the file is an executable node script', async () => {
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+  assert.deepEqual(pkg.bin, { rnnlab: 'cli/rnnlab.mjs' });
+  assert.ok(pkg.files.includes('cli/rnnlab.mjs'));
+  assert.ok((await readFile(cli, 'utf8')).startsWith('#!/usr/bin/env node\n'));
+  assert.ok(statSync(cli).mode & 0o100, 'executable');
+});
+
+test('train --task parity: the recipe meets the criterion in seconds; the last line is the test', async () => {
+  const r = await rnnlab('train', '--task', 'parity');
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.match(lines[0], /task parity \(recipe 'parity'\), lstm H=16/);
+  assert.ok(lines.some((l) => /^step \d+\/2000 /.test(l)), 'plain progress lines when stdout is not a terminal');
+  assert.ok(!r.stdout.includes('\r'), 'no progress bar on a pipe');
+  assert.match(r.stdout, /^solved at step \d+: [\d,]+ sequences/m);
+  const last = lines.at(-1);
+  const m = /^test \(fresh held-out data\): accuracy ([\d.]+) on 1,000 sequences of length 100 .*; solved$/.exec(last);
+  assert.ok(m, last);
+  assert.ok(Number(m[1]) >= 0.99, last);
+});
+
+test('train --json: one JSON object with the result; camelCase options work as kebab-case ones', async () => {
+  const r = await rnnlab('train', '--task', 'parity', '--cell', 'gru', '--hiddenSize', '12', '--learning-rate', '0.02', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.command, 'train');
+  assert.equal(j.task, 'parity');
+  assert.equal(j.recipe, 'parity');
+  assert.equal(j.model.cell, 'gru');
+  assert.equal(j.model.hiddenSize, 12);
+  assert.equal(j.trainer.learningRate, Math.fround(0.02));
+  assert.equal(j.solved, true, `stop: ${j.stop}`);
+  assert.ok(j.test.accuracy >= 0.99, `test accuracy ${j.test.accuracy}`);
+  assert.equal(j.sequences, j.steps * 32);
+  assert.equal(j.solvedAt.sequences, j.sequences);
+  assert.ok(!('history' in j));
+});
+
+test('usage errors exit 2 and name the problem; engine errors exit 1', async () => {
+  let r = await rnnlab('train', '--task', 'parity', '--hiden-size', '8');
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown option '--hiden-size' \(did you mean --hidden-size\?\)/);
+  assert.match(r.stderr, /rnnlab train --help/);
+  assert.equal(r.stdout, '');
+  r = await rnnlab('train', '--task', 'parity', '--seeds', '3');
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown option '--seeds' \(it is an option of 'rnnlab reproduce'\)/);
+  r = await rnnlab('train', '--task', 'parity', '--hidden-size', 'big');
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--hidden-size: 'big' is not a number/);
+  r = await rnnlab('train', '--task', 'sorting');
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown task 'sorting' \(known: parity, addition/);
+  r = await rnnlab('frobnicate');
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown command 'frobnicate'/);
+  r = await rnnlab('train', '--task', 'parity', '--cell', 'gruu');
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^rnnlab train: error: config\.cell must be one of rnn, lstm, gru/);
+  r = await rnnlab('train', '--help');
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /--hidden-size N/);
+});
+
+test('--save writes the model; eval --model scores it as train tested it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rnnlab-cli-'));
+  try {
+    const file = join(dir, 'parity.rnnlab');
+    const t = await rnnlab('train', '--task', 'parity', '--json', '--save', file);
+    assert.equal(t.code, 0, t.stderr);
+    const trained = JSON.parse(t.stdout);
+    assert.ok(existsSync(file));
+    assert.equal(trained.saved.bytes, statSync(file).size);
+    const e = await rnnlab('eval', '--model', file, '--task', 'parity', '--json');
+    assert.equal(e.code, 0, e.stderr);
+    const evaluated = JSON.parse(e.stdout);
+    assert.deepEqual(evaluated.test, trained.test, 'the same held-out test set, the same numbers');
+    assert.deepEqual(evaluated.model, trained.model);
+    const wrong = await rnnlab('eval', '--model', file, '--task', 'adding');
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /task 'adding' needs a model with input 'dense'/);
+    const missing = await rnnlab('eval', '--task', 'parity');
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--model FILE is required/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('reproduce 1997 --quick: four experiments, a table beside the paper\'s numbers', async () => {
+  const r = await rnnlab('reproduce', '1997', '--quick', '--seeds', '1', '--max-steps', '150');
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  const header = lines.findIndex((l) => /^experiment +solved +median sequences +range +paper \(H&S 1997\) +fewer than the paper\?$/.test(l));
+  assert.ok(header > 0, r.stdout);
+  const rows = lines.slice(header + 1, header + 5);
+  assert.match(rows[0], /^embedded Reber grammar +[01]\/1 .*100% after 8,440-39,740/);
+  assert.match(rows[1], /^adding, T = 30 .*74,000/);
+  assert.match(rows[2], /^temporal order 6a, T = 50 .*31,390/);
+  assert.match(rows[3], /^temporal order 6b, T = 50 .*571,100/);
+  assert.match(r.stdout, /wall time [\d.]+ s/);
+  const j = await rnnlab('reproduce', '1997', '--quick', '--seeds', '1', '--max-steps', '10', '--json');
+  assert.equal(j.code, 0, j.stderr);
+  const out = JSON.parse(j.stdout);
+  assert.deepEqual(out.experiments.map((x) => x.id), ['reber', 'adding', '6a', '6b']);
+  assert.ok(out.experiments.every((x) => x.seeds === 1 && x.runs[0].steps === 10));
+  const bad = await rnnlab('reproduce', '1998');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /known: 1997/);
+});
