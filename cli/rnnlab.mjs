@@ -89,6 +89,8 @@ const OPTIONS = [
   ['curveCount', 'train', 'int', 'N', 'sequences per curve length'],
   ['progressEvery', 'train', 'int', 'N', 'progress callback interval in steps'],
   ['yieldMs', 'train', 'int', 'MS', 'yield to the event loop this often (Ctrl-C needs it)'],
+  ['teacherForcing', 'train', 'number', 'X', 'seq2seq: probability the decoder reads the true previous symbol'],
+  ['beamWidth', 'train', 'int', 'K', 'seq2seq: evaluate with beam search of width K (1 = greedy)'],
   // the command line itself
   ['model', 'cli', 'file', 'FILE', 'the saved model to evaluate'],
   ['save', 'cli', 'file', 'FILE', 'write the trained model (with its optimizer state) here'],
@@ -454,17 +456,18 @@ async function cmdTrain(lab, v, positionals) {
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (options are --name value)`);
   const p = await plan(lab, v);
   const task = await createTask(lab, p.task, p.taskOptions);
-  if (task.isSeq2seq) {
+  if (task.isSeq2seq && v.save !== undefined) {
     task.free();
-    throw new CliError(`task '${p.task}' is sequence-to-sequence: the command line does not train seq2seq models yet (use the JS API)`);
+    throw new CliError(`--save: saving sequence-to-sequence models is not supported yet`);
   }
   let model = null, trainer = null;
   const ac = new AbortController();
   const onSigint = () => ac.abort();
   process.once('SIGINT', onSigint);
   try {
-    model = lab.createModel({ ...task.modelConfig, ...p.model });
-    trainer = lab.createTrainer(model, p.trainer);
+    // seq2seq tasks train an encoder-decoder with its own optimizer (lab.createSeq2Seq)
+    model = task.isSeq2seq ? lab.createSeq2Seq({ ...task.modelConfig, ...p.model }, p.trainer) : lab.createModel({ ...task.modelConfig, ...p.model });
+    trainer = task.isSeq2seq ? null : lab.createTrainer(model, p.trainer);
     const maxSteps = p.train.maxSteps ?? 5000;
     const isText = task.name === 'text';
     const progressOut = v.quiet ? null : v.json ? (process.stderr.isTTY ? process.stderr : null) : process.stdout;
@@ -472,7 +475,7 @@ async function cmdTrain(lab, v, positionals) {
     const c = model.config;
     const shape = `${c.cell}${c.cell === 'lstm' && c.variant !== 'standard' ? ` (${c.variant})` : ''} H=${c.hiddenSize}` +
       `${c.layers > 1 ? ` x${c.layers} layers` : ''}${c.bidirectional ? ' bidirectional' : ''}`;
-    const tc = trainer.config;
+    const tc = trainer ? trainer.config : { ...DEFAULT_TRAINER, ...p.trainer };
     const crit = task.criterion;
     if (!v.json) {
       console.log(`rnnlab ${lab.version} (${lab.simd ? 'wasm SIMD' : 'wasm scalar'}): task ${task.name}` +
@@ -483,7 +486,7 @@ async function cmdTrain(lab, v, positionals) {
         : `criterion: accuracy >= ${+crit.target.toPrecision(4)} on ${fmtInt(crit.count)} held-out sequences of length ${crit.length}`);
     }
     const result = await lab.train({
-      task, model, trainer, ...p.train, signal: ac.signal,
+      task, model, ...(trainer ? { trainer } : { trainerOptions: p.trainer }), ...p.train, signal: ac.signal,
       onProgress: (/** @type {any} */ q) => { progress.update(q); },
     });
     progress.done();
@@ -500,7 +503,7 @@ async function cmdTrain(lab, v, positionals) {
       console.log(toJSON({
         command: 'train', version: lab.version, simd: lab.simd, task: task.name, recipe: p.recipeName,
         taskOptions: p.textFile ? { ...taskOptions, textFile: p.textFile } : taskOptions,
-        criterion: task.criterion, model: model.config, parameterCount: model.parameterCount, trainer: trainer.config,
+        criterion: task.criterion, model: model.config, parameterCount: model.parameterCount, trainer: tc,
         train: p.train, ...rest, saved,
       }));
     } else {

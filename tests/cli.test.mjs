@@ -46,6 +46,19 @@ test('train --task parity: the recipe meets the criterion in seconds; the last l
   assert.ok(Number(m[1]) >= 0.99, last);
 });
 
+test('train --task reverse: a sequence-to-sequence task trains an encoder-decoder', async () => {
+  const r = await rnnlab('train', '--task', 'reverse', '--length', '4', '--eval-length', '4', '--hidden-size', '32',
+    '--learning-rate', '0.01', '--batch-size', '32', '--eval-every', '250', '--max-steps', '3000', '--teacher-forcing', '0.8');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /task reverse .*gru H=32/);
+  const last = r.stdout.trim().split('\n').at(-1);
+  const m = /^test \(fresh held-out data\): accuracy ([\d.]+) on 1,000 sequences of length 4 .*; solved$/.exec(last);
+  assert.ok(m && Number(m[1]) >= 0.99, last);
+  const saved = await rnnlab('train', '--task', 'copy', '--save', '/tmp/never.rnnlab');
+  assert.equal(saved.code, 1);
+  assert.match(saved.stderr, /saving sequence-to-sequence models is not supported/);
+});
+
 test('train --json: one JSON object with the result; camelCase options work as kebab-case ones', async () => {
   const r = await rnnlab('train', '--task', 'parity', '--cell', 'gru', '--hiddenSize', '12', '--learning-rate', '0.02', '--json');
   assert.equal(r.code, 0, r.stderr);
