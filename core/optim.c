@@ -316,6 +316,7 @@ rnnlab_status rnnlab_trainer_set_learning_rate(rnnlab_trainer *t, float lr) {
 }
 
 int64_t rnnlab_trainer_steps(const rnnlab_trainer *t) { return t ? t->steps : 0; }
+const rnnlab_train_config *rnnlab_trainer_config(const rnnlab_trainer *t) { return t ? &t->tc : NULL; }
 
 /* Copies the model's message after a failed model call. */
 static rnnlab_status optim_fail_model(rnnlab_trainer *t, rnnlab_status s) {

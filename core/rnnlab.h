@@ -99,9 +99,10 @@ void rnnlab_config_default(rnnlab_config *cfg);
 /* A batch, batch-major. Exactly one of tokens (one-hot input) / inputs (dense) is set,
  * matching the model's input_kind. For softmax output target_ids is used (-1 = no target at
  * that step); for sigmoid/linear output targets is used. mask (optional) weights each (b,t)
- * step's loss, 0 = ignore; it must be 0 or 1... any finite value >= 0 is accepted.
- * carry_state: 1 = start from the final state of the previous forward pass (same B), for
- * truncated BPTT over a stream; 0 = start from zeros. */
+ * step's loss, 0 = ignore; any finite value >= 0 is accepted.
+ * carry_state: 1 = start from the final state of the previous forward pass, for truncated BPTT
+ * over a stream; 0 = start from zeros. A state belongs to a batch size: when the previous pass had
+ * another B (or after rnnlab_model_reset_state) there is none, and the pass starts from zeros. */
 typedef struct {
   int32_t batch, length;
   const int32_t *tokens;     /* (B,T) */
@@ -187,6 +188,7 @@ const char *rnnlab_trainer_error(const rnnlab_trainer *t);
 rnnlab_status rnnlab_trainer_step(rnnlab_trainer *t, const rnnlab_batch *b, rnnlab_step_result *r);
 rnnlab_status rnnlab_trainer_set_learning_rate(rnnlab_trainer *t, float lr);
 int64_t rnnlab_trainer_steps(const rnnlab_trainer *t);
+const rnnlab_train_config *rnnlab_trainer_config(const rnnlab_trainer *t); /* as normalised; NULL for NULL */
 
 /* ---- decoding ---- */
 

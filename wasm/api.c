@@ -12,7 +12,6 @@
  */
 #include <stddef.h>
 
-#include "internal.h" /* struct rnnlab_trainer: its train config (rnnlab.h has no getter) */
 #include "rnnlab.h"
 
 /* 1 in the SIMD build, 0 in the scalar build (-DRNNLAB_SCALAR): what is really running,
@@ -85,7 +84,7 @@ double rnnlab_wasm_trainer_steps(const rnnlab_trainer *t) { return (double)rnnla
 
 /* The trainer's normalised train config (a loaded trainer's learning rate is known only here).
  * Valid until the trainer is freed. */
-const rnnlab_train_config *rnnlab_wasm_trainer_config(const rnnlab_trainer *t) { return t ? &t->tc : NULL; }
+const rnnlab_train_config *rnnlab_wasm_trainer_config(const rnnlab_trainer *t) { return rnnlab_trainer_config(t); }
 
 /* ---- decoding search (wasm/search.mjs, core/decode.c) ----
  * lab.search and lab.score run the C search over a JS next function. C reaches it through the
