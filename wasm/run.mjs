@@ -208,7 +208,7 @@ async function trainSeq2seq(ctx, options) {
   if (ss.SV !== task.modelConfig.inputSize || ss.TV !== task.modelConfig.outputSize) {
     fail(`the seq2seq model (${ss.SV} -> ${ss.TV} symbols) does not fit task '${task.name}' (${task.modelConfig.inputSize} symbols)`);
   }
-  for (const k of ['curve', 'curveCount', 'lrSchedule']) if (/** @type {any} */ (options)[k] !== undefined) fail(`option ${k} is not available for seq2seq models`);
+  for (const k of ['curve', 'curveCount']) if (/** @type {any} */ (options)[k] !== undefined) fail(`option ${k} is not available for seq2seq models`);
   model.setTrainer(options.trainerOptions ?? DEFAULT_TRAINER);
   const tf = options.teacherForcing ?? 1;
   if (typeof tf !== 'number' || !(tf >= 0 && tf <= 1)) fail(`teacherForcing must be a number in [0, 1] (got ${show(tf)})`);
@@ -237,17 +237,25 @@ async function trainSeq2seq(ctx, options) {
   };
   const evaluate = (/** @type {any} */ o) => model.evaluate(task, { count: o.count, length: o.length, seed: o.seed, beamWidth });
   return loop(ctx, options, {
-    task, model, trainer: { get learningRate() { return raw.learning_rate; }, setLearningRate() {} }, ts, isText: false, B, L,
+    task, model, ts, isText: false, B, L,
+    // the learning rate lives in the train config passed with every step
+    trainer: { get learningRate() { return Math.fround(raw.learning_rate); }, setLearningRate(/** @type {number} */ x) { raw.learning_rate = x; } },
     maxSteps: options.maxSteps === undefined ? 5000 : int('maxSteps', options.maxSteps, 0, 2 ** 31 - 1),
     evalEvery: options.evalEvery === undefined ? 100 : int('evalEvery', options.evalEvery, 1, 2 ** 31 - 1),
     progressEvery: options.progressEvery === undefined ? 10 : int('progressEvery', options.progressEvery, 1, 2 ** 31 - 1),
     yieldMs: options.yieldMs === undefined ? 50 : int('yieldMs', options.yieldMs, 0, 60_000),
     confirm: options.confirm === undefined ? 1 : int('confirm', options.confirm, 1, 1000),
-    target, onProgress, signal, lrSchedule: undefined,
+    target, onProgress, signal, lrSchedule: checkSchedule(options.lrSchedule),
     validation: { count: options.evalCount, length: options.evalLength, seed: evalSeed },
     test: { count: options.testCount, length: options.testLength ?? options.evalLength, seed: testSeed },
     curveSeed: testSeed + 2, stepOnce, blockBytes: resPtr + 4 * resultFields, evaluate, curveOf: null,
   });
+}
+
+/** @param {unknown} f */
+function checkSchedule(f) {
+  if (f !== undefined && typeof f !== 'function') fail(`lrSchedule must be a function (step) => learning rate (got ${show(f)})`);
+  return /** @type {((step: number) => number) | undefined} */ (f);
 }
 
 /** rnnlab_train_config field order (as rnnlab.mjs TRAIN_CONFIG_FIELDS) */
