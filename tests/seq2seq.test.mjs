@@ -82,3 +82,19 @@ test('reverse (strings up to length 5) is learned: >= 99% exact match held out, 
   assert.ok(beam.accuracy >= greedy.accuracy - 0.01, `beam ${beam.accuracy} vs greedy ${greedy.accuracy}`);
   model.free(); task.free();
 });
+
+test('decimal addition (numbers up to 2 digits) is learned: >= 99% exact match held out', async () => {
+  const r0 = lab.recipes['decimal-addition-2'];
+  const task = lab.createTask(r0.task, r0.taskOptions);
+  const model = lab.createSeq2Seq({ ...task.modelConfig, ...r0.model });
+  const steps = r0.train.maxSteps, lr = r0.train.trainerOptions.learningRate;
+  const r = await lab.train({ task, model, ...r0.train, yieldMs: 0, lrSchedule: (s) => lr * 0.1 ** (s / (0.75 * steps)) });
+  assert.ok(r.solved, `not solved in ${r.steps} steps: ${JSON.stringify(r.validation)}`);
+  assert.ok(r.test.accuracy >= 0.99, `held-out exact match ${r.test.accuracy}`);
+  // "57+8" -> "65": a problem written by hand, left-padded to the task's source length (5)
+  const sym = task.symbols, problem = '57+8';
+  const src = Int32Array.from([...' '.repeat(5 - problem.length), ...problem], (c) => (c === ' ' ? task.specials.pad : sym.indexOf(c)));
+  const out = model.decode(src, { bos: task.specials.bos, eos: task.specials.eos, length: 4 });
+  assert.equal(Array.from(out.tokens, (t) => sym[t]).join(''), '65</s>');
+  model.free(); task.free();
+});
