@@ -89,6 +89,7 @@ const OPTIONS = [
   ['curveCount', 'train', 'int', 'N', 'sequences per curve length'],
   ['progressEvery', 'train', 'int', 'N', 'progress callback interval in steps'],
   ['yieldMs', 'train', 'int', 'MS', 'yield to the event loop this often (Ctrl-C needs it)'],
+  ['lrDecay', 'train', 'number', 'X', 'learning rate falls exponentially to X times its start at max-steps'],
   ['teacherForcing', 'train', 'number', 'X', 'seq2seq: probability the decoder reads the true previous symbol'],
   ['beamWidth', 'train', 'int', 'K', 'seq2seq: evaluate with beam search of width K (1 = greedy)'],
   // the command line itself

@@ -475,6 +475,8 @@ export interface TrainOptions {
   task: Task;
   /** a model that fits task.modelConfig (a Seq2Seq for copy, reverse, decimal-addition) */
   model: Model | Seq2Seq;
+  /** exponential learning-rate decay: the rate reaches lrDecay times the trainer's at maxSteps */
+  lrDecay?: number;
   /** seq2seq: probability the decoder reads the true previous symbol (default 1) */
   teacherForcing?: number;
   /** seq2seq: evaluate with beam search of this width (default 1 = greedy) */
