@@ -1,0 +1,65 @@
+// @ts-check
+/* gradbars.js - the gradient flowing back in time: one bar per step of |dLoss/dh_t|, log scale.
+ *
+ *   const bars = createGradBars(canvas, tooltip);  bars.update(gradNorm, symbols);
+ */
+
+/** @param {HTMLCanvasElement} canvas @param {HTMLElement} tooltip */
+export function createGradBars(canvas, tooltip) {
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+  /** @type {{ g: Float32Array, symbols: string[] } | null} */
+  let last = null;
+  const LO = -8; // log10 floor
+
+  function draw() {
+    if (!last) return;
+    const { g } = last;
+    const dpr = window.devicePixelRatio || 1;
+    const w = canvas.clientWidth, h = canvas.clientHeight;
+    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+      canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    // log scale from a decade under the smallest value to the largest (at most 8 decades)
+    let mn = Infinity, mx = 0;
+    for (const v of g) if (v > 0) { mn = Math.min(mn, v); mx = Math.max(mx, v); }
+    const hi = mx > 0 ? Math.log10(mx) : 0;
+    const lo = mx > 0 ? Math.max(hi - 8, Math.log10(mn) - 1) : LO;
+    const bw = w / g.length;
+    ctx.fillStyle = getComputedStyle(canvas).getPropertyValue('--accent').trim() || '#c0392b';
+    for (let t = 0; t < g.length; t++) {
+      const v = g[t] > 0 ? (Math.log10(g[t]) - lo) / (hi - lo) : 0;
+      const bh = Math.max(0, Math.min(1, v)) * (h - 2);
+      ctx.fillRect(t * bw + 0.5, h - bh, Math.max(1, bw - 1), bh);
+    }
+    if (mx > 0) {
+      const style = getComputedStyle(canvas);
+      ctx.font = '11px system-ui, sans-serif';
+      ctx.textAlign = 'right'; ctx.textBaseline = 'top';
+      const label = `max ${mx.toExponential(1)}  min ${mn.toExponential(1)}`;
+      const tw = ctx.measureText(label).width;
+      ctx.fillStyle = style.getPropertyValue('--panel').trim() || '#fff';
+      ctx.fillRect(w - tw - 8, 2, tw + 6, 14);
+      ctx.fillStyle = style.getPropertyValue('--muted').trim() || '#666';
+      ctx.fillText(label, w - 4, 3);
+    }
+  }
+
+  canvas.addEventListener('mousemove', (e) => {
+    if (!last) return;
+    const r = canvas.getBoundingClientRect();
+    const t = Math.min(last.g.length - 1, Math.floor(((e.clientX - r.left) / r.width) * last.g.length));
+    tooltip.textContent = `|dL/dh| step ${t}, input ${JSON.stringify(last.symbols[t] ?? '')}: ${last.g[t].toExponential(3)}`;
+    tooltip.hidden = false;
+    // keep it on screen near the right edge
+    tooltip.style.left = `${Math.max(4, Math.min(e.clientX + 12, window.innerWidth - tooltip.offsetWidth - 4))}px`;
+    tooltip.style.top = `${e.clientY + 12}px`;
+  });
+  canvas.addEventListener('mouseleave', () => { tooltip.hidden = true; });
+
+  return {
+    /** @param {Float32Array} gradNorm one per step @param {string[]} symbols */
+    update(gradNorm, symbols) { last = { g: gradNorm, symbols }; draw(); },
+  };
+}
