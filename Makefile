@@ -3,6 +3,7 @@
 #   make serve   install what is missing, build the wasm + page, serve dist/ on http://127.0.0.1:8000
 #   make test    also install chromium + node_modules, run the native sanitizer tests, then node --test
 #   make bench   the benchmark table (tests/bench/bench.mjs)
+#   make bench-peers  rnnlab next to TF.js, brain.js and synaptic (tests/bench-peers/, ~2-3 min)
 #   make clean   remove everything built (node_modules stays)
 #
 # Artifacts, one rule each:
@@ -73,7 +74,7 @@ WASM_SIMD_FLAGS := -O3 -msimd128
 # -Wno-pass-failed: SIMDe's `#pragma clang loop vectorize(enable)` warns under -fno-vectorize.
 WASM_SCALAR_FLAGS := -O3 -DRNNLAB_SCALAR -fno-vectorize -fno-slp-vectorize -Wno-pass-failed
 
-.PHONY: all native asan wasm serve test test-native bench deps deps-test clean
+.PHONY: all native asan wasm serve test test-native bench bench-peers deps deps-test clean
 all: native asan wasm
 native: build/native/librnnlab.a $(TOOL_BIN)
 asan: build/asan/librnnlab.a $(TEST_BIN)
@@ -219,6 +220,17 @@ test: deps deps-test all dist test-native
 bench: wasm $(BENCH_BIN)
 	@if [ -f tests/bench/bench.mjs ]; then node tests/bench/bench.mjs; \
 	else echo "bench: tests/bench/bench.mjs does not exist yet"; fi
+
+# The peer libraries, pinned in tests/bench-peers/package-lock.json, installed there (never by
+# make test). --ignore-scripts: none of them needs an install script (core-js's only prints a
+# banner; brain.js 1.6.1 pulls gpu.js 1.x, pure JS, no headless-gl).
+PEERS_DIR := tests/bench-peers
+$(PEERS_DIR)/node_modules/.package-lock.json: $(PEERS_DIR)/package-lock.json $(PEERS_DIR)/package.json
+	cd $(PEERS_DIR) && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+bench-peers: wasm $(PEERS_DIR)/node_modules/.package-lock.json
+	node $(PEERS_DIR)/peers.mjs
 
 clean:
 	rm -rf build dist dist.tmp tests/artifacts $(WASM_OUT) $(CORPUS_C)

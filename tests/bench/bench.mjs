@@ -8,37 +8,12 @@ import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { load } from '../../wasm/rnnlab.mjs';
+import { V, H, T, flopsPerChar, measure } from './measure.mjs';
 
 const { values: opt } = parseArgs({
   options: { seconds: { type: 'string', default: '1' }, native: { type: 'string', default: 'build/native/bench_train' } },
 });
 const budget = Number(opt.seconds);
-const V = 65, H = 128, T = 25;
-const GATES = { lstm: 4, gru: 3, rnn: 1 };
-const flopsPerChar = (cell) => 6 * H * GATES[cell] * H + 6 * H * V;
-
-function lcg(seed) { let s = seed >>> 0; return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32; }
-
-function measure(lab, cell, B) {
-  const model = lab.createModel({ cell, inputSize: V, input: 'onehot', hiddenSize: H, outputSize: V, output: 'softmax', seed: 1 });
-  const trainer = lab.createTrainer(model, { optimizer: 'adam', learningRate: 1e-3 });
-  const rnd = lcg(3);
-  const inputs = Int32Array.from({ length: B * T }, () => Math.floor(rnd() * V));
-  const targets = Int32Array.from({ length: B * T }, () => Math.floor(rnd() * V));
-  const batch = { inputs, targets, batchSize: B, length: T };
-  for (let i = 0; i < 3; i++) trainer.step(batch);
-  const rates = [];
-  for (let rep = 0; rep < 5; rep++) {
-    let steps = 0;
-    const t0 = performance.now();
-    let t1;
-    do { trainer.step(batch); steps++; } while ((t1 = performance.now()) - t0 < (budget * 1000) / 5);
-    rates.push((steps * B * T) / ((t1 - t0) / 1000));
-  }
-  trainer.free(); model.free();
-  rates.sort((a, b) => a - b);
-  return rates[2];
-}
 
 const rows = [];
 const simd = await load({ simd: true }), scalar = await load({ simd: false });
@@ -51,7 +26,7 @@ if (existsSync(opt.native)) {
 }
 for (const cell of ['lstm', 'gru', 'rnn'])
   for (const B of [1, 32]) {
-    const s = measure(simd, cell, B), sc = measure(scalar, cell, B), n = native.get(`${cell}/${B}`);
+    const s = measure(simd, cell, B, budget), sc = measure(scalar, cell, B, budget), n = native.get(`${cell}/${B}`);
     rows.push({ cell, B, s, sc, n });
   }
 const f = (x, w = 9) => (x === undefined ? '-' : x >= 100 ? Math.round(x).toString() : x.toFixed(2)).padStart(w);

@@ -1,0 +1,153 @@
+// peers.mjs - `make bench-peers`: rnnlab next to other JavaScript RNN libraries on the task of
+// `make bench` (tests/bench/measure.mjs): character-level model, 65 symbols, H = 128, T = 25,
+// softmax cross-entropy over 65, learning rate 1e-3, batch 1 and 32, one thread, the same data.
+//   rnnlab         wasm SIMD build, Adam, trainer.step (the measurement of make bench, imported)
+//   TF.js          tfjs-layers model (one-hot [B, T, 65] -> lstm/gru/simpleRNN(128, returnSequences)
+//                  -> dense(65, softmax)), categorical cross-entropy, tf.train.adam, trainOnBatch,
+//                  wasm backend with SIMD, single-threaded, .wasm files from the npm package
+//   brain.js       recurrent.LSTM/GRU/RNN, hiddenLayers [128]. It trains on strings only, one at a
+//                  time (no batches): 25-character strings over the same 65-symbol alphabet, the
+//                  same random symbols; one step = trainPattern(one string), which predicts every
+//                  next character (plus its end token). Its optimiser is its own RMSProp, not Adam.
+//   synaptic       Architect.LSTM(65, 128, 65), activate + propagate per character (online SGD with
+//                  its eligibility traces, no batches, no Adam), setOptimize(false): the optimised
+//                  path compiles one huge function and had not finished its first character after
+//                  45 s here. Runs in a worker, time-boxed; building the network alone takes ~12 s.
+// Each peer measurement: >= 1 s of warm-up steps, then up to 5 timed runs of >= --seconds each
+// (at least one step), the median reported; it stops early (fewer runs) after --max-seconds.
+// GFLOP/s uses the formula of make bench for every system (6HG + 6HV flop per character: the
+// matrix products the model needs), whatever a library computes in addition (TF.js multiplies the
+// one-hot inputs by a dense matrix, for instance). rnnlab/peer: rnnlab's characters/s at the same
+// cell and batch divided by the peer's. Measured, never asserted; not part of make test.
+// Usage: node tests/bench-peers/peers.mjs [--seconds 1] [--max-seconds 12] [--only tfjs,brain,synaptic,rnnlab]
+import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { load } from '../../wasm/rnnlab.mjs';
+import { V, H, T, flopsPerChar, batchData, measure } from '../bench/measure.mjs';
+
+const { values: opt } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '1' },
+    'max-seconds': { type: 'string', default: '12' },
+    only: { type: 'string', default: 'rnnlab,tfjs,brain,synaptic' },
+  },
+});
+const repSeconds = Number(opt.seconds), maxSeconds = Number(opt['max-seconds']);
+const only = new Set(opt.only.split(','));
+const require = createRequire(import.meta.url);
+const version = (pkg) => require(`${pkg}/package.json`).version;
+const CELLS = ['lstm', 'gru', 'rnn'], BATCHES = [1, 32];
+// The 65 symbols of the tiny-shakespeare corpus: brain.js needs characters, not indices.
+const ALPHABET = "\n !$&',-.3:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+if (ALPHABET.length !== V) throw new Error('alphabet must have V symbols');
+
+// Median characters/s of up to 5 timed runs; `step` may be async.
+// The warm-up: at least 2 steps and 1 s (the JIT of the pure-JS libraries needs it).
+async function timeSteps(step, charsPerStep) {
+  let start = performance.now();
+  for (let i = 0; i < 2 || performance.now() - start < 1000; i++) await step();
+  start = performance.now();
+  const rates = [];
+  while (rates.length < 5 && (rates.length === 0 || performance.now() - start < maxSeconds * 1000)) {
+    let steps = 0, t1;
+    const t0 = performance.now();
+    do { await step(); steps++; } while ((t1 = performance.now()) - t0 < repSeconds * 1000);
+    rates.push((steps * charsPerStep) / ((t1 - t0) / 1000));
+  }
+  rates.sort((a, b) => a - b);
+  return { rate: rates[(rates.length - 1) >> 1], runs: rates.length };
+}
+
+const rows = [];
+const note = (s) => console.error(`  ${s}`);
+
+// ---- TF.js, wasm backend ---------------------------------------------------------------------
+if (only.has('tfjs')) {
+  const tf = await import('@tensorflow/tfjs');
+  const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+  // In Node the backend reads its .wasm files from the package's dist folder (no network).
+  setWasmPaths(require.resolve('@tensorflow/tfjs-backend-wasm/package.json').replace(/package\.json$/, 'dist/'));
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false); // one thread, like rnnlab
+  if (!(await tf.setBackend('wasm'))) throw new Error('TF.js wasm backend failed to initialise');
+  await tf.ready();
+  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  const layer = { lstm: 'lstm', gru: 'gru', rnn: 'simpleRNN' };
+  for (const cell of CELLS)
+    for (const B of BATCHES) {
+      const warn = console.warn;
+      console.warn = () => {}; // "Orthogonal initializer ... Slowness may result" (only at build)
+      const model = tf.sequential();
+      model.add(tf.layers[layer[cell]]({ units: H, returnSequences: true, inputShape: [T, V] }));
+      model.add(tf.layers.dense({ units: V, activation: 'softmax' }));
+      model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+      const { inputs, targets } = batchData(B);
+      const x = tf.oneHot(tf.tensor2d(inputs, [B, T], 'int32'), V).toFloat();
+      const y = tf.oneHot(tf.tensor2d(targets, [B, T], 'int32'), V).toFloat();
+      const { rate, runs } = await timeSteps(() => model.trainOnBatch(x, y), B * T);
+      console.warn = warn;
+      tf.dispose([x, y]); model.dispose();
+      rows.push({ system: `TF.js ${tf.version.tfjs} wasm${simd ? ' SIMD' : ''}`, cell, B, rate, runs });
+      note(`TF.js ${cell} B=${B}: ${Math.round(rate)} chars/s`);
+    }
+}
+
+// ---- brain.js --------------------------------------------------------------------------------
+if (only.has('brain')) {
+  const brain = require('brain.js');
+  const cls = { lstm: 'LSTM', gru: 'GRU', rnn: 'RNN' };
+  const { inputs } = batchData(32);
+  const strings = Array.from({ length: 32 }, (_, b) => Array.from(inputs.subarray(b * T, (b + 1) * T), (i) => ALPHABET[i]).join(''));
+  for (const cell of CELLS) {
+    // The formatter over the whole alphabet: 65 inputs and outputs (+1 start/end token).
+    const net = new brain.recurrent[cls[cell]]({ hiddenLayers: [H], dataFormatter: new brain.utilities.DataFormatter([ALPHABET]) });
+    net.train(strings.slice(0, 1), { iterations: 1, learningRate: 1e-3 }); // builds the model
+    if (net.inputSize !== V) throw new Error(`brain.js inputSize ${net.inputSize}`);
+    const patterns = strings.map((s) => net.formatDataIn(s));
+    let k = 0;
+    const { rate, runs } = await timeSteps(() => net.trainPattern(patterns[k++ % patterns.length]), T);
+    rows.push({ system: `brain.js ${version('brain.js')}`, cell, B: 1, rate, runs });
+    note(`brain.js ${cell}: ${Math.round(rate)} chars/s`);
+  }
+}
+
+// ---- synaptic (in a worker, so a hopeless run can be stopped) ---------------------------------
+if (only.has('synaptic')) {
+  const limit = 20 + 4 * maxSeconds;
+  const result = await new Promise((resolve) => {
+    const w = new Worker(new URL('./synaptic-worker.mjs', import.meta.url), { workerData: { seconds: Math.min(maxSeconds, 8) } });
+    const timer = setTimeout(() => { w.terminate(); resolve({ error: `stopped after ${limit} s` }); }, limit * 1000);
+    w.on('message', (m) => { clearTimeout(timer); w.terminate(); resolve(m); });
+    w.on('error', (e) => { clearTimeout(timer); resolve({ error: e.message }); });
+  });
+  if (result.error) note(`synaptic: ${result.error}`);
+  else note(`synaptic lstm: built in ${result.buildSeconds.toFixed(1)} s, ${result.rate.toFixed(2)} chars/s`);
+  rows.push({ system: `synaptic ${version('synaptic')}`, cell: 'lstm', B: 1, rate: result.rate, runs: result.runs ?? 0 });
+}
+
+// ---- rnnlab, last (exactly the measurement of make bench) -----------------------------------
+// Measured after the peers; its rows are printed first.
+const rnnlab = new Map();
+if (only.has('rnnlab')) {
+  const lab = await load({ simd: true });
+  for (const cell of CELLS)
+    for (const B of BATCHES) {
+      const rate = measure(lab, cell, B, 1);
+      rnnlab.set(`${cell}/${B}`, rate);
+      rows.push({ system: `rnnlab ${lab.version}`, cell, B, rate, runs: 5 });
+      note(`rnnlab ${cell} B=${B}: ${Math.round(rate)} chars/s`);
+    }
+}
+
+// ---- the table -------------------------------------------------------------------------------
+const num = (x) => (x === undefined ? '-' : x >= 100 ? Math.round(x).toString() : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+console.log(`Training throughput, characters/second, V=${V} H=${H} T=${T}, lr 1e-3, one thread, Node ${process.versions.node}; ` +
+  `median of up to 5 runs; GFLOP/s = chars/s x (6HG + 6HV)`);
+console.log(`${'system'.padEnd(22)} ${'cell'.padEnd(4)} ${'batch'.padStart(5)} | ${'chars/s'.padStart(9)} | ${'GFLOP/s'.padStart(7)} | rnnlab/peer | runs`);
+rows.sort((a, b) => b.system.startsWith('rnnlab') - a.system.startsWith('rnnlab'));
+for (const { system, cell, B, rate, runs } of rows) {
+  const r = rnnlab.get(`${cell}/${B}`);
+  const ratio = rate === undefined || r === undefined ? '-' : system.startsWith('rnnlab') ? '1' : num(r / rate);
+  const gf = rate === undefined ? '-' : (rate * flopsPerChar(cell) / 1e9).toFixed(rate * flopsPerChar(cell) < 1e7 ? 4 : 2);
+  console.log(`${system.padEnd(22)} ${cell.padEnd(4)} ${String(B).padStart(5)} | ${num(rate).padStart(9)} | ${gf.padStart(7)} | ${ratio.padStart(11)} | ${String(runs).padStart(4)}`);
+}
