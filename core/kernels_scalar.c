@@ -172,16 +172,17 @@ void k_tanh_scalar(float *y, const float *x, int n) {
  * nn/tn add A(i,k) B(k,j) into C(i,j) for k = 0, 1, ...; nt sums each dot from 0 in k order
  * and then adds it to C. Innermost loops run along contiguous rows of B and C. */
 
-/* C[M,N] += A[M,K] * B[K,N]:  C[i,j] += sum_k A[i,k] B[k,j], products added into C in k order.
- * Four k at a time per pass over the row of C (one load/store of C[i,j] per four products; the
- * per-element order stays k ascending, so the result is that of the plain triple loop). */
-void k_gemm_nn_scalar(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
+/* C[M,N] += A(i,k) B[K,N] with A(i,k) = A[i*ai + k*ak]: the loop shared by nn (ai = lda, ak = 1)
+ * and tn (ai = 1, ak = lda). Products are added into C[i,j] in k order; four k at a time per pass
+ * over the row of C (one load/store of C[i,j] per four products; the per-element order stays k
+ * ascending, so the result is that of the plain triple loop). */
+static void gemm_rows(int M, int N, int K, const float *A, size_t ai, size_t ak, const float *B, int ldb, float *C, int ldc) {
   for (int i = 0; i < M; i++) {
     float *c = C + (size_t)i * ldc;
-    const float *a = A + (size_t)i * lda;
+    const float *a = A + (size_t)i * ai;
     int k = 0;
     for (; k + 4 <= K; k += 4) {
-      const float a0 = a[k], a1 = a[k + 1], a2 = a[k + 2], a3 = a[k + 3];
+      const float a0 = a[k * ak], a1 = a[(k + 1) * ak], a2 = a[(k + 2) * ak], a3 = a[(k + 3) * ak];
       const float *b0 = B + (size_t)k * ldb;
       const float *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
       for (int j = 0; j < N; j++) {
@@ -198,7 +199,7 @@ void k_gemm_nn_scalar(int M, int N, int K, const float *A, int lda, const float 
       }
     }
     for (; k < K; k++) {
-      const float a0 = a[k];
+      const float a0 = a[k * ak];
       const float *b0 = B + (size_t)k * ldb;
       for (int j = 0; j < N; j++) {
         const float p = a0 * b0[j];
@@ -206,6 +207,11 @@ void k_gemm_nn_scalar(int M, int N, int K, const float *A, int lda, const float 
       }
     }
   }
+}
+
+/* C[M,N] += A[M,K] * B[K,N]:  C[i,j] += sum_k A[i,k] B[k,j]. */
+void k_gemm_nn_scalar(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
+  gemm_rows(M, N, K, A, (size_t)lda, 1, B, ldb, C, ldc);
 }
 
 /* C[M,N] += A[M,K] * B[N,K]^T:  C[i,j] += dot(A[i,:], B[j,:]), each dot summed in k order from
@@ -250,38 +256,9 @@ void k_gemm_nt_scalar(int M, int N, int K, const float *A, int lda, const float 
 }
 
 /* C[M,N] += A[K,M]^T * B[K,N]:  C[i,j] += sum_k A[k,i] B[k,j] (sum of outer products, the
- * weight gradient X^T dG), products added into C in k order; four k per pass as in nn. */
+ * weight gradient X^T dG), products added into C in k order, as nn. */
 void k_gemm_tn_scalar(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
-  for (int i = 0; i < M; i++) {
-    float *c = C + (size_t)i * ldc;
-    int k = 0;
-    for (; k + 4 <= K; k += 4) {
-      const float *ak = A + (size_t)k * lda + i;
-      const float a0 = ak[0], a1 = ak[lda], a2 = ak[2 * (size_t)lda], a3 = ak[3 * (size_t)lda];
-      const float *b0 = B + (size_t)k * ldb;
-      const float *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
-      for (int j = 0; j < N; j++) {
-        float t = c[j], p;
-        p = a0 * b0[j];
-        t += p;
-        p = a1 * b1[j];
-        t += p;
-        p = a2 * b2[j];
-        t += p;
-        p = a3 * b3[j];
-        t += p;
-        c[j] = t;
-      }
-    }
-    for (; k < K; k++) {
-      const float a0 = A[(size_t)k * lda + i];
-      const float *b0 = B + (size_t)k * ldb;
-      for (int j = 0; j < N; j++) {
-        const float p = a0 * b0[j];
-        c[j] += p;
-      }
-    }
-  }
+  gemm_rows(M, N, K, A, 1, (size_t)lda, B, ldb, C, ldc);
 }
 
 /* ---------------------------------------------------------------------------------------------
