@@ -22,6 +22,7 @@
 import { installSearch, searchImports } from './search.mjs';
 import { installTasks } from './tasks.mjs';
 import { installSeq2Seq } from './seq2seq.mjs';
+import { checkInt, fail, isObject, show } from './check.mjs';
 
 /** @typedef {import('./rnnlab.d.ts').ModelConfig} ModelConfig */
 /** @typedef {import('./rnnlab.d.ts').TrainerOptions} TrainerOptions */
@@ -99,22 +100,10 @@ const REQUIRED_EXPORTS = [
 
 // ---- small helpers ----
 
-/** @param {string} msg @returns {never} */
-function fail(msg) { throw new Error(`rnnlab: ${msg}`); }
 
-/** A value as it appears in a message. @param {unknown} v @returns {string} */
-function show(v) {
-  if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '...' : v}'`;
-  if (typeof v === 'bigint') return `${v}n`;
-  if (Array.isArray(v)) return `[${v.slice(0, 4).map(show).join(', ')}${v.length > 4 ? ', ...' : ''}]`;
-  if (v !== null && typeof v === 'object') return Object.prototype.toString.call(v).slice(8, -1);
-  return String(v);
-}
 
 /** Typed-array brand check that also works across realms. @param {unknown} v @param {string} type */
 const isA = (v, type) => Object.prototype.toString.call(v) === `[object ${type}]`;
-/** @param {unknown} v @returns {v is Record<string, unknown>} */
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v);
 /** @param {number} n */
 const align16 = (n) => Math.ceil(n / 16) * 16; // not bitwise: byte counts may pass 2^31
 /** @param {number} x float as stored in a C float */
@@ -132,16 +121,6 @@ function checkFinite(name, a) {
   if (i >= 0) fail(`${name} must be finite: ${name}[${i}] is ${a[i]}`);
 }
 
-/**
- * @param {string} name @param {unknown} v @param {number} lo @param {number} hi
- * @returns {number}
- */
-function checkInt(name, v, lo, hi) {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
-    fail(`${name} must be an integer in ${lo}..${hi} (got ${show(v)})`);
-  }
-  return v;
-}
 
 /**
  * A number in a range; lo/hi inclusive unless open. Also finite as float32.

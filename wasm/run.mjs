@@ -17,6 +17,7 @@
  * rule looked at. The curve uses testSeed + 2.
  */
 
+import { show } from './check.mjs';
 import { seq2seqStateOf } from './seq2seq.mjs';
 
 /** @typedef {import('./rnnlab.d.ts').TrainOptions} TrainOptions */
@@ -91,13 +92,6 @@ for (const r of Object.values(RECIPES)) { Object.freeze(r); Object.freeze(r.task
 /** @param {string} msg @returns {never} */
 function fail(msg) { throw new Error(`rnnlab: train: ${msg}`); }
 
-/** @param {unknown} v @returns {string} */
-function show(v) {
-  if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '...' : v}'`;
-  if (typeof v === 'bigint') return `${v}n`;
-  if (v !== null && typeof v === 'object') return Object.prototype.toString.call(v).slice(8, -1);
-  return String(v);
-}
 
 /** @param {string} name @param {unknown} v @param {number} lo @param {number} hi @returns {number} */
 function int(name, v, lo, hi) {
@@ -186,8 +180,8 @@ export async function train(ctx, options) {
     return await loop(ctx, options, { task, model, trainer, ts, isText, B, L, maxSteps, evalEvery,
       progressEvery, yieldMs, confirm, target, onProgress, signal, lrSchedule, validation, test, curveSeed, stepOnce,
       blockBytes: batchBytes + 4 * ctx.stepResultFields.length,
-      evaluate: (/** @type {any} */ o) => task.evaluate(model, o),
-      curveOf: (/** @type {any} */ o) => task.generalization(model, o) });
+      evaluate: (/** @type {any} */ o) => task.evaluate(/** @type {any} */ (model), o),
+      curveOf: (/** @type {any} */ o) => task.generalization(/** @type {any} */ (model), o) });
   } finally {
     if (own) trainer.free(); // also when the run throws
   }

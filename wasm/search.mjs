@@ -25,6 +25,8 @@
 /** @typedef {import('./rnnlab.d.ts').SearchResult} SearchResult */
 /** @typedef {import('./rnnlab.d.ts').Hypothesis} Hypothesis */
 
+import { checkInt, fail, isObject, show } from './check.mjs';
+
 /** rnnlab_decode_strategy: the index is the C enum value */
 const STRATEGIES = Object.freeze(['greedy', 'beam', 'exhaustive', 'sample']);
 /** @type {ReadonlyArray<readonly [string, 'i32' | 'u32' | 'f32']>} rnnlab_decode_config, C field order */
@@ -42,21 +44,8 @@ const ERRLEN = 256;
 const SEARCH_EXPORTS = ['rnnlab_decode_config_default', 'rnnlab_model_generate', 'rnnlab_model_score',
   'rnnlab_wasm_search', 'rnnlab_wasm_search_score', 'rnnlab_wasm_decode_layout'];
 
-/** @param {string} msg @returns {never} */
-function fail(msg) { throw new Error(`rnnlab: ${msg}`); }
 
-/** A value as it appears in a message. @param {unknown} v @returns {string} */
-function show(v) {
-  if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '...' : v}'`;
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'function') return 'a function';
-  if (Array.isArray(v)) return `[${v.slice(0, 4).map(show).join(', ')}${v.length > 4 ? ', ...' : ''}]`;
-  if (v !== null && typeof v === 'object') return Object.prototype.toString.call(v).slice(8, -1);
-  return String(v);
-}
 
-/** @param {unknown} v @returns {v is Record<string, unknown>} */
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v);
 
 /** An array or a numeric typed array (not BigInt, not DataView). @param {unknown} v @returns {v is ArrayLike<number>} */
 function isNumbers(v) {
@@ -66,11 +55,6 @@ function isNumbers(v) {
   return tag !== '[object DataView]' && tag !== '[object BigInt64Array]' && tag !== '[object BigUint64Array]';
 }
 
-/** @param {string} name @param {unknown} v @param {number} lo @param {number} hi @returns {number} */
-function checkInt(name, v, lo, hi) {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) fail(`${name} must be an integer in ${lo}..${hi} (got ${show(v)})`);
-  return v;
-}
 
 /** @param {string} name @param {unknown} v @param {number} lo @param {number} hi @returns {number} */
 function checkRange(name, v, lo, hi) {

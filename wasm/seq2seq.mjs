@@ -15,6 +15,7 @@
  */
 import { DECODE_FIELDS, DECODE_KEYS, decodeRaw, readResult, resultBytes, resultRows } from './search.mjs';
 import { taskStateOf } from './tasks.mjs';
+import { checkInt, fail, isObject, show } from './check.mjs';
 
 /** @typedef {import('./rnnlab.d.ts').Seq2SeqBatch} Seq2SeqBatch */
 
@@ -25,24 +26,6 @@ const S2S_EXPORTS = ['rnnlab_seq2seq_create', 'rnnlab_seq2seq_free', 'rnnlab_seq
 /** rnnlab_task_result, as tasks.mjs reads it */
 const RESULT_FIELDS = [['loss', 'f32'], ['accuracy', 'f32'], ['step_accuracy', 'f32'], ['bpc', 'f32'], ['max_error', 'f32'],
   ['sequences', 'i32'], ['steps', 'i32'], ['solved', 'i32'], ['n1', 'f32'], ['n2', 'f32'], ['n3', 'f32'], ['n4', 'f32'], ['n5', 'f32']];
-
-/** @param {string} msg @returns {never} */
-function fail(msg) { throw new Error(`rnnlab: ${msg}`); }
-
-/** @param {unknown} v */
-function show(v) {
-  if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '...' : v}'`;
-  if (v !== null && typeof v === 'object') return Object.prototype.toString.call(v).slice(8, -1);
-  return String(v);
-}
-
-const isObject = (/** @type {unknown} */ v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v);
-
-/** @param {string} name @param {unknown} v @param {number} lo @param {number} hi */
-function checkInt(name, v, lo, hi) {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) fail(`${name} must be an integer in ${lo}..${hi} (got ${show(v)})`);
-  return v;
-}
 
 /** @param {string} fn @param {Record<string, unknown>} o @param {string[]} known */
 function onlyKeys(fn, o, known) {
@@ -69,7 +52,7 @@ function checkIds(name, a, n, V, none = false) {
  * @property {number} SV  source vocabulary
  * @property {number} TV  target vocabulary
  * @property {Record<string, number>} train  raw rnnlab_train_config fields for steps
- * @property {{ name: string, rows: number, cols: number, model: number }[]} tensors
+ * @property {{ name: string, rows: number, cols: number, model: number, index: number }[]} tensors
  */
 
 /** @type {(s: unknown) => S2SState | undefined} */
@@ -205,12 +188,12 @@ class Seq2Seq {
   decode(src, options) {
     const s = this.#live(), rt = s.rt;
     if (!isObject(options)) fail(`decode: options must be an object (got ${show(options)})`);
-    onlyKeys('decode', options, ['bos', ...DECODE_KEYS]);
+    onlyKeys('decode', /** @type {Record<string, unknown>} */ (options), ['bos', ...DECODE_KEYS]);
     const { bos: bosOpt, ...rest } = /** @type {any} */ (options);
     const bos = checkInt('decode: options.bos', bosOpt, 0, s.TV - 1);
     if (Object.prototype.toString.call(src) !== '[object Int32Array]' || !src.length) fail(`decode: src must be a non-empty Int32Array (got ${show(src)})`);
     checkIds('decode: src', src, src.length, s.SV);
-    const raw = decodeRaw('decode', rest, s.TV, this.#hooks.decodeDefaults(), rt.limits.maxElems);
+    const raw = decodeRaw('decode', /** @type {Record<string, unknown>} */ (rest), s.TV, this.#hooks.decodeDefaults(), rt.limits.maxElems);
     raw.vocab_size = s.TV;
     const K = resultRows(raw), L = raw.length, S = src.length, cfg = 4 * DECODE_FIELDS.length;
     const p = rt.alloc(cfg + 4 * S + resultBytes(K, L));
@@ -343,7 +326,9 @@ export function installSeq2Seq(lab, rt, hooks) {
       if (!ptr) fail('rnnlab_seq2seq_create returned no model');
     } finally { rt.free(p); }
     const tensors = [];
-    for (const [half, model] of [['encoder', ex.rnnlab_seq2seq_encoder(ptr) >>> 0], ['decoder', ex.rnnlab_seq2seq_decoder(ptr) >>> 0]]) {
+    /** @type {[string, number][]} */
+    const halves = [['encoder', ex.rnnlab_seq2seq_encoder(ptr) >>> 0], ['decoder', ex.rnnlab_seq2seq_decoder(ptr) >>> 0]];
+    for (const [half, model] of halves) {
       const n = ex.rnnlab_model_tensor_count(model);
       for (let i = 0; i < n; i++) {
         const name = rt.cstr(ex.rnnlab_model_tensor_name(model, i));

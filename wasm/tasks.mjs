@@ -17,6 +17,7 @@
  */
 
 import { RECIPES, train } from './run.mjs';
+import { checkInt, fail, isObject, show } from './check.mjs';
 
 /** @typedef {import('./rnnlab.d.ts').TaskOptions} TaskOptions */
 /** @typedef {import('./rnnlab.d.ts').TaskResult} TaskResult */
@@ -55,26 +56,9 @@ const CORPUS_FILES = Object.freeze({ c: 'corpus-c.txt' });
 const ERRLEN = 256;
 const UTF8_OUT = new TextEncoder();
 
-/** @param {string} msg @returns {never} */
-function fail(msg) { throw new Error(`rnnlab: ${msg}`); }
 
-/** A value as it appears in a message. @param {unknown} v @returns {string} */
-function show(v) {
-  if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '...' : v}'`;
-  if (typeof v === 'bigint') return `${v}n`;
-  if (Array.isArray(v)) return `[${v.slice(0, 4).map(show).join(', ')}${v.length > 4 ? ', ...' : ''}]`;
-  if (v !== null && typeof v === 'object') return Object.prototype.toString.call(v).slice(8, -1);
-  return String(v);
-}
 
-/** @param {unknown} v @returns {v is Record<string, unknown>} */
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v);
 
-/** @param {string} name @param {unknown} v @param {number} lo @param {number} hi @returns {number} */
-function checkInt(name, v, lo, hi) {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) fail(`${name} must be an integer in ${lo}..${hi} (got ${show(v)})`);
-  return v;
-}
 
 /** seed -> [lo, hi] 32-bit words. @param {string} name @param {unknown} v @returns {[number, number]} */
 function checkSeed(name, v) {
