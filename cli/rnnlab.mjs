@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { readFile, writeFile } from 'node:fs/promises';
 import { load } from '../wasm/rnnlab.mjs';
 
-/** @typedef {'task' | 'model' | 'trainer' | 'train' | 'cli'} Group */
+/** @typedef {'task' | 'csv' | 'model' | 'trainer' | 'train' | 'cli'} Group */
 /** @typedef {'int' | 'number' | 'word' | 'bool' | 'seed' | 'file' | 'pair' | 'list'} Kind */
 /** @typedef {{ name: string, group: Group, kind: Kind, arg: string, help: string }} Option */
 
@@ -39,7 +39,7 @@ const OPTIONS = [
   ['minLength', 'task', 'int', 'N', 'shortest training row (parity, addition)'],
   ['evalLength', 'task', 'int', 'N', "the criterion's test length"],
   ['evalCount', 'task', 'int', 'N', "the criterion's number of test sequences (text: characters)"],
-  ['target', 'task', 'number', 'X', 'the criterion: held-out accuracy >= X'],
+  ['target', 'task', 'word', 'X', 'the criterion: held-out accuracy >= X (with --csv: the target column)'],
   ['mode', 'task', 'word', 'M', 'parity: running | final'],
   ['symbols', 'task', 'int', 'N', 'copy, reverse: alphabet size'],
   ['corpus', 'task', 'word', 'C', 'text: grammar | c'],
@@ -47,6 +47,14 @@ const OPTIONS = [
   ['chars', 'task', 'int', 'N', 'text: size of the generated corpus'],
   ['vocab', 'task', 'int', 'N', 'text: vocabulary cap'],
   ['holdout', 'task', 'number', 'X', 'text: held-out fraction'],
+  // your own sequences (lab.createTask('csv'))
+  ['csv', 'csv', 'file', 'FILE', "train on this CSV or JSON file (wasm/csv.mjs layouts); instead of --task"],
+  ['inputs', 'csv', 'word', 'A,B,..', 'input columns, by name or 0-based index (default: all but the id and the target)'],
+  ['targetAt', 'csv', 'word', 'W', "step (a target on every row, the long layout's default) | end (one per sequence)"],
+  ['kind', 'csv', 'word', 'K', 'regression | classification (default: regression when every target is a number)'],
+  ['format', 'csv', 'word', 'F', 'long | wide | json (default: json for [..., long with an id column, else wide)'],
+  ['id', 'csv', 'word', 'COL', 'the sequence-id column of the long layout (default: id, seq, sequence or series)'],
+  ['heldOut', 'csv', 'number', 'X', 'fraction of sequences held out for the test (default 0.2)'],
   // model (lab.createModel); 'variant' is also temporal-order's a | b, told apart by value
   ['cell', 'model', 'word', 'C', 'rnn | lstm | gru | ctrnn | esn'],
   ['variant', 'model', 'word', 'V', "LSTM variant (standard, vanilla, 1997, NIG, ...); temporal-order: a | b"],
@@ -110,6 +118,7 @@ const EVAL_TRAIN = ['evalSeed', 'testCount', 'testLength', 'testSeed', 'curve', 
 /** Which options each command takes. */
 const COMMANDS = {
   train: OPTIONS.filter((o) => o.group !== 'cli' || ['task', 'recipe', 'seed', 'save', 'json', 'quiet', 'help'].includes(o.name)).map((o) => o.name),
+  // (the csv group is train's only: eval of a csv task would have to repeat the split)
   eval: OPTIONS.filter((o) => o.group === 'task' || EVAL_TRAIN.includes(o.name) ||
     ['task', 'recipe', 'seed', 'model', 'variant', 'json', 'help'].includes(o.name)).map((o) => o.name),
   reproduce: ['seeds', 'quick', 'maxSteps', 'json', 'quiet', 'help'],
@@ -151,6 +160,7 @@ const groupLines = (g, cmd) => OPTIONS.filter((o) => o.group === g && COMMANDS[c
 function help(cmd) {
   if (cmd === 'train') {
     return `usage: rnnlab train --task NAME [options]
+       rnnlab train --csv FILE [--inputs A,B] [--target COL] [--target-at step|end] [options]
 
 Trains until the task's criterion is met on held-out validation data or --max-steps run out, then
 tests on fresh held-out data. Settings start from the task's recipe (rnnlab recipes); any option
@@ -161,6 +171,8 @@ the run:
 ${['task', 'recipe', 'seed'].map(optionLine).join('\n')}
 task (lab.createTask):
 ${groupLines('task', cmd).join('\n')}
+your own sequences (lab.createTask('csv'); defaults: lstm H=16, adam 0.01, batch 16, 500 steps):
+${groupLines('csv', cmd).join('\n')}
 model (lab.createModel):
 ${groupLines('model', cmd).join('\n')}
 trainer (lab.createTrainer; recipe's, else adam 0.005 clip-norm 1):
@@ -171,8 +183,9 @@ output:
 ${['save', 'json', 'quiet', 'help'].map(optionLine).join('\n')}
 
 Numbers as 0.01 or 1e-3; booleans as --bidirectional or --bidirectional=false. camelCase names
-(--hiddenSize) work too. Example:
-  rnnlab train --task temporal-order --variant b --length 50 --cell gru --hidden-size 32 --save to.rnnlab`;
+(--hiddenSize) work too. Examples:
+  rnnlab train --task temporal-order --variant b --length 50 --cell gru --hidden-size 32 --save to.rnnlab
+  rnnlab train --csv web/examples/sine-phase.csv --inputs x --target next --target-at step`;
   }
   if (cmd === 'eval') {
     return `usage: rnnlab eval --model FILE --task NAME [task options]
@@ -349,8 +362,18 @@ const LSTM_ONLY = ['variant', 'forgetBias', 'gRange', 'hRange'];
  * @param {any} lab @param {Record<string, any>} v
  */
 async function plan(lab, v) {
+  if (v.csv !== undefined) return planCsv(v);
+  for (const o of OPTIONS) {
+    if (o.group === 'csv' && v[o.name] !== undefined) throw new UsageError(`--${kebab(o.name)} is for --csv FILE (your own sequences)`);
+  }
+  if (v.target !== undefined) { // a number here; a column name with --csv
+    const x = Number(v.target);
+    if (v.target.trim() === '' || !Number.isFinite(x)) throw new UsageError(`--target: '${v.target}' is not a number`);
+    v = { ...v, target: x };
+  }
   const task = v.task;
-  if (task === undefined) throw new UsageError(`--task is required (one of ${lab.tasks.join(', ')})`);
+  if (task === undefined) throw new UsageError(`--task is required (one of ${lab.tasks.join(', ')}), or --csv FILE`);
+  if (task === 'csv') throw new UsageError('--task csv reads your own sequences: give --csv FILE');
   if (!lab.tasks.includes(task)) throw new UsageError(`unknown task '${task}' (known: ${lab.tasks.join(', ')})`);
   /** @type {Record<string, any>} */
   const taskOpt = {}, modelOpt = {}, trainerOpt = {}, trainOpt = {};
@@ -384,8 +407,49 @@ async function plan(lab, v) {
   return { task, recipeName, taskOptions, textFile, model, trainer, train };
 }
 
-/** @param {any} lab @param {string} name @param {Record<string, any>} taskOptions */
-async function createTask(lab, name, taskOptions) {
+/** Settings of a --csv run before any option: small and quick (the examples train in about a second). */
+const CSV_DEFAULTS = Object.freeze({
+  model: { cell: 'lstm', hiddenSize: 16 }, trainer: { optimizer: 'adam', learningRate: 0.01, clipNorm: 1 },
+  train: { batchSize: 16, maxSteps: 500, evalEvery: 100 },
+});
+/** task options of the model/train groups that a csv task does not take */
+const NOT_CSV = ['length', 'minLength', 'evalLength', 'evalCount', 'mode', 'symbols', 'corpus', 'textFile', 'chars', 'vocab', 'holdout'];
+
+/**
+ * plan() for --csv FILE: reads the file (the loader takes text) into lab.createTask('csv') options.
+ * @param {Record<string, any>} v
+ */
+async function planCsv(v) {
+  if (v.task !== undefined && v.task !== 'csv') throw new UsageError(`give either --task ${v.task} or --csv ${v.csv}, not both`);
+  if (v.recipe !== undefined && v.recipe !== 'none') throw new UsageError('--recipe: the recipes are for the built-in tasks; a --csv run starts from its own defaults');
+  for (const k of NOT_CSV) if (v[k] !== undefined) throw new UsageError(`--${kebab(k)} is not an option of --csv (lab.createTask('csv'))`);
+  /** @type {Record<string, any>} */
+  const taskOpt = {}, modelOpt = {}, trainerOpt = {}, trainOpt = {};
+  for (const [name, value] of Object.entries(v)) {
+    const o = /** @type {Option} */ (BY_NAME.get(name));
+    if (name === 'csv') continue;
+    if (name === 'inputs') taskOpt.inputs = String(value).split(',').map((s) => s.trim());
+    else if (o.group === 'csv' || name === 'target') taskOpt[name] = value;
+    else if (o.group === 'model') modelOpt[name] = value;
+    else if (o.group === 'trainer') trainerOpt[name] = value;
+    else if (o.group === 'train') trainOpt[name] = value;
+  }
+  if (v.seed !== undefined) taskOpt.seed = modelOpt.seed = v.seed;
+  let text;
+  try { text = await readFile(v.csv, 'utf8'); }
+  catch (e) { throw new CliError(`cannot read --csv ${v.csv}: ${/** @type {Error} */ (e).message}`); }
+  return {
+    task: 'csv', recipeName: null, csvFile: v.csv, taskOptions: { ...taskOpt, text }, textFile: undefined,
+    model: { ...CSV_DEFAULTS.model, ...modelOpt }, trainer: { ...CSV_DEFAULTS.trainer, ...trainerOpt }, train: { ...CSV_DEFAULTS.train, ...trainOpt },
+  };
+}
+
+/** @param {any} lab @param {string} name @param {Record<string, any>} taskOptions @param {string} [csvFile] */
+async function createTask(lab, name, taskOptions, csvFile) {
+  if (name === 'csv') { // a bad file: its name, then the loader's line and problem
+    try { return lab.createTask('csv', taskOptions); }
+    catch (e) { throw new CliError(`${csvFile}: ${/** @type {Error} */ (e).message.replace(/^rnnlab: /, '')}`); }
+  }
   if (name === 'text' && taskOptions.corpus !== undefined && taskOptions.corpus !== 'grammar' && lab.corpora.includes(taskOptions.corpus)) {
     await lab.loadCorpus(taskOptions.corpus);
   }
@@ -404,9 +468,9 @@ const toJSON = (/** @type {unknown} */ x) => JSON.stringify(x, (_, v) => (typeof
  * one line per validation. Both on the given stream.
  */
 class Progress {
-  /** @param {NodeJS.WriteStream | null} out @param {string} label @param {number} maxSteps @param {boolean} isText */
-  constructor(out, label, maxSteps, isText) {
-    this.out = out, this.label = label, this.maxSteps = maxSteps, this.isText = isText;
+  /** @param {NodeJS.WriteStream | null} out @param {string} label @param {number} maxSteps @param {boolean} isText @param {string} [metricName] */
+  constructor(out, label, maxSteps, isText, metricName = 'accuracy') {
+    this.out = out, this.label = label, this.maxSteps = maxSteps, this.isText = isText, this.metricName = metricName;
     this.tty = !!out?.isTTY;
     this.last = 0, this.drawn = false;
   }
@@ -414,7 +478,7 @@ class Progress {
   /** @param {import('../wasm/rnnlab.d.ts').TrainProgress} p */
   update(p) {
     if (!this.out) return;
-    const metric = p.metric === null ? '' : this.isText ? `bpc ${p.metric.toFixed(3)}` : `accuracy ${p.metric.toFixed(4)}`;
+    const metric = p.metric === null ? '' : this.isText ? `bpc ${p.metric.toFixed(3)}` : `${this.metricName} ${p.metric.toFixed(4)}`;
     const rate = p.seconds > 0 ? `${fmtInt(p.step / p.seconds)} steps/s` : '';
     const stats = [`loss ${p.loss.toFixed(4)}`, metric, `${fmtInt(p.sequences)} seq`, rate, fmtSec(p.seconds)].filter(Boolean).join('  ');
     if (!this.tty) {
@@ -450,13 +514,35 @@ function describeResult(r, taskName, where) {
   return s + ')';
 }
 
+/** What a csv task learns, in a line. @param {any} task @param {string} file @param {number | undefined} target */
+function describeCsv(task, file, target) {
+  const what = task.kind === 'regression' ? `regression of '${task.targetName}' (squared error)`
+    : `classification of '${task.targetName}' into ${task.labels.length} classes (${task.labels.slice(0, 6).join(', ')}${task.labels.length > 6 ? ', ...' : ''})`;
+  return `data: ${file}: ${fmtInt(task.split.train + task.split.heldout)} sequences of ${task.minLength === task.maxLength ? task.maxLength : `up to ${task.maxLength}`} steps ` +
+    `(${fmtInt(task.split.train)} train, ${fmtInt(task.split.heldout)} held out); inputs ${task.inputNames.join(', ')}; ${what} ` +
+    `${task.targetAt === 'end' ? 'at the end of each sequence' : 'at every step'}` +
+    (target !== undefined ? `; stops when held-out ${task.kind === 'regression' ? 'R^2' : 'accuracy'} >= ${target}` : '');
+}
+
+/** A csv task's held-out result as text. @param {any} task @param {any} r */
+function describeCsvResult(task, r) {
+  const where = `on ${fmtInt(r.sequences)} sequences (${fmtInt(r.steps)} targeted steps)`;
+  if (task.kind === 'regression') {
+    return `RMSE ${r.rmse.toPrecision(4)} ${where}; predicting the training mean: ${r.baselineRmse.toPrecision(4)} ` +
+      `(ratio ${r.ratio.toFixed(3)}, R^2 ${r.accuracy.toFixed(4)}); max error ${r.maxError.toPrecision(3)}`;
+  }
+  return `accuracy ${r.stepAccuracy.toFixed(4)} ${where}${task.targetAt === 'step' ? `, whole sequences right ${r.accuracy.toFixed(4)}` : ''}; ` +
+    `the majority class: ${r.baselineAccuracy.toFixed(4)}; loss ${r.loss.toPrecision(3)}`;
+}
+
 // ---- commands ----------------------------------------------------------------------------------
 
 /** @param {any} lab @param {Record<string, any>} v @param {string[]} positionals */
 async function cmdTrain(lab, v, positionals) {
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (options are --name value)`);
   const p = await plan(lab, v);
-  const task = await createTask(lab, p.task, p.taskOptions);
+  const task = await createTask(lab, p.task, p.taskOptions, p.csvFile);
+  const isCsv = task.name === 'csv';
   if (task.isSeq2seq && v.save !== undefined) {
     task.free();
     throw new CliError(`--save: saving sequence-to-sequence models is not supported yet`);
@@ -472,7 +558,7 @@ async function cmdTrain(lab, v, positionals) {
     const maxSteps = p.train.maxSteps ?? 5000;
     const isText = task.name === 'text';
     const progressOut = v.quiet ? null : v.json ? (process.stderr.isTTY ? process.stderr : null) : process.stdout;
-    const progress = new Progress(progressOut, '', maxSteps, isText);
+    const progress = new Progress(progressOut, '', maxSteps, isText, isCsv && task.kind === 'regression' ? 'R^2' : 'accuracy');
     const c = model.config;
     const shape = `${c.cell}${c.cell === 'lstm' && c.variant !== 'standard' ? ` (${c.variant})` : ''} H=${c.hiddenSize}` +
       `${c.layers > 1 ? ` x${c.layers} layers` : ''}${c.bidirectional ? ' bidirectional' : ''}`;
@@ -483,7 +569,8 @@ async function cmdTrain(lab, v, positionals) {
         `${p.recipeName ? ` (recipe '${p.recipeName}')` : ''}, ${shape}, ${fmtInt(model.parameterCount)} parameters; ` +
         `${tc.optimizer} lr ${+tc.learningRate.toPrecision(4)}${tc.clipNorm ? ` clip-norm ${+tc.clipNorm.toPrecision(4)}` : ''}; ` +
         `batch ${p.train.batchSize ?? 32}, up to ${fmtInt(maxSteps)} steps`);
-      console.log(isText ? 'criterion: bits per character below every n-gram baseline on the held-out text'
+      if (isCsv) console.log(describeCsv(task, p.csvFile, p.train.target));
+      else console.log(isText ? 'criterion: bits per character below every n-gram baseline on the held-out text'
         : `criterion: accuracy >= ${+crit.target.toPrecision(4)} on ${fmtInt(crit.count)} held-out sequences of length ${crit.length}`);
     }
     const result = await lab.train({
@@ -501,15 +588,18 @@ async function cmdTrain(lab, v, positionals) {
     if (v.json) {
       const { history: _, ...rest } = result;
       const { text: __, ...taskOptions } = p.taskOptions;
+      const csv = isCsv ? { file: p.csvFile, kind: task.kind, targetAt: task.targetAt, inputs: task.inputNames, target: task.targetName,
+        labels: task.labels, split: task.split, stats: task.stats } : undefined;
       console.log(toJSON({
-        command: 'train', version: lab.version, simd: lab.simd, task: task.name, recipe: p.recipeName,
+        command: 'train', version: lab.version, simd: lab.simd, task: task.name, recipe: p.recipeName, csv,
         taskOptions: p.textFile ? { ...taskOptions, textFile: p.textFile } : taskOptions,
         criterion: task.criterion, model: model.config, parameterCount: model.parameterCount, trainer: tc,
         train: p.train, ...rest, saved,
       }));
     } else {
       const r = result;
-      if (r.solved) {
+      if (isCsv && !r.solved) { if (r.stop === 'aborted') console.log('stopped (Ctrl-C)'); }
+      else if (r.solved) {
         console.log(`solved at step ${fmtInt(r.solvedAt.step)}: ${fmtInt(r.solvedAt.sequences)} sequences, ${fmtSec(r.solvedAt.seconds)}`);
       } else {
         const why = r.stop === 'aborted' ? 'stopped (Ctrl-C)' : `not solved within ${fmtInt(r.steps)} steps`;
@@ -519,7 +609,8 @@ async function cmdTrain(lab, v, positionals) {
       console.log(`trained: ${fmtInt(r.steps)} steps, ${fmtInt(r.sequences)} sequences, ${fmtInt(r.tokens)} time steps, ${fmtSec(r.seconds)}`);
       if (r.curve) console.log(`accuracy by test length: ${r.curve.map((/** @type {any} */ q) => `${q.length}: ${q.accuracy.toFixed(4)}`).join(', ')}`);
       if (saved) console.log(`saved ${saved.file} (${fmtInt(saved.bytes)} bytes, with the ${tc.optimizer} state)`);
-      console.log(`test (fresh held-out data): ${describeResult(r.test, task.name, testWhere)}; ${r.test.solved ? 'solved' : 'not solved'}`);
+      if (isCsv) console.log(`test (held-out split): ${describeCsvResult(task, r.test)}`);
+      else console.log(`test (fresh held-out data): ${describeResult(r.test, task.name, testWhere)}; ${r.test.solved ? 'solved' : 'not solved'}`);
     }
     if (result.stop === 'aborted') process.exitCode = 130;
   } finally {

@@ -7,7 +7,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,4 +147,43 @@ test('reproduce 1997 --quick: four experiments, a table beside the paper\'s numb
   const bad = await rnnlab('reproduce', '1998');
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /known: 1997/);
+});
+
+test('train --csv: an example file trains and reports the held-out RMSE; a bad file names itself and the line, exit 1', async () => {
+  const r = await rnnlab('train', '--csv', 'web/examples/sine-phase.csv', '--inputs', 'x', '--target', 'next', '--target-at', 'step',
+    '--max-steps', '300', '--seed', '1');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /task csv, lstm H=16/);
+  assert.match(r.stdout, /^data: web\/examples\/sine-phase\.csv: 80 sequences of up to 50 steps \(64 train, 16 held out\); inputs x; regression of 'next'/m);
+  const last = r.stdout.trim().split('\n').at(-1);
+  const m = /^test \(held-out split\): RMSE ([\d.]+) on 16 sequences .*predicting the training mean: ([\d.]+) \(ratio ([\d.]+)/.exec(last);
+  assert.ok(m, last);
+  assert.ok(Number(m[1]) < 0.2 && Number(m[3]) < 0.3, last);
+  const j = await rnnlab('train', '--csv', 'web/examples/two-class.csv', '--max-steps', '600', '--json');
+  assert.equal(j.code, 0, j.stderr);
+  const out = JSON.parse(j.stdout);
+  assert.equal(out.task, 'csv');
+  assert.deepEqual(out.csv.labels, ['falling', 'rising']);
+  assert.ok(out.test.accuracy >= 0.95, `accuracy ${out.test.accuracy}`);
+  assert.ok(!('text' in out.taskOptions));
+
+  const dir = await mkdtemp(join(tmpdir(), 'rnnlab-csv-'));
+  try {
+    const bad = join(dir, 'bad.csv');
+    await writeFile(bad, 'seq,x,y\na,1,2\na,2,3\nb,oops,4\n');
+    const b = await rnnlab('train', '--csv', bad);
+    assert.equal(b.code, 1);
+    assert.equal(b.stderr.trim(), `rnnlab train: error: ${bad}: csv line 4, column "x": "oops" is not a number`);
+    const missing = await rnnlab('train', '--csv', join(dir, 'none.csv'));
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /cannot read --csv .*none\.csv/);
+    const col = await rnnlab('train', '--csv', 'web/examples/sine-phase.csv', '--target', 'phase');
+    assert.equal(col.code, 1);
+    assert.match(col.stderr, /sine-phase\.csv: target: no column named 'phase' \(columns: seq, x, next\)/);
+    const usage = await rnnlab('train', '--task', 'parity', '--target-at', 'end');
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--target-at is for --csv FILE/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

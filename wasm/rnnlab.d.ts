@@ -401,6 +401,14 @@ export interface TaskResult {
   /** text: interpolated Witten-Bell n-gram baselines, orders 1..5 (order n = n-1 characters of
    * context), counted on the training split and scored on the same characters */
   ngramBpc?: number[];
+  /** csv regression: root mean squared error in the data's units (accuracy is then R^2) */
+  rmse?: number;
+  /** csv regression: the RMSE of always predicting the training split's mean target */
+  baselineRmse?: number;
+  /** csv regression: rmse / baselineRmse */
+  ratio?: number;
+  /** csv classification: the accuracy of always predicting the training split's majority class */
+  baselineAccuracy?: number;
 }
 
 /** A sequence-to-sequence batch (rnnlab_seq2seq_batch), batch-major. Vocabulary: PAD 0, BOS 1,
@@ -472,7 +480,7 @@ export interface Task {
 
 /** lab.train options. */
 export interface TrainOptions {
-  task: Task;
+  task: Task | CsvTask;
   /** a model that fits task.modelConfig (a Seq2Seq for copy, reverse, decimal-addition) */
   model: Model | Seq2Seq;
   /** exponential learning-rate decay: the rate reaches lrDecay times the trainer's at maxSteps */
@@ -565,6 +573,8 @@ export interface Lab {
   /** built-in text corpora: 'grammar' (generated) and 'c' (the project's C sources, via loadCorpus) */
   readonly corpora: readonly ('grammar' | 'c')[];
   createTask(name: TaskName, options?: TaskOptions): Task;
+  /** your own sequences (wasm/csvtask.mjs): CSV or JSON text, or data from parseSequences */
+  createTask(name: 'csv', options: CsvTaskOptions): CsvTask;
   /** the text of a built-in corpus file beside rnnlab.mjs (Node: from disk; else fetched), cached
    * per lab; afterwards createTask('text', { corpus: name }) uses it */
   loadCorpus(name: 'c'): Promise<string>;
@@ -580,6 +590,143 @@ export interface Lab {
     train: Omit<TrainOptions, 'task' | 'model'>; measured: string }>>>;
 }
 // ---- end of tasks ----
+
+// ---- your own sequences (wasm/csv.mjs: the loader, no wasm needed; wasm/csvtask.mjs: the task) ----
+
+/** How to read the text (wasm/csv.mjs describes the layouts). Columns by header name or 0-based index. */
+export interface ParseOptions {
+  /** 'long': one time step per row with a sequence-id column; 'wide': one sequence per row, one input,
+   * the target in one column; 'json': an array of sequences. Default: 'json' when the text starts
+   * with '[', 'long' when the header has an id column (id, seq, sequence, series), else 'wide'. */
+  format?: 'long' | 'wide' | 'json';
+  /** the first row is a header (default: detected: no field of it is a number, and a later row has numbers) */
+  header?: boolean;
+  /** one character (default ',', or tab or ';' when the first line has those and no comma) */
+  delimiter?: string;
+  /** long: the sequence-id column (default: the header's id/seq/sequence/series column; without a header, field 0) */
+  id?: string | number;
+  /** long and JSON: input columns (default: every column but the id and the target) */
+  inputs?: string | number | (string | number)[];
+  /** the target column (default: the last; wide: also 'first') */
+  target?: string | number;
+  /** a target at every step (long and JSON default) or one at the end of each sequence (wide: always) */
+  targetAt?: 'step' | 'end';
+  /** default: 'regression' when every target is a number, else 'classification' with sorted labels */
+  kind?: 'regression' | 'classification';
+}
+
+export interface CsvSequence {
+  id: string;
+  /** time steps T */
+  length: number;
+  /** (T, inputs), the data's units */
+  x: Float64Array;
+  /** targetAt 'step': T targets, 'end': 1; regression: values, classification: indices into labels */
+  y: Float64Array;
+  /** the line it starts on (JSON: 0) */
+  line: number;
+}
+
+/** What parseSequences returns: plain data (structured-cloneable: parse in a Worker, post it). */
+export interface CsvDataset {
+  format: 'long' | 'wide' | 'json';
+  inputNames: string[];
+  targetName: string;
+  kind: 'regression' | 'classification';
+  targetAt: 'step' | 'end';
+  labels: string[];
+  sequences: CsvSequence[];
+  maxLength: number;
+}
+
+export interface CsvTaskOptions extends ParseOptions {
+  /** CSV or JSON text (at most 5,000,000 bytes as UTF-8) */
+  text?: string;
+  /** already parsed (parseSequences); give text or data */
+  data?: CsvDataset;
+  /** fraction of the sequences held out, in (0, 1) (default 0.2; at least one each side) */
+  heldOut?: number;
+  /** seeds the split and the order of training batches (default 1) */
+  seed?: number | bigint;
+}
+
+/** lab.createTask('csv', ...): trains with lab.train like the built-in tasks; evaluation is on the held-out split. */
+export interface CsvTask {
+  readonly name: 'csv';
+  readonly modelConfig: { inputSize: number; input: 'dense'; outputSize: number; output: 'linear' | 'softmax' };
+  readonly inputSize: number;
+  readonly input: 'dense';
+  /** 1 (regression) or the number of classes */
+  readonly outputSize: number;
+  readonly output: 'linear' | 'softmax';
+  readonly isSeq2seq: false;
+  readonly kind: 'regression' | 'classification';
+  readonly targetAt: 'step' | 'end';
+  readonly inputNames: readonly string[];
+  readonly targetName: string;
+  /** classification: class names, index = class id; regression: [] */
+  readonly labels: readonly string[];
+  readonly symbols: readonly string[];
+  readonly outputSymbols: readonly string[];
+  /** the parsed data, the data's units */
+  readonly data: CsvDataset;
+  /** longest and shortest training sequence, longest of all */
+  readonly length: number;
+  readonly minLength: number;
+  readonly maxLength: number;
+  readonly split: { train: number; heldout: number };
+  /** indices into data.sequences, ascending */
+  readonly splitIndices: { train: readonly number[]; heldout: readonly number[] };
+  /** the training split's statistics: inputs are standardised with them, and regression targets
+   * (NaN for classification); every reported error is back in the data's units */
+  readonly stats: { inputMean: number[]; inputStd: number[]; targetMean: number; targetStd: number };
+  /** lab.train stops when held-out accuracy (regression: R^2) >= target (default 1; lab.train's target overrides) */
+  readonly criterion: { length: number; count: number; target: number };
+  readonly seed: number | bigint;
+  readonly freed: boolean;
+  /** batchSize training sequences in a seeded epoch order, standardised, padded at the end (mask 0,
+   * class target -1); mask 1 on every real step (targetAt 'step') or on each sequence's last */
+  batch(batchSize: number, options?: { length?: number }): Batch;
+  /** scores a model on the held-out split (or 'train'; count: its first count sequences); length and
+   * seed are accepted for lab.train and ignored. Regression: rmse, baselineRmse, ratio, maxError in the
+   * data's units, accuracy = R^2 = max(0, 1 - ratio^2); classification: accuracy (sequences right at
+   * every targeted step), stepAccuracy, baselineAccuracy */
+  evaluate(model: Model, options?: { count?: number; length?: number; seed?: number | bigint; split?: 'heldout' | 'train' }): TaskResult;
+  /** one sequence (index in the split, default the held-out one) for a predictions-vs-truth chart */
+  predict(model: Model, index?: number, options?: { split?: 'heldout' | 'train' }): CsvPrediction;
+  /** restarts the batch order from the seed */
+  reset(): void;
+  /** idempotent */
+  free(): void;
+}
+
+/** The loader of lab.createTask('csv') on its own (pure JS; also wasm/csv.mjs, which needs no wasm):
+ * throws an Error naming the line and the problem ('rnnlab: csv line 17: expected 4 fields as on the
+ * header (line 1), found 3'). Limits: 5,000,000 bytes (UTF-8), 20,000 sequences, 2,000 steps per
+ * sequence, 4,000,000 input values, 64 input columns, 100 classes. */
+export function parseSequences(text: string, options?: ParseOptions): CsvDataset;
+
+export interface CsvPrediction {
+  id: string;
+  index: number;
+  length: number;
+  targetAt: 'step' | 'end';
+  kind: 'regression' | 'classification';
+  labels: readonly string[];
+  /** (T, inputs), the data's units */
+  inputs: Float64Array;
+  inputNames: readonly string[];
+  /** the targeted steps: 0..T-1, or [T-1] */
+  steps: number[];
+  /** at the targeted steps: values (regression) or class ids */
+  truth: number[];
+  prediction: number[];
+  /** the prediction at every step (regression: values; classification: class ids) */
+  every: Float64Array | Int32Array;
+  /** classification: (T, classes) probabilities; regression: null */
+  probabilities: Float32Array | null;
+}
+
 
 // ---- sequence to sequence (wasm/seq2seq.mjs) ----
 

@@ -23,6 +23,7 @@ import { installSearch, searchImports } from './search.mjs';
 import { installTasks } from './tasks.mjs';
 import { installSeq2Seq } from './seq2seq.mjs';
 import { checkInt, fail, isObject, show } from './check.mjs';
+export { parseSequences } from './csv.mjs'; // your own sequences: the loader, without a lab
 
 /** @typedef {import('./rnnlab.d.ts').ModelConfig} ModelConfig */
 /** @typedef {import('./rnnlab.d.ts').TrainerOptions} TrainerOptions */

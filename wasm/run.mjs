@@ -7,7 +7,8 @@
  *
  * Owns: the training loop (batches straight from the task's C buffers into rnnlab_trainer_step,
  * nothing copied through JS), validation every evalEvery steps, the final test, progress reports,
- * cooperative yielding (so a Worker or page can stop a run) and the run's result.
+ * cooperative yielding (so a Worker or page can stop a run) and the run's result. A JS task
+ * (lab.createTask('csv'), csvtask.mjs) hands its batches to trainer.step instead.
  * Does not own: generators and scorers (core/tasks.c through wasm/tasks.mjs), models, trainers
  * and the one place statuses become exceptions (rnnlab.mjs). No DOM; runs in Node, pages and
  * Workers alike. The CLI's reproduction command drives the same function.
@@ -169,7 +170,11 @@ export async function train(ctx, options) {
   const trs = ctx.trainerState(trainer);
   const batchBytes = 4 * ctx.batchFields.length;
   /** one training step on the task's next batch, in wasm block p */
-  const stepOnce = (/** @type {number} */ p) => {
+  const stepOnce = ts.js ? () => { // a JS task (csv): its batches go through trainer.step
+    const b = task.batch(B);
+    const r = trainer.step(b);
+    return { T: b.length, loss: r.loss, grad_norm: r.gradNorm, clipped: r.clipped ? 1 : 0 };
+  } : (/** @type {number} */ p) => {
     const status = ex.rnnlab_task_batch(ts.ptr, B, L, p);
     if (status !== 0) rt.check(status, 'buffer', ex.rnnlab_task_error(ts.ptr) >>> 0);
     if (!trs.ptr) fail('the trainer has been freed');

@@ -18,6 +18,7 @@
 
 import { RECIPES, train } from './run.mjs';
 import { checkInt, fail, isObject, show } from './check.mjs';
+import { createCsvTask, csvTaskState } from './csvtask.mjs';
 
 /** @typedef {import('./rnnlab.d.ts').TaskOptions} TaskOptions */
 /** @typedef {import('./rnnlab.d.ts').TaskResult} TaskResult */
@@ -418,7 +419,8 @@ export function installTasks(lab, rt, hooks) {
 
   /** @param {string} name @param {TaskOptions} [options] */
   const createTask = (name, options = {}) => {
-    if (typeof name !== 'string' || !names.includes(name)) fail(`unknown task ${show(name)} (known: ${names.join(', ')})`);
+    if (name === 'csv') return createCsvTask(options, { rt, ownModel }); // your own sequences: csvtask.mjs
+    if (typeof name !== 'string' || !names.includes(name)) fail(`unknown task ${show(name)} (known: ${names.join(', ')}, csv)`);
     if (!isObject(options)) fail(`createTask: options must be an object (got ${show(options)})`);
     const { text, corpus, ...rest } = options;
     /** @type {Uint8Array | null} */
@@ -484,6 +486,6 @@ export function installTasks(lab, rt, hooks) {
     recipes: { value: RECIPES, enumerable: true },
     createTask: method(createTask),
     loadCorpus: method(loadCorpus),
-    train: method((/** @type {any} */ options) => train({ lab, rt, taskState, ownModel, ...hooks }, options)),
+    train: method((/** @type {any} */ options) => train({ lab, rt, taskState: (t) => taskState(t) ?? csvTaskState(t), ownModel, ...hooks }, options)),
   });
 }
