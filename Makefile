@@ -202,15 +202,20 @@ $(CORPUS_C): $(sort $(CORE_HDR) $(CORE_SRC))
 
 # Rebuilt whole (it is a handful of files), into a temporary folder then renamed, so dist/ never
 # holds a mix of old and new files. web itself is a prerequisite so a deleted file goes too.
-dist: web $(WEB_FILES) $(WASM_JS) $(CORPUS_C) $(WASM_OUT)
+# uPlot (the line charts) comes from node_modules at its pinned version (package-lock.json) and is
+# served from dist/ like every other file: the page makes no external request. web/screenshot.png
+# is the README's picture, not part of the site.
+UPLOT_FILES := node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css
+dist: web $(WEB_FILES) $(WASM_JS) $(CORPUS_C) $(WASM_OUT) node_modules/.package-lock.json
 	@rm -rf dist.tmp && mkdir dist.tmp
 	cp -R web/. dist.tmp/
-	cp $(WASM_JS) $(CORPUS_C) $(WASM_OUT) dist.tmp/
+	rm -f dist.tmp/screenshot.png
+	cp $(WASM_JS) $(CORPUS_C) $(WASM_OUT) $(UPLOT_FILES) dist.tmp/
 	@rm -rf dist && mv dist.tmp dist
 
 # The static server of the browser tests (correct MIME types incl. application/wasm, no caching),
 # bound to 127.0.0.1. PORT=0 picks a free port.
-serve: deps dist
+serve: deps node_modules/.package-lock.json dist
 	node tests/helpers/server.mjs dist $(PORT)
 
 # ---- tests and bench ----------------------------------------------------------------------

@@ -1,16 +1,25 @@
 // @ts-check
 /* browser.test.mjs - end to end in headless Chromium: the playground (dist/, from `make dist`).
  *
- * The page loads with no console errors or warnings and no failed request; pressing Play trains
- * the default preset (running parity, LSTM) in the module Web Worker until the held-out accuracy
- * reaches the criterion (>= 0.99); the loss chart and a gate heatmap redraw while it trains; the
- * URL hash round-trips a changed config (reload with the hash -> the same controls).
- *
+ * One browser for the file, a fresh page per test; every page must load with no console error or
+ * warning, no failed request and no request off 127.0.0.1.
+ *   - the default preset (running parity, LSTM) trains in the Worker until the held-out accuracy
+ *     reaches the criterion the page shows as solved; the loss chart, a gate heatmap, the gradient
+ *     norm chart, the PCA trajectory and the samples strip redraw while it trains; the
+ *     generalisation curve is measured; the readouts show steps/s, characters/s and SIMD
+ *   - a share link (URL hash) round-trips the configuration and reproduces the run
+ *   - save the model to a file, reset, load it back: the same predictions
+ *   - text: greedy, beam and sampled continuations change while training; the temperature
+ *     slider applies live
+ *   - sequence to sequence (reverse, the preset): solved, fresh problems marked right / wrong
+ *   - every task's preset builds and trains; the probe can be typed
+ *   - embed mode hides the controls; web/embed-example.html runs the module
  * Needs Debian's /usr/bin/chromium (or $CHROMIUM), driven by playwright-core, which downloads no
- * browser. Without it the test is skipped, except under CI, where a missing browser is a failure.
- * Writes tests/artifacts/browser.png (gitignored) for a look at the page, at 1280x800.
+ * browser. Without it the tests are skipped, except under CI, where a missing browser is a failure.
+ * Screenshots (gitignored): tests/artifacts/browser.png (1280x800, mid-training),
+ * browser-1024.png, browser-text.png, browser-reverse.png, browser-embed.png.
  */
-import test from 'node:test';
+import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -23,147 +32,352 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = path.join(ROOT, 'dist');
 const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'; // Debian's; override for another install
+// generous: the machine may be shared; no wall-clock time is asserted
+const LONG = 60_000;
 
 const skip = !existsSync(CHROMIUM) && !process.env.CI
   ? `${CHROMIUM} not found (apt-get install chromium, or run make test)`
   : false;
 
-test('playground: trains the default preset in a worker, redraws, keeps its config in the hash',
-  { skip, timeout: 60_000 }, async (t) => {
-    assert.ok(existsSync(path.join(DIST, 'index.html')), 'dist/index.html missing: run `make dist` (make test does)');
-    const { chromium } = await import('playwright-core');
+/** @type {Awaited<ReturnType<typeof serveStatic>> | undefined} */
+let srv;
+/** @type {import('playwright-core').BrowserContext | undefined} */
+let ctx;
+/** @type {string | undefined} */
+let profile;
 
-    // Cleanup is registered before anything is opened, so a failure half-way still lets node exit.
-    /** @type {Awaited<ReturnType<typeof serveStatic>> | undefined} */
-    let srv;
-    /** @type {import('playwright-core').BrowserContext | undefined} */
-    let ctx;
-    /** @type {string | undefined} */
-    let profile;
-    t.after(async () => {
-      await ctx?.close();
-      await srv?.close();
-      if (profile) await fs.rm(profile, { recursive: true, force: true });
-    });
-    srv = await serveStatic(DIST);
-    profile = await fs.mkdtemp(path.join(os.tmpdir(), 'rnnlab-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 800 },
-      // --no-sandbox: required as root (CI); the rest keeps Chromium from phoning home.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-    });
-
-    const page = ctx.pages()[0] ?? await ctx.newPage();
-    /** @type {string[]} */
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.stack ?? e}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-    });
-    /** @type {string[]} */
-    const requests = [];
-    /** @type {string[]} */
-    const failed = [];
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
-    page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.url()}: HTTP ${r.status()}`); });
-
-    const state = () => page.evaluate(() => /** @type {any} */ (window).__state);
-    /** a cheap fingerprint of a canvas's pixels */
-    const pixels = (/** @type {string} */ selector) => page.evaluate((sel) => {
-      const c = /** @type {HTMLCanvasElement} */ (document.querySelector(sel));
-      return c.toDataURL();
-    }, selector);
-
-    // ---- load: the default preset, paused, first snapshot drawn
-    await page.goto(srv.url);
-    await page.waitForFunction(() => {
-      const s = /** @type {any} */ (window).__state;
-      return s?.ready && s.snapshots >= 1;
-    }, null, { timeout: 20_000 });
-    let s = await state();
-    assert.equal(s.error, null, `the page failed: ${s.error}`);
-    assert.equal(s.simd, true, 'Chromium supports wasm SIMD, so the SIMD build must be the one loaded');
-    assert.equal(s.config.task, 'parity');
-    assert.equal(s.config.cell, 'lstm');
-    assert.equal(s.playing, false, 'the page does not autoplay');
-    assert.match(new URL(page.url()).hash, /task=parity/, 'the config is written to the hash');
-    assert.equal(await page.locator('.heatmap canvas').count(), 6, 'LSTM: i, f, g, o, cell, hidden');
-    const lossBefore = await pixels('#loss-chart');
-    const gateBefore = await pixels('.heatmap canvas');
-
-    // ---- Play: trains until solved, redrawing on the way
-    await page.click('#play');
-    await page.waitForFunction(() => /** @type {any} */ (window).__state.solved === true, null, { timeout: 20_000 });
-    s = await state();
-    assert.equal(s.error, null);
-    assert.ok(s.accuracy >= 0.99, `held-out accuracy ${s.accuracy}`);
-    assert.ok(s.step > 0 && s.snapshots >= 2, `step ${s.step}, ${s.snapshots} snapshots`);
-    assert.equal(await page.getAttribute('body', 'data-solved'), 'true');
-    assert.notEqual(await pixels('#loss-chart'), lossBefore, 'the loss chart did not change');
-    assert.notEqual(await pixels('.heatmap canvas'), gateBefore, 'the input-gate heatmap did not change');
-    assert.match(await page.textContent('#readout') ?? '', /\d+ steps\/s .*WebAssembly SIMD/);
-    // the samples strip marks the model's probe outputs right or wrong
-    assert.ok(await page.locator('#samples td.right').count() > 0);
-
-    // a little more training, so the screenshot shows the loss falling after the solve
-    await page.waitForFunction((n) => /** @type {any} */ (window).__state.step >= n, s.solvedAt + 300, { timeout: 10_000 });
-    await fs.mkdir(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'browser.png') });
-
-    // ---- space pauses (focus on the page body, not a control)
-    await page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement)?.blur());
-    await page.keyboard.press('Space');
-    await page.waitForFunction(() => /** @type {any} */ (window).__state.playing === false, null, { timeout: 5_000 });
-
-    // ---- the hash round-trips a changed config
-    await page.selectOption('select[name=cell]', 'gru');
-    await page.fill('input[name=hidden]', '12');
-    await page.press('input[name=hidden]', 'Enter');
-    await page.fill('input[name=seed]', '5');
-    await page.press('input[name=seed]', 'Tab');
-    await page.waitForFunction(() => /seed=5/.test(location.hash), null, { timeout: 5_000 });
-    const hash = new URL(page.url()).hash;
-    assert.match(hash, /cell=gru/);
-    assert.match(hash, /hidden=12/);
-    const controls = () => page.evaluate(() => Object.fromEntries(
-      [...document.querySelectorAll('#controls select, #controls input')]
-        .map((el) => [/** @type {HTMLInputElement} */ (el).name, /** @type {HTMLInputElement} */ (el).value])));
-    const before = await controls();
-    await page.goto('about:blank');
-    await page.goto(srv.url + hash);
-    await page.waitForFunction(() => /** @type {any} */ (window).__state?.ready === true, null, { timeout: 20_000 });
-    assert.deepEqual(await controls(), before);
-    s = await state();
-    assert.equal(s.config.cell, 'gru');
-    assert.equal(s.config.hidden, 12);
-    assert.equal(s.config.seed, 5);
-    assert.equal(await page.locator('.heatmap canvas').count(), 4, 'GRU: r, z, n, hidden');
-
-    // ---- every other task (its preset) and cell builds, trains and snapshots without an error
-    for (const h of ['task=addition', 'task=text&hidden=128&lr=0.005', 'task=reber&batch=2&lr=0.02',
-      'task=adding&lr=0.005', 'task=temporal-order&lr=0.005', 'cell=rnn&layers=2', 'cell=lstm&variant=1997']) {
-      await page.goto('about:blank');
-      await page.goto(`${srv.url}#${h}`);
-      await page.waitForFunction(() => /** @type {any} */ (window).__state?.ready === true, null, { timeout: 20_000 });
-      await page.click('#play');
-      await page.waitForFunction(() => /** @type {any} */ (window).__state.step >= 2, null, { timeout: 20_000 });
-      s = await state();
-      assert.equal(s.error, null, `${h}: ${s.error}`);
-      if (h === 'task=addition') {
-        // fresh problems with the model's answer, each marked right or wrong
-        assert.equal(await page.locator('#problems li.right, #problems li.wrong').count(), 4);
-        assert.match(await page.textContent('#problems li') ?? '', /^\d+ \+ \d+ = \d+ [✓✗]/);
-      } else {
-        assert.equal(await page.isVisible('#problems'), false);
-      }
-    }
-
-    assert.deepEqual(problems, []);
-    assert.deepEqual(failed, []);
-    const external = requests.filter((u) => !u.startsWith(srv.url) && !u.startsWith('data:') && u !== 'about:blank');
-    assert.deepEqual(external, [], 'no external request');
+before(async () => {
+  if (skip) return;
+  assert.ok(existsSync(path.join(DIST, 'index.html')), 'dist/index.html missing: run `make dist` (make test does)');
+  const { chromium } = await import('playwright-core');
+  srv = await serveStatic(DIST);
+  profile = await fs.mkdtemp(path.join(os.tmpdir(), 'rnnlab-chromium-'));
+  ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+    // --no-sandbox: required as root (CI); the rest keeps Chromium from phoning home.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
   });
+  await fs.mkdir(ARTIFACTS, { recursive: true });
+});
+
+after(async () => {
+  await ctx?.close();
+  await srv?.close();
+  if (profile) await fs.rm(profile, { recursive: true, force: true });
+});
+
+/**
+ * A fresh page that records console errors / warnings, page errors, failed and external requests;
+ * check() asserts there were none, close() closes it.
+ * @param {import('node:test').TestContext} t
+ */
+async function openPage(t, { width = 1280, height = 800 } = {}) {
+  const page = await /** @type {import('playwright-core').BrowserContext} */ (ctx).newPage();
+  await page.setViewportSize({ width, height });
+  t.after(() => page.close());
+  /** @type {string[]} */
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.stack ?? e}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+  });
+  /** @type {string[]} */
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}: ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.url()}: HTTP ${r.status()}`); });
+  const url = /** @type {NonNullable<typeof srv>} */ (srv).url;
+  return {
+    page,
+    url,
+    /** go to the playground with a hash and wait for its first snapshot */
+    async open(hash = '') {
+      await page.goto(`${url}${hash}`);
+      await page.waitForFunction(() => {
+        const s = /** @type {any} */ (window).__state;
+        return s?.ready && s.snapshots >= 1;
+      }, null, { timeout: LONG });
+    },
+    state: () => page.evaluate(() => /** @type {any} */ (window).__state),
+    /** waits until fn(window.__state) is true */
+    async until(/** @type {string} */ cond, /** @type {any} */ arg = null) {
+      try {
+        await page.waitForFunction(new Function('arg', `const s = window.__state; return ${cond};`), arg, { timeout: LONG });
+      } catch (err) {
+        const s = await page.evaluate(() => ({ .../** @type {any} */ (window).__state, probeOutputs: undefined, samples: undefined }));
+        throw new Error(`waiting for ${cond} (arg ${JSON.stringify(arg)}): ${/** @type {Error} */ (err).message}\nstate: ${JSON.stringify(s)}`);
+      }
+    },
+    /** a cheap fingerprint of a canvas's pixels */
+    pixels: (/** @type {string} */ selector) => page.evaluate((sel) =>
+      /** @type {HTMLCanvasElement} */ (document.querySelector(sel)).toDataURL(), selector),
+    check() {
+      assert.deepEqual(problems, [], 'no console error or warning, no failed request');
+      const external = requests.filter((u) => !u.startsWith(url) && !u.startsWith('data:') && !u.startsWith('blob:') && u !== 'about:blank');
+      assert.deepEqual(external, [], 'no external request');
+    },
+  };
+}
+
+/** Pause and wait until the worker has stopped (two reads of the step agree). @param {any} p */
+async function pause(p) {
+  const n = (await p.state()).snapshots;
+  await p.page.click('#play');
+  await p.until('s.playing === false && s.snapshots > arg', n);
+  for (;;) {
+    const a = (await p.state()).step;
+    await p.page.waitForTimeout(300);
+    if ((await p.state()).step === a) return;
+  }
+}
+
+test('default preset: parity trains in the worker until solved, and every panel redraws', { skip, timeout: 120_000 }, async (t) => {
+  const p = await openPage(t);
+  const { page } = p;
+  await p.open();
+  let s = await p.state();
+  assert.equal(s.error, null, `the page failed: ${s.error}`);
+  assert.equal(s.simd, true, 'Chromium supports wasm SIMD, so the SIMD build must be the one loaded');
+  assert.equal(s.config.task, 'parity');
+  assert.equal(s.config.cell, 'lstm');
+  assert.equal(s.playing, false, 'the page does not autoplay');
+  assert.match(new URL(page.url()).hash, /task=parity/, 'the config is written to the hash');
+  assert.equal(await page.locator('.heatmap canvas').count(), 6, 'LSTM: i, f, g, o, cell, hidden');
+  assert.equal(await page.textContent('#simd'), 'wasm SIMD');
+  assert.ok(await page.isVisible('#curve-figure'), 'parity has a generalisation curve');
+  const before = {
+    loss: await p.pixels('#loss-chart canvas'),
+    grad: await p.pixels('#grad-chart canvas'),
+    gate: await p.pixels('.heatmap canvas'),
+    pca: await p.pixels('#pca'),
+    table: await page.textContent('#samples'),
+  };
+
+  // ---- Play: trains until solved, redrawing on the way
+  await page.click('#play');
+  await p.until('s.solved === true');
+  s = await p.state();
+  assert.equal(s.error, null);
+  assert.ok(s.accuracy >= 0.99, `held-out accuracy ${s.accuracy}`);
+  assert.ok(s.step > 0 && s.snapshots >= 2, `step ${s.step}, ${s.snapshots} snapshots`);
+  assert.equal(await page.getAttribute('body', 'data-solved'), 'true');
+  assert.match(await page.textContent('#solved') ?? '', /solved at step \d+/);
+  // a little more training, so the screenshot shows the loss falling after the solve
+  await p.until('s.step >= arg && s.curve !== null', s.solvedAt + 300);
+  assert.notEqual(await p.pixels('#loss-chart canvas'), before.loss, 'the loss chart did not change');
+  assert.notEqual(await p.pixels('#grad-chart canvas'), before.grad, 'the gradient-norm chart did not change');
+  assert.notEqual(await p.pixels('.heatmap canvas'), before.gate, 'the input-gate heatmap did not change');
+  assert.notEqual(await p.pixels('#pca'), before.pca, 'the PCA trajectory did not change');
+  assert.notEqual(await page.textContent('#samples'), before.table, 'the probe strip did not change');
+  assert.ok(await page.locator('#samples td.right').count() > 0, 'the probe outputs are marked right / wrong');
+  s = await p.state();
+  assert.deepEqual(s.curve.points.map((/** @type {any} */ c) => c.length), [10, 25, 50, 100, 200, 400]);
+  assert.ok(s.curve.points.every((/** @type {any} */ c) => c.accuracy >= 0 && c.accuracy <= 1));
+  // the throughput readouts a benchmark script reads: plain numbers
+  const sps = Number(await page.textContent('#steps-per-sec'));
+  const cps = Number(await page.textContent('#chars-per-sec'));
+  assert.ok(sps > 0 && cps > sps, `steps/s ${sps}, chars/s ${cps}`);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'browser.png') });
+
+  // ---- space pauses (focus on the page body, not a control)
+  await page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement)?.blur());
+  await page.keyboard.press('Space');
+  await p.until('s.playing === false');
+
+  // ---- a typed probe: bits for parity, the model's running parity marked step by step
+  await page.fill('#probe-input', '0110100111');
+  await page.press('#probe-input', 'Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#samples tr:first-child td').length === 10, null, { timeout: LONG });
+  assert.equal(await page.textContent('#samples tr:first-child'), 'input0110100111');
+  assert.equal(await page.textContent('#samples tr:nth-child(2)'), 'target0100111010');
+  p.check();
+});
+
+test('a share link round-trips the configuration and reproduces the run', { skip, timeout: 90_000 }, async (t) => {
+  const p = await openPage(t);
+  const { page } = p;
+  await p.open();
+  await page.selectOption('select[name=cell]', 'gru');
+  await p.until('s.ready && s.config.cell === "gru"');
+  await page.fill('input[name=hidden]', '12');
+  await page.press('input[name=hidden]', 'Enter');
+  await page.fill('input[name=clip]', '0.5');
+  await page.press('input[name=clip]', 'Enter');
+  await page.fill('input[name=bptt]', '10');
+  await page.press('input[name=bptt]', 'Enter');
+  await page.selectOption('select[name=bidir]', 'yes');
+  await page.fill('input[name=seed]', '5');
+  await page.press('input[name=seed]', 'Tab');
+  await page.waitForFunction(() => /seed=5/.test(location.hash), null, { timeout: LONG });
+  await p.until('s.ready && s.config.seed === 5');
+  const hash = new URL(page.url()).hash;
+  for (const kv of ['cell=gru', 'hidden=12', 'bidir=yes', 'clip=0.5', 'bptt=10', 'seed=5']) assert.match(hash, new RegExp(kv));
+  const controls = () => page.evaluate(() => Object.fromEntries(
+    [...document.querySelectorAll('#controls select, #controls input[name], input[form=controls]')]
+      .map((el) => [/** @type {HTMLInputElement} */ (el).name, /** @type {HTMLInputElement} */ (el).value])));
+  const before = await controls();
+  // three training steps from the seed
+  const threeSteps = async () => {
+    for (let i = 1; i <= 3; i++) {
+      await page.click('#step');
+      await p.until('s.step === arg && s.playing === false', i);
+    }
+    return (await p.state()).probeOutputs;
+  };
+  const outputs = await threeSteps();
+
+  await page.goto('about:blank');
+  await p.open(hash);
+  assert.deepEqual(await controls(), before, 'the same controls');
+  const s = await p.state();
+  assert.equal(s.config.cell, 'gru');
+  assert.equal(s.config.hidden, 12);
+  assert.equal(s.config.bidir, 'yes');
+  assert.equal(s.config.seed, 5);
+  assert.equal(await page.locator('.heatmap canvas').count(), 4, 'GRU: r, z, n, hidden');
+  assert.deepEqual(await threeSteps(), outputs, 'the link reproduces the run: the same outputs after the same steps');
+  p.check();
+});
+
+test('save the model to a file, reset, load it back: the same predictions', { skip, timeout: 90_000 }, async (t) => {
+  const p = await openPage(t);
+  const { page } = p;
+  await p.open('#task=addition');
+  await page.click('#play');
+  await p.until('s.solved === true');
+  await pause(p);
+  const trained = (await p.state()).probeOutputs;
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+  const file = path.join(ARTIFACTS, 'browser-model.rnnlab');
+  await download.saveAs(file);
+  assert.match(download.suggestedFilename(), /^addition-lstm-step\d+\.rnnlab$/);
+  assert.equal((await fs.readFile(file)).length > 100, true);
+
+  await page.click('#reset');
+  await p.until('s.ready && s.step === 0');
+  assert.notDeepEqual((await p.state()).probeOutputs, trained, 'a reset model predicts differently');
+  await page.setInputFiles('#load-file', file);
+  await p.until('s.loaded === 1 && s.ready');
+  const s = await p.state();
+  assert.equal(s.error, null);
+  assert.deepEqual(s.probeOutputs, trained, 'the loaded model predicts exactly as the saved one');
+  assert.match(await page.textContent('#files-status') ?? '', /model loaded/);
+  p.check();
+});
+
+test('text: greedy, beam and sampled continuations change while training; temperature is live', { skip, timeout: 90_000 }, async (t) => {
+  const p = await openPage(t);
+  const { page } = p;
+  // a small model so the test is quick (the preset, H = 128, is the README's)
+  await p.open('#task=text&hidden=32&lr=0.01&bptt=32');
+  assert.ok(await page.isVisible('#text-samples'));
+  assert.equal(await page.isVisible('#curve-figure'), false, 'no generalisation curve for text');
+  const first = await page.textContent('#sample-greedy');
+  await page.click('#play');
+  await p.until('s.samplesChanged >= 4 && s.step >= 300');
+  assert.notEqual(await page.textContent('#sample-greedy'), first, 'the greedy sample did not change');
+  for (const id of ['#sample-greedy', '#sample-beam', '#sample-temp']) {
+    assert.ok((await page.textContent(id) ?? '').length >= 40, `${id} is filled`);
+  }
+  assert.match(await page.textContent('#beam-caption') ?? '', /K = 4/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'browser-text.png') });
+  await pause(p);
+  // the temperature slider: applied at once, also when paused
+  await page.evaluate(() => {
+    const el = /** @type {HTMLInputElement} */ (document.querySelector('input[name=temp]'));
+    el.value = '1.5';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.waitForFunction(() => /temperature 1\.5/.test(document.getElementById('temp-caption')?.textContent ?? ''), null, { timeout: LONG });
+  assert.match(new URL(page.url()).hash, /temp=1\.5/);
+
+  // your own text, from a file: the model trains on its characters only
+  const file = path.join(ARTIFACTS, 'browser-own-text.txt');
+  await fs.writeFile(file, 'abba baab abab bbaa '.repeat(40));
+  await page.setInputFiles('#text-file', file);
+  await p.until('s.ready && s.config.corpus === "own"');
+  assert.match(await page.textContent('#files-status') ?? '', /training on your text \(800 characters/);
+  await page.click('#play');
+  const changed = (await p.state()).samplesChanged;
+  await p.until('s.step >= 50 && s.samplesChanged > arg', changed);
+  await pause(p);
+  const sample = (await page.textContent('#sample-temp')) ?? '';
+  assert.match(sample, /^[ab \uFFFD]+$/, `a sample of the own text: ${JSON.stringify(sample)}`);
+  p.check();
+});
+
+test('sequence to sequence: the reverse preset is solved, fresh problems marked right or wrong', { skip, timeout: 90_000 }, async (t) => {
+  const p = await openPage(t);
+  const { page } = p;
+  await p.open();
+  await page.selectOption('select[name=task]', 'reverse');
+  await p.until('s.ready && s.config.task === "reverse"');
+  const s0 = await p.state();
+  assert.equal(s0.config.cell, 'gru', 'the preset');
+  assert.equal(await page.isVisible('select[name=bidir]'), false, 'no bidirectional encoder-decoder');
+  await page.click('#play');
+  await p.until('s.solved === true');
+  await p.until('s.step >= s.solvedAt + 100');
+  assert.equal(await page.locator('#problems li').count(), 5);
+  assert.ok(await page.locator('#problems li.right').count() >= 1);
+  assert.match(await page.textContent('#problems li') ?? '', /^[a-z]+ → \S+ [✓✗]/);
+  assert.match(await page.textContent('#metric-caption') ?? '', /exact match/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'browser-reverse.png') });
+  p.check();
+});
+
+test('every task preset builds, trains and snapshots; 1024 px wide fits', { skip, timeout: 120_000 }, async (t) => {
+  const p = await openPage(t, { width: 1024, height: 768 });
+  const { page } = p;
+  await p.open();
+  for (const task of ['addition', 'text', 'reber', 'adding', 'temporal-order', 'copy', 'decimal-addition', 'parity']) {
+    await page.selectOption('select[name=task]', task);
+    await p.until('s.ready && s.config.task === arg', task);
+    await page.click('#play');
+    await p.until('s.step >= 2 && s.playing');
+    await pause(p);
+    const s = await p.state();
+    assert.equal(s.error, null, `${task}: ${s.error}`);
+    if (task === 'addition' || task === 'copy' || task === 'decimal-addition') {
+      assert.ok(await page.locator('#problems li').count() >= 4, `${task}: fresh problems`);
+      assert.match(await page.textContent('#problems li') ?? '', /[✓✗]/);
+    } else {
+      assert.equal(await page.isVisible('#problems'), false, task);
+    }
+    // nothing wider than the window
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${task}: horizontal scroll`);
+  }
+  await page.click('#play');
+  await p.until('s.step >= 200');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'browser-1024.png') });
+  p.check();
+});
+
+test('embed mode hides the controls; the embedding example runs the module', { skip, timeout: 90_000 }, async (t) => {
+  const p = await openPage(t);
+  const { page } = p;
+  await p.open('#task=parity&embed=1');
+  assert.equal((await p.state()).embed, true);
+  assert.equal(await page.isVisible('#controls'), false, 'the controls are hidden');
+  assert.ok(await page.isVisible('#play'));
+  assert.ok(await page.isVisible('.heatmap canvas'));
+  assert.match(new URL(page.url()).hash, /&embed=1$/, 'the hash keeps embed mode');
+  await page.click('#play');
+  await p.until('s.solved === true');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'browser-embed.png') });
+
+  await page.goto(`${p.url}embed-example.html`);
+  await page.waitForFunction(() => /** @type {any} */ (window).__example, null, { timeout: LONG });
+  const ex = await page.evaluate(() => /** @type {any} */ (window).__example);
+  assert.equal(ex.solved, true);
+  assert.match(await page.textContent('#out') ?? '', /parity solved after \d+ steps/);
+  assert.match(await page.textContent('#code') ?? '', /import \{ load \} from '\.\/rnnlab\.mjs'/);
+  const frame = page.frameLocator('#embedded');
+  await frame.locator('.heatmap canvas').first().waitFor({ timeout: LONG });
+  assert.equal(await frame.locator('#controls').isVisible(), false);
+  p.check();
+});

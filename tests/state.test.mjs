@@ -20,6 +20,7 @@ test('serialize then parse gives the state back, for every enum value and edge n
     for (const v of values) states.push({ ...defaults(), [p.name]: v });
   }
   states.push({ ...defaults(), lr: 0.00316, seed: 123456789, hidden: 7, task: 'temporal-order', cell: 'gru', gru: 'cho' });
+  states.push({ ...defaults(), task: 'reverse', clip: 0, bptt: 25, bidir: 'yes', temp: 1.25, beam: 16, corpus: 'c' });
   for (const s of states) {
     const h = serialize(s);
     assert.deepEqual(parse(h), s, h);
@@ -30,7 +31,8 @@ test('serialize then parse gives the state back, for every enum value and edge n
 
 test('the hash lists every key in table order, readable', () => {
   assert.equal(serialize(defaults()),
-    'task=parity&cell=lstm&variant=standard&gru=pytorch&hidden=16&layers=1&optimizer=adam&lr=0.01&batch=32&seed=1');
+    'task=parity&cell=lstm&variant=standard&gru=pytorch&hidden=16&layers=1&bidir=no&optimizer=adam&lr=0.01'
+    + '&clip=1&batch=32&bptt=0&seed=1&corpus=grammar&temp=0.8&beam=4');
   assert.equal(serialize({ ...defaults(), task: 'temporal-order' }).split('&')[0], 'task=temporal-order');
 });
 
@@ -48,6 +50,15 @@ test('invalid values are ignored key by key, valid ones kept', () => {
   assert.equal(parse('lr=Infinity').lr, 0.01);
   assert.equal(parse('hidden=0x10').hidden, 16, 'hex refused');
   assert.equal(parse('hidden=').hidden, 16, 'empty refused');
+  assert.equal(parse('clip=-1').clip, 1, 'negative clip refused');
+  assert.equal(parse('bptt=2.5').bptt, 0, 'non-integer BPTT refused');
+  assert.equal(parse('bidir=maybe').bidir, 'no');
+  assert.equal(parse('temp=3').temp, 0.8, 'temperature above 2 refused');
+});
+
+test('the embed flag and other unknown keys are left to the page', () => {
+  assert.deepEqual(parse('#task=copy&embed=1'), { ...defaults(), task: 'copy' });
+  assert.ok(!serialize(parse('embed=1')).includes('embed'));
 });
 
 test('every task has a preset, and every preset is valid under the table', () => {

@@ -6,7 +6,12 @@
  * them in Node. A link with the hash reproduces a run: config plus seed.
  */
 
-export const TASK_NAMES = ['parity', 'addition', 'text', 'reber', 'adding', 'temporal-order'];
+export const TASK_NAMES = ['parity', 'addition', 'text', 'reber', 'adding', 'temporal-order',
+  'copy', 'reverse', 'decimal-addition'];
+/** sequence-to-sequence tasks: an encoder-decoder (lab.createSeq2Seq), scored by exact match */
+export const SEQ2SEQ_TASKS = ['copy', 'reverse', 'decimal-addition'];
+/** text: the built-in corpora, or 'own' (text pasted or loaded from a file; not in the hash) */
+export const CORPORA = ['grammar', 'c', 'own'];
 export const CELLS = ['lstm', 'gru', 'rnn', 'ctrnn', 'esn'];
 export const LSTM_VARIANTS = ['standard', 'vanilla', '1997', 'NIG', 'NFG', 'NOG', 'NIAF', 'NOAF', 'NP', 'CIFG', 'FGR'];
 export const GRU_FORMS = ['pytorch', 'cho'];
@@ -16,7 +21,8 @@ export const OPTIMIZERS = ['adam', 'sgd', 'momentum', 'nesterov', 'rmsprop', 'ad
  * @typedef {{ name: string, type: 'enum', values: string[], default: string }
  *   | { name: string, type: 'int' | 'number', min: number, max: number, default: number }} Prop
  * @typedef {{ task: string, cell: string, variant: string, gru: string, hidden: number, layers: number,
- *   optimizer: string, lr: number, batch: number, seed: number }} State
+ *   bidir: string, optimizer: string, lr: number, clip: number, batch: number, bptt: number, seed: number,
+ *   corpus: string, temp: number, beam: number }} State
  */
 
 /** @type {Prop[]} */
@@ -27,20 +33,34 @@ export const PROPS = [
   { name: 'gru', type: 'enum', values: GRU_FORMS, default: 'pytorch' },
   { name: 'hidden', type: 'int', min: 1, max: 256, default: 16 },
   { name: 'layers', type: 'int', min: 1, max: 4, default: 1 },
+  { name: 'bidir', type: 'enum', values: ['no', 'yes'], default: 'no' },
   { name: 'optimizer', type: 'enum', values: OPTIMIZERS, default: 'adam' },
   { name: 'lr', type: 'number', min: 1e-5, max: 1, default: 0.01 },
+  // global gradient-norm clipping; 0 = off
+  { name: 'clip', type: 'number', min: 0, max: 1000, default: 1 },
   { name: 'batch', type: 'int', min: 1, max: 256, default: 32 },
+  // truncated BPTT chunk (steps); 0 = full BPTT. text: the length of a training chunk instead
+  { name: 'bptt', type: 'int', min: 0, max: 1000, default: 0 },
   { name: 'seed', type: 'int', min: 0, max: 2 ** 31 - 1, default: 1 },
+  { name: 'corpus', type: 'enum', values: CORPORA, default: 'grammar' },
+  // text samples: temperature of the sampled column, width K of the beam column
+  { name: 'temp', type: 'number', min: 0, max: 2, default: 0.8 },
+  { name: 'beam', type: 'int', min: 1, max: 16, default: 4 },
 ];
 
-/** Settings per task (from lab.recipes) applied when the task is picked; the default preset is parity's. */
+const BASE = { cell: 'lstm', variant: 'standard', layers: 1, bidir: 'no', optimizer: 'adam', clip: 1, bptt: 0 };
+/** Settings per task applied when the task is picked (from lab.recipes, or measured in the page:
+ * README, playground); the default preset is parity's. */
 export const PRESETS = /** @type {Record<string, Partial<State>>} */ ({
-  parity: { cell: 'lstm', variant: 'standard', hidden: 16, layers: 1, optimizer: 'adam', lr: 0.01, batch: 32 },
-  addition: { cell: 'lstm', variant: 'standard', hidden: 16, layers: 1, optimizer: 'adam', lr: 0.01, batch: 32 },
-  text: { cell: 'lstm', variant: 'standard', hidden: 128, layers: 1, optimizer: 'adam', lr: 0.005, batch: 32 },
-  reber: { cell: 'lstm', variant: 'standard', hidden: 16, layers: 1, optimizer: 'adam', lr: 0.02, batch: 2 },
-  adding: { cell: 'lstm', variant: 'standard', hidden: 16, layers: 1, optimizer: 'adam', lr: 0.005, batch: 32 },
-  'temporal-order': { cell: 'lstm', variant: 'standard', hidden: 16, layers: 1, optimizer: 'adam', lr: 0.005, batch: 32 },
+  parity: { ...BASE, hidden: 16, lr: 0.01, batch: 32 },
+  addition: { ...BASE, hidden: 16, lr: 0.01, batch: 32 },
+  text: { ...BASE, hidden: 64, lr: 0.01, batch: 32, bptt: 64 },
+  reber: { ...BASE, hidden: 16, lr: 0.02, batch: 2 },
+  adding: { ...BASE, hidden: 16, lr: 0.005, batch: 32 },
+  'temporal-order': { ...BASE, hidden: 16, lr: 0.005, batch: 32 },
+  copy: { ...BASE, cell: 'gru', hidden: 64, lr: 0.01, batch: 32 },
+  reverse: { ...BASE, cell: 'gru', hidden: 64, lr: 0.01, batch: 32 },
+  'decimal-addition': { ...BASE, hidden: 64, lr: 0.01, batch: 32 },
 });
 
 /** @returns {State} every key at its default */

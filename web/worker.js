@@ -1,53 +1,70 @@
 // @ts-check
 /* worker.js - the playground's training loop, run as a module Web Worker. No DOM here.
  *
- * Owns: the task, model and trainer of one run, and the loop that trains them in time slices
- * (so control messages get through between slices). Knows nothing of the view: it only posts
- * messages, and the page's widgets redraw from them.
+ * Owns: the task, model and trainer of one run (a plain model, or an encoder-decoder for the
+ * sequence-to-sequence tasks), and the loop that trains them in time slices (so control messages
+ * get through between slices). Knows nothing of the view: it only posts messages, and the page's
+ * widgets redraw from them.
  *
  * Messages in:
- *   { type: 'config', config }       build a fresh run from a playground config (see state.js)
+ *   { type: 'config', config, keepPlaying?, text? }  build a fresh run from a playground config
+ *                                    (state.js); text: the user's own text for corpus 'own'
  *   { type: 'play' } / { type: 'pause' } / { type: 'step' }   run, stop, or do one training step
- *   { type: 'reset' }                rebuild the current config from its seed
  *   { type: 'setLearningRate', lr }  change the learning rate without restarting
+ *   { type: 'setSampling', temp, beam }  text samples: temperature and beam width (redrawn at once)
+ *   { type: 'probe', text }          the probe sequence, typed by the user ('' = the task's own)
+ *   { type: 'save' }                 -> { type: 'saved', bytes, name }
+ *   { type: 'want', parts }          also put these in each snapshot: 'weights' (model.getWeights()),
+ *                                    'gradients' (the last training step's, model.getGradients())
+ *   { type: 'load', bytes }          a saved model replaces the current one -> 'init' with its config
  * Messages out:
- *   { type: 'init', version, simd, task, gateNames, hiddenSize, probe: { length, symbols, targets } }
- *   { type: 'snapshot', step, loss, eval, solvedAt, stepsPerSec, simd, playing, trace }  (~5 per second)
+ *   { type: 'init', version, simd, task, seq2seq, gateNames, hiddenSize, config, probe, curveLengths, editable }
+ *   { type: 'snapshot', step, ...progress, trace, samples, ...panel parts }  (~5 per second)
  *   { type: 'error', error }
+ * A snapshot is assembled from SNAPSHOT_PARTS: one function per panel, so a new panel (weights,
+ * gradients, ...) adds one entry there and reads its key in main.js.
  */
 import { load } from './rnnlab.mjs';
+import { SEQ2SEQ_TASKS } from './state.js';
 
 /**
- * Per-task settings that are not playground controls (from lab.recipes, measured to learn fast):
- * task options, extra model keys (LSTM only), training length, held-out evaluation, probe.
- * @type {Record<string, { taskOptions: Record<string, any>, lstm?: Record<string, any>, length?: number,
- *   evalEvery: number, evalCount: number, evalLength?: number, probe: Record<string, any>, probeLength?: number }>}
+ * Per-task settings that are not playground controls (from lab.recipes, or measured in the page to
+ * learn within seconds): task options, extra model keys (LSTM only), held-out evaluation, probe,
+ * the lengths of the generalisation curve.
+ * @type {Record<string, { taskOptions: Record<string, any>, lstm?: Record<string, any>,
+ *   evalEvery: number, evalCount: number, evalLength?: number, probe: Record<string, any>, probeLength?: number,
+ *   curve?: number[] }>}
  */
 export const TASKS = {
   parity: { taskOptions: {}, evalEvery: 25, evalCount: 200, evalLength: 100,
-    probe: { length: 24, minLength: 24 } },
+    probe: { length: 24, minLength: 24 }, curve: [10, 25, 50, 100, 200, 400] },
   addition: { taskOptions: {}, evalEvery: 25, evalCount: 200, evalLength: 32,
-    probe: { length: 12, minLength: 12 } },
-  text: { taskOptions: {}, length: 64, evalEvery: 100, evalCount: 4000,
-    probe: {}, probeLength: 48 },
+    probe: { length: 12, minLength: 12 }, curve: [8, 16, 32, 64, 128, 256] },
+  text: { taskOptions: {}, evalEvery: 100, evalCount: 4000, probe: {}, probeLength: 48 },
   reber: { taskOptions: {}, evalEvery: 50, evalCount: 256, probe: {} },
   adding: { taskOptions: { length: 30 }, lstm: { forgetBias: 3 }, evalEvery: 100, evalCount: 500,
     probe: { length: 30 } },
   'temporal-order': { taskOptions: {}, lstm: { forgetBias: 3 }, evalEvery: 100, evalCount: 500,
     probe: { length: 50 } },
+  copy: { taskOptions: { length: 5, evalLength: 5, symbols: 4 }, evalEvery: 50, evalCount: 200, probe: {} },
+  reverse: { taskOptions: { length: 5, evalLength: 5, symbols: 4 }, evalEvery: 50, evalCount: 200, probe: {} },
+  'decimal-addition': { taskOptions: { length: 1, evalLength: 1 }, evalEvery: 50, evalCount: 200, probe: {} },
 };
 
-const SLICE_MS = 25;     // work between yields to the event loop
-const SNAPSHOT_MS = 200; // ~5 snapshots per second
+const SLICE_MS = 25;      // work between yields to the event loop
+const SNAPSHOT_MS = 200;  // ~5 snapshots per second
+const SAMPLES_MS = 1000;  // text samples and the generalisation curve: at most once a second
 const EVAL_SEED = 1000;
 const PROBE_SEED = 7;
 const SAMPLE_SEED = 99;
+const TEXT_LENGTH = 64;   // text: the training chunk when bptt is 0
+const SAMPLE_CHARS = 80;
 
 /**
  * Fresh binary additions, with the model's answer: inputs are bit pairs (id = a + 2b), least
  * significant first, targets the sum's bits (-1 past the end of a row).
  * @param {any} run
- * @returns {{ a: number, b: number, sum: number, model: number, right: boolean }[] | null}
+ * @returns {{ text: string, right: boolean }[] | null}
  */
 export function additionProblems(run, count = 4, bits = 8) {
   if (!run.sampler) return null;
@@ -66,58 +83,150 @@ export function additionProblems(run, count = 4, bits = 8) {
       sum += batch.targets[k] * bit; model += (p1 ? 1 : 0) * bit;
       if ((p1 ? 1 : 0) !== batch.targets[k]) right = false;
     }
-    out.push({ a, b, sum, model, right });
+    out.push({ text: `${a} + ${b} = ${model}${right ? ' ✓' : ` ✗ (${sum})`}`, right });
+  }
+  return out;
+}
+
+/**
+ * Sequence-to-sequence: fresh held-out pairs, the model's greedy answer, right or wrong.
+ * @param {any} run
+ * @returns {{ text: string, right: boolean }[]}
+ */
+export function seq2seqProblems(run, count = 5) {
+  const { task, model } = run;
+  const { bos, eos, pad } = task.specials;
+  const set = task.evalSet({ count, seed: SAMPLE_SEED + (run.problemRound++ % 1000) });
+  const rows = model.greedy(set, { bos, eos, maxLength: set.tgtLength + 2 });
+  const word = (/** @type {ArrayLike<number>} */ ids) => {
+    let s = '';
+    for (const id of Array.from(ids)) {
+      if (id === eos || id < 0) break;
+      if (id !== pad && id !== bos) s += task.symbols[id] ?? '?';
+    }
+    return s;
+  };
+  const out = [];
+  for (let r = 0; r < count; r++) {
+    const src = word(set.src.subarray(r * set.srcLength, (r + 1) * set.srcLength));
+    const ref = word(set.decTgt.subarray(r * set.tgtLength, (r + 1) * set.tgtLength));
+    const got = word(rows[r]);
+    const right = got === ref;
+    out.push({ text: `${src} → ${got || '∅'}${right ? ' ✓' : ` ✗ (${ref})`}`, right });
   }
   return out;
 }
 
 /** @typedef {{ task: string, cell: string, variant: string, gru: string, hidden: number, layers: number,
- *   optimizer: string, lr: number, batch: number, seed: number }} Config */
+ *   bidir: string, optimizer: string, lr: number, clip: number, batch: number, bptt: number, seed: number,
+ *   corpus: string, temp: number, beam: number }} Config */
+
+/** The model keys a playground config sets. @param {Config} config @param {any} spec @param {boolean} s2s */
+function modelKeys(config, spec, s2s) {
+  /** @type {Record<string, any>} */
+  const m = { cell: config.cell, hiddenSize: config.hidden, layers: config.layers, seed: config.seed };
+  if (!s2s) m.bidirectional = config.bidir === 'yes';
+  if (config.cell === 'lstm') Object.assign(m, { variant: config.variant }, spec.lstm ?? {});
+  if (config.cell === 'gru') m.resetAfter = config.gru !== 'cho';
+  return m;
+}
+
+/** @param {Config} config */
+function trainerOptions(config) {
+  return {
+    optimizer: config.optimizer, learningRate: config.lr, clipNorm: config.clip,
+    truncate: config.task === 'text' ? 0 : config.bptt,
+  };
+}
 
 /**
  * One training run: task, model, trainer, and what has been measured so far.
  * @param {any} lab
  * @param {Config} config
+ * @param {{ text?: string | null, model?: any }} [extra] the user's text (corpus 'own'); a loaded model
  */
-export function createRun(lab, config) {
+export function createRun(lab, config, extra = {}) {
   const spec = TASKS[config.task] ?? TASKS.parity;
-  const task = lab.createTask(config.task, { ...spec.taskOptions, seed: config.seed });
-  const probeTask = lab.createTask(config.task, { ...spec.taskOptions, ...spec.probe, seed: PROBE_SEED });
+  const s2s = SEQ2SEQ_TASKS.includes(config.task);
   /** @type {Record<string, any>} */
-  const modelConfig = {
-    ...task.modelConfig, cell: config.cell, hiddenSize: config.hidden, layers: config.layers, seed: config.seed,
-  };
-  if (config.cell === 'lstm') Object.assign(modelConfig, { variant: config.variant }, spec.lstm ?? {});
-  if (config.cell === 'gru') modelConfig.resetAfter = config.gru !== 'cho';
-  let model, trainer;
+  const taskOptions = { ...spec.taskOptions };
+  if (config.task === 'text') {
+    if (config.corpus === 'own' && extra.text) taskOptions.text = extra.text;
+    else taskOptions.corpus = config.corpus === 'c' ? 'c' : 'grammar';
+  }
+  const task = lab.createTask(config.task, { ...taskOptions, seed: config.seed });
+  let model = null, trainer = null, probeTask = null, sampler = null, encoder = null;
   try {
-    model = lab.createModel(modelConfig);
-    trainer = lab.createTrainer(model, { optimizer: config.optimizer, learningRate: config.lr, clipNorm: 1 });
+    if (extra.model) {
+      model = extra.model;
+      const c = model.config;
+      if (c.inputSize !== task.inputSize || c.outputSize !== task.outputSize) {
+        throw new Error(`the loaded model (${c.inputSize} inputs, ${c.outputSize} outputs) does not fit task ${config.task} `
+          + `(${task.inputSize} inputs, ${task.outputSize} outputs): pick the task it was trained on, then load it again`);
+      }
+    }
+    else if (s2s) model = lab.createSeq2Seq({ ...task.modelConfig, ...modelKeys(config, spec, true) });
+    else model = lab.createModel({ ...task.modelConfig, ...modelKeys(config, spec, false) });
+    if (s2s) {
+      model.setTrainer(trainerOptions(config));
+      // the encoder's gates over the probe source: a plain model with the encoder's weights (a
+      // Seq2Seq has no trace of its own)
+      const cfg = model.config;
+      encoder = lab.createModel({ cell: cfg.cell, variant: cfg.variant, resetAfter: cfg.resetAfter,
+        hiddenSize: cfg.hiddenSize, layers: cfg.layers, inputSize: cfg.inputSize, input: 'onehot',
+        outputSize: cfg.outputSize, output: 'softmax' });
+    } else {
+      trainer = lab.createTrainer(model, trainerOptions(config));
+    }
+    probeTask = lab.createTask(config.task, { ...taskOptions, ...spec.probe, seed: PROBE_SEED });
+    // addition: a stream of fresh problems for the samples list
+    if (config.task === 'addition') sampler = lab.createTask('addition', { seed: SAMPLE_SEED });
   } catch (err) {
-    model?.free(); task.free(); probeTask.free();
+    encoder?.free(); model?.free(); task.free(); probeTask?.free();
     throw err;
+  }
+  const length = config.task === 'text' ? config.bptt || TEXT_LENGTH : undefined;
+  // text: parallel streams need 2 (length + 1) training characters each; a short text gets fewer
+  let batchSize = config.batch, note = '';
+  if (length && task.split) {
+    const most = Math.floor(task.split.train / (2 * (length + 1)));
+    if (most < 1) {
+      encoder?.free(); model.free(); task.free();
+      throw new Error(`the text is too short: ${task.split.train} training characters, a chunk of ${length} needs ${2 * (length + 1)}`);
+    }
+    if (most < batchSize) {
+      batchSize = most;
+      note = `the text is short: ${most} parallel stream${most > 1 ? 's' : ''} instead of ${config.batch}`;
+    }
   }
   const raw = probeTask.batch(1, spec.probeLength ? { length: spec.probeLength } : undefined);
   probeTask.free();
-  const probe = { ...raw, carryState: false };
-  // addition: a stream of fresh problems for the samples list
-  const sampler = config.task === 'addition' ? lab.createTask('addition', { seed: SAMPLE_SEED }) : null;
+  const defaultProbe = s2s ? raw : { ...raw, carryState: false };
   return {
-    config, spec, task, model, trainer, probe, sampler,
+    config, spec, s2s, task, model, trainer, sampler, encoder, length, batchSize, note,
+    /** @type {any} the probe: a batch of 1 (seq2seq: one source row); the user may type another */
+    probe: defaultProbe, defaultProbe,
     step: 0,
+    problemRound: 0,
     /** @type {any} */ lastEval: null,
     /** @type {number | null} */ solvedAt: null,
-    free() { trainer.free(); model.free(); task.free(); sampler?.free(); },
+    /** tokens (time steps x rows) per training step, for characters/s */
+    tokensPerStep: 0,
+    free() { trainer?.free(); model.free(); encoder?.free(); task.free(); sampler?.free(); },
   };
 }
 
-/** The probe's input symbols, one string per step (dense inputs: the values). */
+/** @param {any} task @param {number} id */
+const symbolOf = (task, id) => String(task.symbols[id] ?? id);
+
+/** The probe's input symbols, one string per step (dense inputs: the values). @param {any} run */
 function probeSymbols(run) {
   const { task, probe } = run;
+  if (run.s2s) return Array.from(probe.src.subarray(0, probe.srcLength), (id) => symbolOf(task, id));
   const T = probe.length;
   const out = [];
   for (let t = 0; t < T; t++) {
-    if (task.input === 'onehot') out.push(String(task.symbols[probe.inputs[t]] ?? probe.inputs[t]));
+    if (task.input === 'onehot') out.push(symbolOf(task, probe.inputs[t]));
     else {
       const w = task.inputSize;
       const v = Array.from(probe.inputs.subarray(t * w, t * w + w));
@@ -128,15 +237,56 @@ function probeSymbols(run) {
   return out;
 }
 
-/** The probe's targets as class names per step ('' where there is none), for class-target tasks. */
+/** The probe's targets as class names per step ('' where there is none), for class-target tasks. @param {any} run */
 function probeTargets(run) {
   const { task, probe } = run;
-  if (task.output !== 'softmax') return null;
+  if (run.s2s || task.output !== 'softmax') return null;
   return Array.from(probe.targets, (c) => (c < 0 ? '' : String(task.outputSymbols[c] ?? c)));
 }
 
 /**
- * At most n points: consecutive [step, loss] pairs averaged in equal buckets (last step of each).
+ * A probe typed by the user, as a batch of 1, or an error message. parity: bits ("0110...", the
+ * running parity as targets); addition: "a+b" in decimal (bit pairs, least significant first,
+ * the sum's bits as targets); text: characters (unknown ones map to the unknown symbol).
+ * @param {any} run @param {string} text
+ * @returns {any | string}
+ */
+export function parseProbe(run, text) {
+  const name = run.config.task;
+  if (name === 'parity') {
+    if (!/^[01]{1,400}$/.test(text)) return 'parity: type 1 to 400 bits, e.g. 0110100';
+    const inputs = Int32Array.from(text, Number);
+    let x = 0;
+    const targets = inputs.map((b) => (x ^= b));
+    return { inputs, targets, batchSize: 1, length: inputs.length, carryState: false };
+  }
+  if (name === 'addition') {
+    const m = /^\s*(\d{1,15})\s*\+\s*(\d{1,15})\s*$/.exec(text);
+    if (!m) return 'addition: type a + b, e.g. 1234 + 987';
+    const a = BigInt(m[1]), b = BigInt(m[2]), sum = a + b;
+    const T = Math.max(1, sum.toString(2).length);
+    const inputs = new Int32Array(T), targets = new Int32Array(T);
+    for (let t = 0; t < T; t++) {
+      const bt = BigInt(t);
+      inputs[t] = Number((a >> bt) & 1n) + 2 * Number((b >> bt) & 1n);
+      targets[t] = Number((sum >> bt) & 1n);
+    }
+    return { inputs, targets, batchSize: 1, length: T, carryState: false };
+  }
+  if (name === 'text') {
+    const chars = Array.from(text).slice(0, 200);
+    if (chars.length < 2) return 'text: type at least 2 characters';
+    const index = new Map(run.task.symbols.map((/** @type {string} */ s, /** @type {number} */ i) => [s, i]));
+    const ids = Int32Array.from(chars, (c) => index.get(c) ?? run.task.specials.unk ?? 0);
+    const targets = new Int32Array(ids.length);
+    for (let t = 0; t < ids.length; t++) targets[t] = t + 1 < ids.length ? ids[t + 1] : -1;
+    return { inputs: ids, targets, batchSize: 1, length: ids.length, carryState: false };
+  }
+  return `the ${name} probe is not editable (parity, addition and text are)`;
+}
+
+/**
+ * At most n points: consecutive [step, value] pairs averaged in equal buckets (last step of each).
  * @param {[number, number][]} pts @param {number} n
  * @returns {[number, number][]}
  */
@@ -154,22 +304,128 @@ export function bucket(pts, n) {
   return out;
 }
 
+/** The probe's trace, layer 0 forward direction, copied out. @param {any} run */
+function probeTrace(run) {
+  let tr;
+  if (run.s2s) {
+    // the encoder over the probe source (a plain model holding the encoder's weights)
+    /** @type {Record<string, Float32Array>} */
+    const w = {};
+    for (const [k, v] of Object.entries(run.model.getWeights())) if (k.startsWith('encoder.')) w[k.slice(8)] = v;
+    run.encoder.setWeights(w);
+    const S = run.probe.srcLength;
+    tr = run.encoder.trace({ inputs: run.probe.src.slice(0, S), targets: new Int32Array(S).fill(-1), batchSize: 1, length: S });
+  } else {
+    tr = run.model.trace(run.probe);
+  }
+  const l0 = tr.layers[0][0];
+  const V = run.s2s ? 0 : run.task.outputSize;
+  /** predicted class per probe step (softmax tasks), for the samples strip */
+  let predicted = null;
+  if (!run.s2s && run.task.output === 'softmax') {
+    predicted = [];
+    for (let t = 0; t < tr.length; t++) {
+      let best = 0;
+      for (let v = 1; v < V; v++) if (tr.outputs[t * V + v] > tr.outputs[t * V + best]) best = v;
+      predicted.push(String(run.task.outputSymbols[best] ?? best));
+    }
+  }
+  return {
+    length: tr.length, hiddenSize: tr.hiddenSize, gateNames: tr.gateNames, layers: tr.layers.length,
+    gates: l0.gates.slice(), cell: l0.cell.slice(), hidden: l0.hidden.slice(), gradNorm: l0.gradNorm.slice(),
+    outputs: run.s2s ? new Float32Array(0) : tr.outputs.slice(), predicted, loss: tr.loss,
+  };
+}
+
+/** Text: greedy, beam (width K) and sampled continuations of the probe's first characters. @param {any} run */
+function textSamples(run) {
+  const { model, config, task, probe } = run;
+  if (model.config.bidirectional) return { note: 'a bidirectional model sees the future: it cannot generate text' };
+  const prompt = probe.inputs.slice(0, Math.min(12, probe.length));
+  const str = (/** @type {Int32Array} */ ids) => Array.from(ids, (id) => task.symbols[id] ?? '?').join('');
+  const gen = (/** @type {Record<string, any>} */ o) => str(model.generate({ prompt, length: SAMPLE_CHARS, ...o }).tokens);
+  return {
+    prompt: str(prompt),
+    greedy: gen({ strategy: 'greedy' }),
+    beam: gen({ strategy: 'beam', beamWidth: config.beam }),
+    sample: gen({ strategy: 'sample', temperature: config.temp, seed: SAMPLE_SEED }),
+    temp: config.temp, beamWidth: config.beam,
+  };
+}
+
+/** Model bytes for a file: model.save() (lab.loadModel, the CLI's --model), or for an
+ * encoder-decoder (no save() in the API) a JSON document of its config and weights. @param {any} run */
+export function saveBytes(run) {
+  if (!run.s2s) return run.model.save();
+  /** @type {Record<string, string>} little-endian float32 bytes, base64 */
+  const weights = {};
+  for (const [k, v] of Object.entries(run.model.getWeights())) {
+    const b = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    let bin = '';
+    for (let i = 0; i < b.length; i += 0x8000) bin += String.fromCharCode(...b.subarray(i, i + 0x8000));
+    weights[k] = btoa(bin);
+  }
+  const json = JSON.stringify({ format: 'rnnlab-seq2seq-json', version: 1, weightEncoding: 'float32le-base64', task: run.config.task, config: run.model.config, weights });
+  return new TextEncoder().encode(json);
+}
+
+/**
+ * A model from saved bytes, and the playground config it implies (the current config with the
+ * model's own keys).
+ * @param {any} lab @param {Uint8Array} bytes @param {Config} current
+ * @returns {{ model: any, config: Config }}
+ */
+export function loadBytes(lab, bytes, current) {
+  if (bytes[0] === 0x7b) { // '{': an encoder-decoder as JSON
+    const doc = JSON.parse(new TextDecoder().decode(bytes));
+    if (doc.format !== 'rnnlab-seq2seq-json') throw new Error('not an rnnlab model file');
+    const c = doc.config;
+    const model = lab.createSeq2Seq({ cell: c.cell, variant: c.variant, resetAfter: c.resetAfter, hiddenSize: c.hiddenSize,
+      layers: c.layers, inputSize: c.inputSize, input: 'onehot', outputSize: c.outputSize, output: 'softmax' });
+    /** @type {Record<string, Float32Array>} */
+    const w = {};
+    for (const [k, v] of Object.entries(doc.weights)) {
+      const bin = atob(/** @type {string} */ (v));
+      const b = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) b[i] = bin.charCodeAt(i);
+      w[k] = new Float32Array(b.buffer);
+    }
+    model.setWeights(w);
+    return { model, config: { ...current, ...fromModelConfig(c), task: doc.task } };
+  }
+  const model = lab.loadModel(bytes);
+  return { model, config: { ...current, ...fromModelConfig(model.config), bidir: model.config.bidirectional ? 'yes' : 'no' } };
+}
+
+/** @param {any} c a normalised model config */
+function fromModelConfig(c) {
+  return { cell: c.cell, variant: c.variant, gru: c.resetAfter ? 'pytorch' : 'cho', hidden: c.hiddenSize, layers: c.layers };
+}
+
 if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
   const ready = load();
   ready.catch(() => {}); // reported by the message handler
   /** @type {ReturnType<typeof createRun> | null} */
   let run = null;
+  /** the user's own text for corpus 'own' */
+  let ownText = /** @type {string | null} */ (null);
   let playing = false;
   let pendingPlay = false; // 'play' arrived before the first run was built
   let lossSum = 0, lossCount = 0;
-  /** training losses since the last snapshot, [step, loss] */
-  let losses = [];
+  /** training losses and gradient norms since the last snapshot, [step, value] */
+  let losses = [], gradNorms = [];
   /** held-out evaluations since the last snapshot */
   let evals = [];
   let lastSnapshot = 0;
+  /** text samples / generalisation curve: when last computed, and the result */
+  let lastSlow = -Infinity;
+  /** @type {any} */ let samples = null;
+  /** @type {any} */ let curve = null;
   // steps/s over a sliding window of (time, step) samples
   /** @type {[number, number][]} */
   let rate = [];
+  /** optional snapshot parts a panel asked for: 'weights', 'gradients' */
+  const wanted = new Set();
   const tick = new MessageChannel(); // a zero-delay yield (setTimeout(0) is clamped when nested)
 
   const post = (/** @type {any} */ msg, /** @type {Transferable[]} */ transfer = []) => self.postMessage(msg, transfer);
@@ -182,57 +438,103 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
     /** @type {Record<string, any>} */
     const opts = { count: spec.evalCount, seed: EVAL_SEED };
     if (spec.evalLength) opts.length = spec.evalLength;
-    const r = task.evaluate(model, opts);
-    run.lastEval = { step: run.step, loss: r.loss, accuracy: r.accuracy, bpc: r.bpc ?? null, solved: r.solved };
-    if (r.solved && run.solvedAt === null) run.solvedAt = run.step;
+    const r = run.s2s ? model.evaluate(task, opts) : task.evaluate(model, opts);
+    const ngram = r.ngramBpc ? Math.min(...r.ngramBpc) : null;
+    run.lastEval = { step: run.step, loss: r.loss, accuracy: r.accuracy, bpc: r.bpc ?? null, ngramBpc: ngram, solved: r.solved };
+    if (r.solved && run.solvedAt === null) {
+      run.solvedAt = run.step;
+      lastSlow = -Infinity; // the curve and samples of the solved model at the next snapshot
+    }
     evals.push(run.lastEval);
   }
 
   function trainStep() {
     if (!run) return;
-    const { trainer, task, spec, config } = run;
-    const batch = task.batch(config.batch, spec.length ? { length: spec.length } : undefined);
-    const r = trainer.step(batch);
+    const { trainer, task, spec, config, model } = run; // config.batch: rows per step (text: run.batchSize)
+    let r;
+    if (run.s2s) {
+      const batch = task.batch(config.batch);
+      r = model.step(batch, { teacherForcing: 1 });
+      run.tokensPerStep = batch.batchSize * (batch.srcLength + batch.tgtLength);
+    } else {
+      const batch = task.batch(run.batchSize, run.length ? { length: run.length } : undefined);
+      r = trainer.step(batch);
+      run.tokensPerStep = batch.batchSize * batch.length;
+    }
     run.step++;
     lossSum += r.loss; lossCount++;
     losses.push([run.step, r.loss]);
+    gradNorms.push([run.step, r.gradNorm]);
     if (run.step % spec.evalEvery === 0) evaluate();
   }
 
-  function snapshot() {
+  /** The slow parts (text samples, generalisation curve, fresh problems), at most once a second. */
+  function slowParts(force = false) {
     if (!run) return;
-    const lab = /** @type {any} */ (run).lab;
     const now = performance.now();
-    rate.push([now, run.step]);
-    while (rate.length > 2 && now - rate[0][0] > 2000) rate.shift();
-    const [t0, s0] = rate[0];
-    const stepsPerSec = playing && now > t0 ? ((run.step - s0) * 1000) / (now - t0) : 0;
-    const tr = run.model.trace(run.probe);
-    const l0 = tr.layers[0][0];
-    const V = run.task.outputSize;
-    /** predicted class per probe step (softmax tasks), for the samples strip */
-    let predicted = null;
-    if (run.task.output === 'softmax') {
-      predicted = new Int32Array(tr.length);
-      for (let t = 0; t < tr.length; t++) {
-        let best = 0;
-        for (let v = 1; v < V; v++) if (tr.outputs[t * V + v] > tr.outputs[t * V + best]) best = v;
-        predicted[t] = best;
-      }
+    if (!force && now - lastSlow < SAMPLES_MS) return;
+    lastSlow = now;
+    if (run.config.task === 'text') samples = { kind: 'text', ...textSamples(run) };
+    else if (run.s2s) samples = { kind: 'problems', problems: seq2seqProblems(run) };
+    else if (run.sampler) samples = { kind: 'problems', problems: additionProblems(run) };
+    else samples = null;
+    const lengths = run.spec.curve;
+    curve = lengths ? { step: run.step, points: run.task.generalization(run.model, { lengths, count: 50, seed: EVAL_SEED }) } : null;
+  }
+
+  /**
+   * The parts of a snapshot, one per panel: each returns an object merged into the message (and
+   * optionally buffers to transfer). A new panel adds an entry here.
+   * @type {((run: any, now: number) => { part: Record<string, any>, transfer?: Transferable[] })[]}
+   */
+  const SNAPSHOT_PARTS = [
+    // progress, throughput and the training curves
+    (r, now) => {
+      rate.push([now, r.step]);
+      while (rate.length > 2 && now - rate[0][0] > 2000) rate.shift();
+      const [t0, s0] = rate[0];
+      const stepsPerSec = playing && now > t0 ? ((r.step - s0) * 1000) / (now - t0) : 0;
+      const part = {
+        step: r.step, loss: lossCount ? lossSum / lossCount : null,
+        losses: bucket(losses, 100), gradNorms: bucket(gradNorms, 100), evals,
+        eval: r.lastEval, solvedAt: r.solvedAt, stepsPerSec, charsPerSec: stepsPerSec * r.tokensPerStep,
+        playing, lr: r.s2s ? r.config.lr : r.trainer.learningRate,
+      };
+      lossSum = 0; lossCount = 0; losses = []; gradNorms = []; evals = [];
+      return { part };
+    },
+    // weights and the last training step's gradients, for panels that ask ({ type: 'want', parts })
+    // (before the trace, which runs a backward pass of its own)
+    (r) => {
+      if (!wanted.has('weights') && !wanted.has('gradients')) return { part: {} };
+      return { part: {
+        weights: wanted.has('weights') ? r.model.getWeights() : undefined,
+        gradients: wanted.has('gradients') ? r.model.getGradients() : undefined,
+      } };
+    },
+    // inside the network: the probe's trace
+    (r) => {
+      const trace = probeTrace(r);
+      return { part: { trace }, transfer: [trace.gates.buffer, trace.cell.buffer, trace.hidden.buffer, trace.gradNorm.buffer, trace.outputs.buffer] };
+    },
+    // samples (text, problems) and the generalisation curve
+    () => ({ part: { samples, curve } }),
+  ];
+
+  function snapshot(force = false) {
+    if (!run) return;
+    const now = performance.now();
+    slowParts(force);
+    /** @type {Record<string, any>} */
+    const msg = { type: 'snapshot' };
+    /** @type {Transferable[]} */
+    const transfer = [];
+    for (const f of SNAPSHOT_PARTS) {
+      const { part, transfer: t } = f(run, now);
+      Object.assign(msg, part);
+      if (t) transfer.push(...t);
     }
-    const trace = {
-      length: tr.length, hiddenSize: tr.hiddenSize, gateNames: tr.gateNames,
-      gates: l0.gates.slice(), cell: l0.cell.slice(), hidden: l0.hidden.slice(), gradNorm: l0.gradNorm.slice(),
-      predicted: predicted ? Array.from(predicted, (c) => String(run?.task.outputSymbols[c] ?? c)) : null,
-    };
-    post({
-      type: 'snapshot', step: run.step,
-      loss: lossCount ? lossSum / lossCount : null,
-      losses: bucket(losses, 100), evals, problems: additionProblems(run),
-      eval: run.lastEval, solvedAt: run.solvedAt,
-      stepsPerSec, simd: lab?.simd ?? null, playing, lr: run.trainer.learningRate, trace,
-    }, [trace.gates.buffer, trace.cell.buffer, trace.hidden.buffer, trace.gradNorm.buffer]);
-    lossSum = 0; lossCount = 0; losses = []; evals = [];
+    post(msg, transfer);
     lastSnapshot = now;
   }
 
@@ -250,22 +552,27 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
   }
   tick.port1.onmessage = loop;
 
-  /** @param {Config} config */
-  async function build(config) {
+  /** @param {Config} config @param {any} [model] a loaded model to use instead of a fresh one */
+  async function build(config, model) {
     const lab = await ready;
-    const next = createRun(lab, config);
+    if (config.task === 'text' && config.corpus === 'c') await lab.loadCorpus('c');
+    const next = createRun(lab, config, { text: ownText, model });
     run?.free();
     run = next;
-    /** @type {any} */ (run).lab = lab;
-    lossSum = 0; lossCount = 0; rate = []; losses = []; evals = [];
+    lossSum = 0; lossCount = 0; rate = []; losses = []; gradNorms = []; evals = [];
+    samples = null; curve = null;
     evaluate();
     post({
-      type: 'init', version: lab.version, simd: lab.simd, task: config.task,
-      gateNames: run.model.gateNames, hiddenSize: config.hidden, config,
-      probe: { length: run.probe.length, symbols: probeSymbols(run), targets: probeTargets(run) },
+      type: 'init', version: lab.version, simd: lab.simd, task: config.task, seq2seq: run.s2s,
+      gateNames: run.s2s ? run.encoder.gateNames : run.model.gateNames, hiddenSize: config.hidden, config,
+      probe: { length: run.s2s ? run.probe.srcLength : run.probe.length, symbols: probeSymbols(run), targets: probeTargets(run) },
+      curveLengths: run.spec.curve ?? null, editable: ['parity', 'addition', 'text'].includes(config.task),
+      split: run.task.split ?? null, note: run.note,
     });
-    snapshot();
+    snapshot(true);
   }
+
+  const startPlaying = () => { playing = true; rate = [[performance.now(), run?.step ?? 0]]; loop(); };
 
   self.onmessage = async ({ data }) => {
     try {
@@ -273,33 +580,72 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
         case 'config': {
           const wasPlaying = playing;
           playing = false;
+          if (typeof data.text === 'string') ownText = data.text;
           await build(data.config);
-          if ((wasPlaying && data.keepPlaying) || pendingPlay) {
-            pendingPlay = false;
-            playing = true; rate = [[performance.now(), 0]]; loop();
-          }
+          if ((wasPlaying && data.keepPlaying) || pendingPlay) { pendingPlay = false; startPlaying(); }
           break;
         }
-        case 'reset':
-          if (run) { playing = false; await build(run.config); }
-          break;
         case 'play':
           if (!run) pendingPlay = true;
-          else if (!playing) { playing = true; rate = [[performance.now(), run.step]]; loop(); }
+          else if (!playing) startPlaying();
           break;
         case 'pause':
           playing = false; pendingPlay = false;
-          snapshot();
+          snapshot(true);
           break;
         case 'step':
-          if (run) { playing = false; trainStep(); snapshot(); }
+          if (run) { playing = false; trainStep(); snapshot(true); }
           break;
         case 'setLearningRate':
           if (run && data.lr > 0 && Number.isFinite(data.lr)) {
-            run.trainer.setLearningRate(data.lr);
             run.config = { ...run.config, lr: data.lr };
+            if (run.s2s) run.model.setTrainer(trainerOptions(run.config)); // later calls only change the rate
+            else run.trainer.setLearningRate(data.lr);
           }
           break;
+        case 'setSampling':
+          if (run) {
+            run.config = { ...run.config, temp: data.temp, beam: data.beam };
+            if (!playing) snapshot(true); else lastSlow = -Infinity;
+          }
+          break;
+        case 'probe': {
+          if (!run) break;
+          if (data.text === '') {
+            run.probe = run.defaultProbe;
+          } else {
+            const p = parseProbe(run, data.text);
+            if (typeof p === 'string') { post({ type: 'probeError', error: p }); break; }
+            run.probe = p;
+          }
+          post({ type: 'probe', probe: { length: run.probe.length, symbols: probeSymbols(run), targets: probeTargets(run) } });
+          if (!playing) snapshot(true);
+          break;
+        }
+        case 'want':
+          wanted.clear();
+          for (const k of data.parts ?? []) wanted.add(String(k));
+          break;
+        case 'save':
+          if (run) {
+            const bytes = saveBytes(run);
+            post({ type: 'saved', bytes, name: `${run.config.task}-${run.config.cell}-step${run.step}.rnnlab${run.s2s ? '.json' : ''}` }, [bytes.buffer]);
+          }
+          break;
+        case 'load': {
+          const lab = await ready;
+          playing = false;
+          const current = run?.config ?? data.config;
+          const { model, config } = loadBytes(lab, new Uint8Array(data.bytes), current);
+          try {
+            await build(config, model);
+          } catch (err) {
+            if (!model.freed) model.free();
+            throw err;
+          }
+          post({ type: 'loaded', config });
+          break;
+        }
         default:
           throw new Error(`worker: unknown message type ${data?.type}`);
       }
