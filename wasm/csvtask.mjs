@@ -219,7 +219,7 @@ class CsvTask {
    * Model outputs for these sequences, per sequence: (T, V) Float32Array. @param {any} model @param {readonly number[]} ids
    */
   #outputs(model, ids) {
-    const V = this.outputSize, out = [];
+    const V = this.outputSize, out = /** @type {Float32Array[]} */ ([]);
     for (let k = 0; k < ids.length; k += EVAL_CHUNK) {
       const chunk = ids.slice(k, k + EVAL_CHUNK), b = this.#assemble(chunk);
       const { outputs } = model.forward({ inputs: b.inputs, batchSize: b.batchSize, length: b.length });

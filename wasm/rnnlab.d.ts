@@ -500,7 +500,8 @@ export interface TrainOptions {
   /** the budget, default 5000 steps */
   maxSteps?: number;
   /** validate every this many steps (default 100) on evalCount sequences of evalLength from evalSeed
-   * (defaults: the task's criterion; text: 4000 characters; evalSeed 1000) */
+   * (defaults: the task's criterion; text: 4000 characters; evalSeed 1000). With a Seq2Seq model
+   * evalSeed and testSeed are numbers (no BigInt) */
   evalEvery?: number;
   evalCount?: number;
   evalLength?: number;
@@ -514,7 +515,8 @@ export interface TrainOptions {
   testCount?: number;
   testLength?: number;
   testSeed?: number | bigint;
-  /** lengths for the generalisation curve after training (curveCount sequences each, seed testSeed + 2) */
+  /** lengths for the generalisation curve after training (curveCount sequences each, seed testSeed + 2);
+   * refused for a Seq2Seq model, and a csv task throws it (task.generalization) once training is done */
   curve?: number[];
   curveCount?: number;
   /** learning rate for each step (0-based), set on the trainer when it changes */
@@ -557,9 +559,9 @@ export interface TrainResult {
   seconds: number;
   /** when the criterion was met */
   solvedAt: { step: number; sequences: number; seconds: number } | null;
-  /** the last validation */
+  /** the last validation (a Seq2Seq model: seq2seq.evaluate's fields, so no maxError) */
   validation: TaskResult | null;
-  /** the final test on fresh held-out data */
+  /** the final test on fresh held-out data (a Seq2Seq model: as validation) */
   test: TaskResult;
   /** accuracy against test length, when options.curve was given */
   curve: { length: number; accuracy: number; stepAccuracy: number; loss: number }[] | null;
@@ -660,6 +662,10 @@ export interface CsvTask {
   readonly outputSize: number;
   readonly output: 'linear' | 'softmax';
   readonly isSeq2seq: false;
+  /** 0: the inputs are dense vectors, not symbols */
+  readonly vocabSize: 0;
+  /** no special tokens: every field null */
+  readonly specials: { pad: null; bos: null; eos: null; unk: null };
   readonly kind: 'regression' | 'classification';
   readonly targetAt: 'step' | 'end';
   readonly inputNames: readonly string[];
@@ -694,6 +700,11 @@ export interface CsvTask {
   evaluate(model: Model, options?: { count?: number; length?: number; seed?: number | bigint; split?: 'heldout' | 'train' }): TaskResult;
   /** one sequence (index in the split, default the held-out one) for a predictions-vs-truth chart */
   predict(model: Model, index?: number, options?: { split?: 'heldout' | 'train' }): CsvPrediction;
+  /** always throws: the sequences are fixed, there is no length to vary (so lab.train with options.curve
+   * throws once training is done) */
+  generalization(model?: Model, options?: object): never;
+  /** always throws: use evaluate(model) */
+  score(batch?: Batch, outputs?: Float32Array): never;
   /** restarts the batch order from the seed */
   reset(): void;
   /** idempotent */
@@ -732,8 +743,9 @@ export interface CsvPrediction {
 
 /** An encoder-decoder: the encoder's final state (every layer) is the decoder's initial state. */
 export interface Seq2Seq {
-  /** normalised config: inputSize = source vocabulary, outputSize = target vocabulary */
-  readonly config: Readonly<ModelConfig>;
+  /** normalised config, every key present as in model.config (input 'onehot', output 'softmax',
+   * bidirectional false): inputSize = source vocabulary, outputSize = target vocabulary */
+  readonly config: NormalizedModelConfig;
   readonly parameterCount: number;
   readonly freed: boolean;
   /** 'encoder.<PyTorch name>' and 'decoder.<PyTorch name>' (the encoder has no readout) */
@@ -744,8 +756,8 @@ export interface Seq2Seq {
   backward(batch: Seq2SeqBatch): { loss: number };
   /** the optimizer for step() (made on the first step; later only the learning rate changes) */
   setTrainer(options: TrainerOptions): void;
-  /** one training step of encoder and decoder together */
-  step(batch: Seq2SeqBatch, options?: { teacherForcing?: number }): StepResult;
+  /** one training step of encoder and decoder together (no truncated BPTT, so no chunks) */
+  step(batch: Seq2SeqBatch, options?: { teacherForcing?: number }): Omit<StepResult, 'chunks'>;
   /** greedy decoding of B sources: one token row per source, without the final EOS */
   greedy(sources: { src: Int32Array; batchSize: number; srcLength: number }, options: { bos: number; eos: number; maxLength: number }): Int32Array[];
   /** one source decoded with any strategy (beam, sample, exhaustive, greedy) */

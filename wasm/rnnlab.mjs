@@ -409,6 +409,8 @@ class Runtime {
 /**
  * Loads the engine. In Node, pages and workers alike.
  * @param {LoadOptions} [options]
+ * @returns {Promise<import('./rnnlab.d.ts').Lab>} the Lab class below, with the methods search.mjs,
+ *   tasks.mjs and seq2seq.mjs install on it (hence the cast)
  */
 export async function load(options = {}) {
   if (!isObject(options)) fail(`load options must be an object (got ${show(options)})`);
@@ -442,7 +444,7 @@ export async function load(options = {}) {
   const absent = REQUIRED_EXPORTS.filter((n) => !(n in ex));
   if (absent.length) fail(`the wasm module lacks exports ${absent.join(', ')} (stale build? run make)`);
   if (typeof ex._initialize === 'function') ex._initialize(); // reactor: C constructors, once
-  return new Lab(new Runtime(instance));
+  return /** @type {import('./rnnlab.d.ts').Lab} */ (/** @type {unknown} */ (new Lab(new Runtime(instance))));
 }
 
 // ---- Lab ----

@@ -24,6 +24,9 @@ import { seq2seqStateOf } from './seq2seq.mjs';
 /** @typedef {import('./rnnlab.d.ts').TrainOptions} TrainOptions */
 /** @typedef {import('./rnnlab.d.ts').TrainResult} TrainResult */
 /** @typedef {import('./rnnlab.d.ts').TrainProgress} TrainProgress */
+/** @typedef {import('./rnnlab.d.ts').Model} Model */
+/** @typedef {import('./rnnlab.d.ts').Trainer} Trainer */
+/** @typedef {import('./rnnlab.d.ts').Batch} Batch */
 
 const KEYS = ['task', 'model', 'trainer', 'trainerOptions', 'batchSize', 'length', 'maxSteps', 'evalEvery', 'evalCount',
   'evalLength', 'evalSeed', 'target', 'testCount', 'testLength', 'testSeed', 'curve', 'curveCount', 'onProgress',
@@ -125,7 +128,7 @@ export async function train(ctx, options) {
   if (task.isSeq2seq) return trainSeq2seq(ctx, options);
   if (seq2seqStateOf(model)) fail(`a seq2seq model trains on a sequence-to-sequence task (copy, reverse, decimal-addition), not '${task.name}'`);
   const ms = ctx.ownModel(model, 'train');
-  const mc = model.config, tc = task.modelConfig;
+  const mc = /** @type {Model} */ (model).config, tc = task.modelConfig; // not a Seq2Seq: refused above
   const floatOut = (/** @type {string} */ o) => o !== 'softmax';
   if (mc.inputSize !== tc.inputSize || mc.input !== tc.input || mc.outputSize !== tc.outputSize || floatOut(mc.output) !== floatOut(tc.output)) {
     fail(`the model (input '${mc.input}' ${mc.inputSize}, output '${mc.output}' ${mc.outputSize}) does not fit task '${task.name}' ` +
@@ -153,7 +156,7 @@ export async function train(ctx, options) {
   const signal = options.signal;
   if (signal !== undefined && !(signal && typeof signal === 'object' && 'aborted' in signal)) fail(`signal must be an AbortSignal (got ${show(signal)})`);
   /** @type {{ count?: number, length?: number, seed: number | bigint }} */
-  const validation = { count: options.evalCount ?? (isText ? Math.min(TEXT_VALIDATION_CHARS, task.split.heldout - 1) : undefined), length: options.evalLength, seed: evalSeed };
+  const validation = { count: options.evalCount ?? (isText ? Math.min(TEXT_VALIDATION_CHARS, /** @type {{ heldout: number }} */ (task.split).heldout - 1) : undefined), length: options.evalLength, seed: evalSeed };
   const test = { count: options.testCount, length: options.testLength ?? options.evalLength, seed: testSeed };
   if (options.curve !== undefined && (!Array.isArray(options.curve) || !options.curve.length)) fail(`curve must be a non-empty array of lengths (got ${show(options.curve)})`);
 
@@ -164,14 +167,14 @@ export async function train(ctx, options) {
     if (!trs) fail(`options.trainer must be a trainer from lab.createTrainer (got ${show(trainer)})`);
     if (trs.model !== ms) fail('options.trainer belongs to another model');
   } else {
-    trainer = lab.createTrainer(model, options.trainerOptions ?? DEFAULT_TRAINER);
+    trainer = /** @type {Trainer} */ (lab.createTrainer(model, options.trainerOptions ?? DEFAULT_TRAINER));
     own = true;
   }
   const trs = ctx.trainerState(trainer);
   const batchBytes = 4 * ctx.batchFields.length;
   /** one training step on the task's next batch, in wasm block p */
   const stepOnce = ts.js ? () => { // a JS task (csv): its batches go through trainer.step
-    const b = task.batch(B);
+    const b = /** @type {Batch} */ (task.batch(B)); // a JS task's batches are Batches, never Seq2SeqBatches
     const r = trainer.step(b);
     return { T: b.length, loss: r.loss, grad_norm: r.gradNorm, clipped: r.clipped ? 1 : 0 };
   } : (/** @type {number} */ p) => {

@@ -20,12 +20,12 @@
  * once the C call has returned, that error is rethrown as is. The module stays usable.
  */
 
+import { checkInt, fail, isObject, show } from './check.mjs';
+
 /** @typedef {import('./rnnlab.d.ts').SearchOptions} SearchOptions */
 /** @typedef {import('./rnnlab.d.ts').GenerateOptions} GenerateOptions */
 /** @typedef {import('./rnnlab.d.ts').SearchResult} SearchResult */
 /** @typedef {import('./rnnlab.d.ts').Hypothesis} Hypothesis */
-
-import { checkInt, fail, isObject, show } from './check.mjs';
 
 /** rnnlab_decode_strategy: the index is the C enum value */
 const STRATEGIES = Object.freeze(['greedy', 'beam', 'exhaustive', 'sample']);

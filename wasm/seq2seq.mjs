@@ -188,7 +188,7 @@ class Seq2Seq {
   decode(src, options) {
     const s = this.#live(), rt = s.rt;
     if (!isObject(options)) fail(`decode: options must be an object (got ${show(options)})`);
-    onlyKeys('decode', /** @type {Record<string, unknown>} */ (options), ['bos', ...DECODE_KEYS]);
+    onlyKeys('decode', /** @type {Record<string, any>} */ (options), ['bos', ...DECODE_KEYS]);
     const { bos: bosOpt, ...rest } = /** @type {any} */ (options);
     const bos = checkInt('decode: options.bos', bosOpt, 0, s.TV - 1);
     if (Object.prototype.toString.call(src) !== '[object Int32Array]' || !src.length) fail(`decode: src must be a non-empty Int32Array (got ${show(src)})`);

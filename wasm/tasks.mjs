@@ -43,6 +43,7 @@ const RESULT_FIELDS = [
 const S2S_FIELDS = [
   ['batch', 'i32'], ['src_length', 'i32'], ['tgt_length', 'i32'], ['src', 'u32'], ['dec_in', 'u32'], ['dec_tgt', 'u32'],
 ];
+/** @type {ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, FieldType]>]>} */
 const LAYOUTS = [['rnnlab_task_info', INFO_FIELDS], ['rnnlab_task_result', RESULT_FIELDS], ['rnnlab_seq2seq_batch', S2S_FIELDS]];
 const TASK_EXPORTS = [
   'rnnlab_task_count', 'rnnlab_task_name', 'rnnlab_task_option_keys', 'rnnlab_task_create', 'rnnlab_task_free',
@@ -80,7 +81,7 @@ const isNode = () => typeof (/** @type {any} */ (globalThis).process?.versions?.
 
 /**
  * The text of a built-in corpus file beside this module (Node: from disk; elsewhere: fetch).
- * @param {string} file
+ * @param {string} file @returns {Promise<string>}
  */
 async function readCorpusFile(file) {
   const url = new URL(`./${file}`, import.meta.url);
@@ -101,6 +102,8 @@ async function readCorpusFile(file) {
  * @property {number} ptr  0 once freed
  * @property {string} name
  * @property {Record<string, number>} raw  rnnlab_task_info fields
+ * @property {{ batchFields: ReadonlyArray<readonly [string, FieldType]>, ownModel: (m: unknown, fn: string) => any }} hooks
+ *   installTasks' hooks (the batch layout, model ownership checks)
  */
 
 /** @type {(t: unknown) => TaskState | undefined} */
@@ -318,6 +321,7 @@ class Task {
     }
     /** @type {Int32Array} */
     let pred;
+    /** @type {number} */
     let P;
     if (Array.isArray(predictions)) {
       if (predictions.length !== B) fail(`scoreSequences: ${predictions.length} prediction rows for ${B} references`);
@@ -433,7 +437,7 @@ export function installTasks(lab, rt, hooks) {
       else fail(`createTask('text'): text must be a string or a Uint8Array of UTF-8 (got ${show(text)})`);
     } else if (corpus !== undefined) {
       if (name !== 'text') fail(`createTask('${name}'): option corpus is for the 'text' task only`);
-      if (corpus === 'grammar') rest.corpus = 'grammar';
+      if (corpus === 'grammar') /** @type {Record<string, unknown>} */ (rest).corpus = 'grammar';
       else if (typeof corpus === 'string' && Object.hasOwn(CORPUS_FILES, corpus)) {
         const loaded = corpora.get(corpus);
         if (loaded === undefined) fail(`createTask('text'): corpus '${corpus}' is not loaded yet: await lab.loadCorpus('${corpus}') first`);

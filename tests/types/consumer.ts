@@ -1,0 +1,143 @@
+// consumer.ts - type test of the public JS API (tsc -p tests/types; never run, only checked).
+// It imports the wrapper as a page does ('../../wasm/rnnlab.mjs', typed from its JSDoc) and names
+// the published types as an npm user does ('rnnlab': package.json "exports" -> wasm/rnnlab.d.ts,
+// a self-reference), so one file checks that the calls type-check, that the module's exports
+// match the declarations, and (the @ts-expect-error lines) that wrong calls are rejected.
+
+import { load, parseSequences, simdSupported } from '../../wasm/rnnlab.mjs';
+import * as wrapper from '../../wasm/rnnlab.mjs';
+import type * as api from 'rnnlab';
+
+// The module's exports are what rnnlab.d.ts declares (a changed signature fails here).
+const exportsMatch: typeof api = wrapper;
+void exportsMatch;
+
+const lab: api.Lab = await load({ simd: simdSupported() });
+const scalar = await load({ simd: false, wasm: new URL('../../wasm/rnnlab-scalar.wasm', import.meta.url) });
+const label: string = `${lab.version} simd=${lab.simd} cells=${lab.cells.join()} maxHidden=${scalar.limits.maxHidden}`;
+
+// ---- model, forward, trainer, step ----
+const model: api.Model = lab.createModel({
+  cell: 'lstm', inputSize: 2, input: 'onehot', hiddenSize: 8, outputSize: 2, output: 'softmax', seed: 1,
+});
+const cfg: api.NormalizedModelConfig = model.config;
+const cellName: api.Cell = cfg.cell;
+const batch: api.Batch = {
+  inputs: new Int32Array([0, 1, 1, 0, 1, 1, 0, 1]),
+  targets: new Int32Array([0, 1, 0, 0, 1, 0, 0, 1]),
+  batchSize: 2,
+  length: 4,
+};
+const { outputs, loss }: api.ForwardResult = model.forward(batch);
+const probs: Float32Array = outputs;
+const trainer: api.Trainer = lab.createTrainer(model, { optimizer: 'adam', learningRate: 0.01, clipNorm: 1 });
+const stepped: api.StepResult = trainer.step(batch);
+const lr: number = trainer.config.learningRate + trainer.steps + stepped.chunks;
+model.backward(batch);
+const grads: Record<string, Float32Array> = model.getGradients();
+model.setWeights({ 'fc.bias': new Float32Array([0, 0]) });
+model.setWeights({ 'fc.bias': [0, 0] });
+const trace: api.Trace = model.trace(batch);
+const firstGates: Float32Array = trace.layers[0][0].gates;
+const shapes: readonly number[][] = model.tensors.map((t) => [...t.shape]);
+
+// ---- save / load ----
+const bytes: Uint8Array = model.save();
+const copy: api.Model = lab.loadModel(bytes);
+const withOpt = lab.loadTrainer(model.save({ trainer }));
+const resumed: api.Trainer | null = withOpt.trainer;
+lab.loadModel(bytes.buffer as ArrayBuffer).free();
+
+// ---- decoding search ----
+const found: api.SearchResult = lab.search({
+  next: (prefix: Int32Array) => new Float32Array([0.1, 0.2, 0.3, 0.2, 0.2 + prefix.length * 0]),
+  vocabSize: 5, length: 8, strategy: 'beam', beamWidth: 4, eos: null,
+});
+const best: Int32Array = found.tokens;
+const beams: api.Hypothesis[] | undefined = found.beams;
+const logp: number = lab.score({ next: () => [0.5, 0.5], vocabSize: 2, tokens: [0, 1] });
+const sampled: api.SearchResult = model.generate({ prompt: [0], length: 20, strategy: 'sample', temperature: 0.8, topK: 2, seed: 3n });
+const modelScore: number = model.score({ prompt: [0], tokens: sampled.tokens });
+
+// ---- tasks and lab.train ----
+const task: api.Task = lab.createTask('addition', { seed: 1, length: 16 });
+const net = lab.createModel({ ...task.modelConfig, cell: 'gru', hiddenSize: 16, seed: 1 });
+const run: api.TrainResult = await lab.train({
+  task, model: net, trainerOptions: { optimizer: 'adam', learningRate: 0.01 }, maxSteps: 10, curve: [8, 16],
+  onProgress: (p: api.TrainProgress) => { if (p.metric !== null && p.metric > 0.99) return false; },
+  signal: new AbortController().signal,
+});
+const stop: 'solved' | 'budget' | 'aborted' | 'stopped' = run.stop;
+const testAcc: number = run.test.accuracy;
+const evaluated: api.TaskResult = task.evaluate(net, { count: 100, length: 32, seed: 7n });
+const curve = task.generalization(net, { lengths: [8, 64] });
+const tb = task.batch(4);
+if (!('src' in tb)) model.forward({ ...tb, carryState: false }); // Batch | Seq2SeqBatch narrows
+const text = lab.createTask('text', { text: 'hello world. '.repeat(200), vocab: 32, holdout: 0.2 });
+const heldout: number | undefined = text.split?.heldout;
+const corpusC: string = await lab.loadCorpus('c');
+const recipe = lab.recipes.parity;
+const recipeTask = lab.createTask(recipe.task, recipe.taskOptions);
+
+// ---- your own sequences: parseSequences and the csv task ----
+const csv = 'id,x,y\n1,0.1,0.2\n1,0.2,0.3\n2,0.3,0.4\n2,0.4,0.5\n3,0.5,0.6\n3,0.6,0.7\n';
+const data: api.CsvDataset = parseSequences(csv, { format: 'long', id: 'id', inputs: ['x'], target: 'y' });
+const seq0: Float64Array = data.sequences[0].x;
+const csvTask: api.CsvTask = lab.createTask('csv', { text: csv, targetAt: 'step', heldOut: 0.3, seed: 1 });
+const csvFromData: api.CsvTask = lab.createTask('csv', { data });
+const csvModel = lab.createModel({ ...csvTask.modelConfig, hiddenSize: 8 });
+const csvRun = await lab.train({ task: csvTask, model: csvModel, batchSize: 2, maxSteps: 5, target: 0.9 });
+const rmse: number | undefined = csvRun.test.rmse;
+const pred: api.CsvPrediction = csvTask.predict(csvModel, 0, { split: 'heldout' });
+const every: Float64Array | Int32Array = pred.every;
+const csvEval: api.TaskResult = csvTask.evaluate(csvModel, { split: 'train', count: 1 });
+const csvBatch: api.Batch = csvTask.batch(2);
+
+// ---- sequence to sequence ----
+const rev = lab.createTask('reverse', { length: 5, evalLength: 5 });
+const s2s: api.Seq2Seq = lab.createSeq2Seq({ ...rev.modelConfig, cell: 'gru', hiddenSize: 32 }, { optimizer: 'adam', learningRate: 0.01 });
+await lab.train({ task: rev, model: s2s, teacherForcing: 0.5, beamWidth: 2, maxSteps: 5 });
+const pairs: api.Seq2SeqBatch = rev.evalSet({ count: 4 });
+const s2sStep = s2s.step(pairs, { teacherForcing: 1 });
+const s2sLoss: number = s2sStep.loss + s2s.forward(pairs).loss;
+const rows: Int32Array[] = s2s.greedy(pairs, { bos: 1, eos: 2, maxLength: 8 });
+const scored: api.TaskResult = rev.scoreSequences(pairs, rows);
+const decoded: api.SearchResult = s2s.decode(pairs.src.subarray(0, pairs.srcLength), { bos: 1, eos: 2, length: 8, strategy: 'beam' });
+const exact: number = s2s.evaluate(rev, { beamWidth: 4 }).accuracy;
+const s2sHidden: number = s2s.config.hiddenSize;
+
+// ---- wrong calls are rejected ----
+// @ts-expect-error: unknown model option (hiddenSize is the name)
+lab.createModel({ cell: 'lstm', inputSize: 2, hidden: 8, outputSize: 2 });
+// @ts-expect-error: not a cell
+lab.createModel({ cell: 'transformer', inputSize: 2, hiddenSize: 8, outputSize: 2 });
+// @ts-expect-error: learningRate is a number
+lab.createTrainer(model, { learningRate: '0.01' });
+// @ts-expect-error: not an optimizer
+lab.createTrainer(model, { optimizer: 'lbfgs' });
+// @ts-expect-error: a batch needs batchSize and length
+model.forward({ inputs: new Int32Array(4), targets: new Int32Array(4) });
+// @ts-expect-error: inputs are typed arrays, not plain arrays
+model.forward({ inputs: [0, 1], batchSize: 1, length: 2 });
+// @ts-expect-error: not a task
+lab.createTask('sorting');
+// @ts-expect-error: the csv task needs its options (text or data)
+lab.createTask('csv');
+// @ts-expect-error: heldOut is a fraction, not a count
+lab.createTask('csv', { text: csv, heldOut: '20%' });
+// @ts-expect-error: lab.train needs a task
+await lab.train({ model: net, maxSteps: 10 });
+// @ts-expect-error: unknown train option (maxSteps is the name)
+await lab.train({ task, model: net, steps: 10 });
+// @ts-expect-error: the search strategy is a name
+lab.search({ next: () => [1], vocabSize: 1, length: 2, strategy: 2 });
+// @ts-expect-error: generate needs a prompt
+model.generate({ length: 5 });
+// @ts-expect-error: parseSequences' targetAt is 'step' or 'end'
+parseSequences(csv, { targetAt: 'last' });
+// @ts-expect-error: load options are simd and wasm
+await load({ simd: true, threads: 4 });
+
+export const used = [label, cellName, probs, loss, lr, grads, firstGates, shapes, copy, resumed, best, beams, logp,
+  modelScore, testAcc, evaluated, curve, heldout, corpusC, recipeTask, seq0, csvFromData, rmse, every, csvEval,
+  csvBatch, s2sLoss, scored, decoded, exact, s2sHidden, stop];
