@@ -4,6 +4,7 @@
 #   make test    also install chromium + node_modules, run the native sanitizer tests, then node --test
 #   make bench   the benchmark table (tests/bench/bench.mjs)
 #   make bench-peers  rnnlab next to TF.js, brain.js and synaptic (tests/bench-peers/, ~2-3 min)
+#   make typecheck  tsc --strict over wasm/*.mjs, wasm/rnnlab.d.ts and tests/types/consumer.ts (part of make test)
 #   make clean   remove everything built (node_modules stays)
 #
 # Artifacts, one rule each:
@@ -76,7 +77,7 @@ WASM_SIMD_FLAGS := -O3 -msimd128
 # -Wno-pass-failed: SIMDe's `#pragma clang loop vectorize(enable)` warns under -fno-vectorize.
 WASM_SCALAR_FLAGS := -O3 -DRNNLAB_SCALAR -fno-vectorize -fno-slp-vectorize -Wno-pass-failed
 
-.PHONY: all native asan wasm serve test test-native bench bench-peers deps deps-test clean
+.PHONY: all native asan wasm serve test test-native typecheck bench bench-peers deps deps-test clean
 all: native asan wasm
 native: build/native/librnnlab.a $(TOOL_BIN)
 asan: build/asan/librnnlab.a $(TEST_BIN)
@@ -220,8 +221,15 @@ serve: deps node_modules/.package-lock.json dist
 
 # ---- tests and bench ----------------------------------------------------------------------
 
-# Native sanitizer tests first, then node's test runner, whose summary is the last output.
-test: deps deps-test all dist test-native
+# The JS wrapper and its declarations under strict TypeScript (pinned in package-lock.json):
+# wasm/*.mjs with checkJs, wasm/rnnlab.d.ts, and tests/types/consumer.ts, which uses the API as a
+# package user would and holds @ts-expect-error lines for calls that must be rejected.
+typecheck: node_modules/.package-lock.json
+	node_modules/.bin/tsc -p tests/types
+
+# Native sanitizer tests and the type check first, then node's test runner, whose summary is the
+# last output.
+test: deps deps-test all dist test-native typecheck
 	node --test $(or $(NODE_TESTS),$(error no tests/*.test.mjs found))
 
 bench: wasm $(BENCH_BIN)
