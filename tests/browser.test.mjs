@@ -334,7 +334,7 @@ test('every task preset builds, trains and snapshots; 1024 px wide fits', { skip
   const p = await openPage(t, { width: 1024, height: 768 });
   const { page } = p;
   await p.open();
-  for (const task of ['addition', 'text', 'reber', 'adding', 'temporal-order', 'copy', 'decimal-addition', 'parity']) {
+  for (const task of ['addition', 'text', 'reber', 'adding', 'temporal-order', 'copy', 'decimal-addition', 'csv', 'parity']) {
     await page.selectOption('select[name=task]', task);
     await p.until('s.ready && s.config.task === arg', task);
     await page.click('#play');

@@ -32,7 +32,7 @@ test('serialize then parse gives the state back, for every enum value and edge n
 test('the hash lists every key in table order, readable', () => {
   assert.equal(serialize(defaults()),
     'task=parity&cell=lstm&variant=standard&gru=pytorch&hidden=16&layers=1&bidir=no&optimizer=adam&lr=0.01'
-    + '&clip=1&batch=32&bptt=0&seed=1&corpus=grammar&temp=0.8&beam=4');
+    + '&clip=1&batch=32&bptt=0&seed=1&corpus=grammar&temp=0.8&beam=4&data=sine-phase');
   assert.equal(serialize({ ...defaults(), task: 'temporal-order' }).split('&')[0], 'task=temporal-order');
 });
 

@@ -18,7 +18,8 @@ const MAX_POINTS = 3000; // older points are thinned (every other one dropped) p
 /**
  * @typedef {{ label: string, color: string, dash?: number[], points?: boolean }} Series
  * @typedef {{ series: Series[], log?: boolean, range?: [number, number], xLog?: boolean,
- *   xLabel?: string, height?: number, percent?: boolean }} ChartOptions
+ *   xLabel?: string, height?: number, percent?: boolean, zero?: boolean }} ChartOptions
+ * zero: a linear y axis from 0 to the largest value (RMSE beside its baseline)
  */
 
 /** log axes: grid lines and labels at powers of ten only (at least the ends when the range is
@@ -55,7 +56,9 @@ export function createChart(parent, opts) {
     legend: { live: true },
     scales: {
       x: { time: false, ...(opts.xLog ? { distr: 3, log: 2 } : {}) },
-      y: opts.log ? { distr: 3, log: 10 } : opts.range ? { range: opts.range } : { auto: true },
+      y: opts.log ? { distr: 3, log: 10 } : opts.range ? { range: opts.range }
+        : opts.zero ? { range: (/** @type {any} */ _u, /** @type {number} */ _min, /** @type {number} */ max) => [0, max > 0 ? max * 1.08 : 1] }
+          : { auto: true },
     },
     axes: [
       { ...axis, size: 26, label: undefined, values: (/** @type {any} */ _u, /** @type {number[]} */ v) => v.map((x) => (x == null ? '' : x >= 10000 ? `${x / 1000}k` : String(x))) },

@@ -12,6 +12,10 @@ import { createChart } from './charts.js';
 import { createHeatmap } from './heatmap.js';
 import { createGradBars } from './gradbars.js';
 import { createPCA } from './pca.js';
+import { createDataPanel } from './datapanel.js';
+import { parseSequences } from './csv.mjs';
+import { CellDiagram } from './celldiagram.js';
+import { WeightView } from './weights.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const form = /** @type {HTMLFormElement} */ ($('controls'));
@@ -23,6 +27,9 @@ const pub = {
   ready: false, snapshots: 0, step: 0, playing: false, simd: null, accuracy: null, solved: false,
   solvedAt: null, error: null, config: null, embed: false, probeOutputs: null, samples: null,
   samplesChanged: 0, saved: 0, loaded: 0, curve: null,
+  // task csv: the held-out scores as the page shows them, the predictions chart's data
+  rmse: null, baselineRmse: null, baselineAccuracy: null, csv: null, predictions: null, predictionsChanged: 0,
+  csvApplied: 0, diagramDraws: 0, weightDraws: 0,
 };
 /** @type {any} */ (window).__state = pub;
 
@@ -45,7 +52,12 @@ document.body.classList.toggle('embed', embed);
 for (const p of PROPS) {
   if (p.type !== 'enum') continue;
   const sel = /** @type {HTMLSelectElement} */ (form.elements.namedItem(p.name));
-  for (const v of p.values) sel.append(new Option(p.name === 'corpus' && v === 'own' ? 'your own text' : v, v));
+  for (const v of p.values) {
+    const text = p.name === 'corpus' && v === 'own' ? 'your own text'
+      : p.name === 'task' && v === 'csv' ? 'your own data (csv)'
+      : p.name === 'data' ? (v === 'own' ? 'your own (paste, load or drop)' : `example: ${v}.csv`) : v;
+    sel.append(new Option(text, v));
+  }
 }
 
 const LOG_SLIDERS = ['lr'];
@@ -117,6 +129,12 @@ const gradBars = createGradBars(/** @type {HTMLCanvasElement} */ ($('grad-bars')
 const pca = createPCA(/** @type {HTMLCanvasElement} */ ($('pca')), tooltip);
 /** @type {{ name: string, view: ReturnType<typeof createHeatmap> }[]} */
 let heatmaps = [];
+const diagram = new CellDiagram($('cell-diagram'), { title: '' });
+const weightView = new WeightView($('weight-view'), { title: '', tooltip, maxTile: 112 });
+const cellDetails = /** @type {HTMLDetailsElement} */ ($('cell-details'));
+const weightsDetails = /** @type {HTMLDetailsElement} */ ($('weights-details'));
+/** @type {ReturnType<typeof createChart> | null} predictions against the truth (task csv) */
+let predChart = null;
 /** @type {any} the worker's init message of the current run (probe updated by 'probe') */
 let info = null;
 
@@ -125,13 +143,21 @@ function setMetricChart(kind) {
   if (kind === metricKind) { metricChart.clear(); return; }
   metricChart.destroy();
   metricKind = kind;
-  const caption = { accuracy: 'held-out accuracy', bpc: 'held-out bits per character', exact: 'held-out exact match' }[kind] ?? kind;
+  const caption = { accuracy: 'held-out accuracy', bpc: 'held-out bits per character', exact: 'held-out exact match',
+    rmse: 'held-out RMSE (data units; dashed: always predicting the mean)',
+    csvacc: 'held-out accuracy (dashed: always the majority class)' }[kind] ?? kind;
   $('metric-caption').textContent = caption;
   metricChart = kind === 'bpc'
     ? createChart($('metric-chart'), { series: [{ label: 'bpc', color: color('--c-metric') },
       { label: 'best n-gram', color: color('--muted'), dash: [5, 4] }] })
-    : createChart($('metric-chart'), { series: [{ label: kind === 'exact' ? 'exact match' : 'accuracy', color: color('--c-metric') }],
-      range: [0, 1], percent: true });
+    : kind === 'rmse'
+      ? createChart($('metric-chart'), { series: [{ label: 'RMSE', color: color('--c-metric') },
+        { label: 'mean', color: color('--muted'), dash: [5, 4] }], zero: true })
+      : kind === 'csvacc'
+        ? createChart($('metric-chart'), { series: [{ label: 'accuracy', color: color('--c-metric') },
+          { label: 'majority', color: color('--muted'), dash: [5, 4] }], range: [0, 1], percent: true })
+        : createChart($('metric-chart'), { series: [{ label: kind === 'exact' ? 'exact match' : 'accuracy', color: color('--c-metric') }],
+          range: [0, 1], percent: true });
 }
 
 /** One heatmap per gate, then the cell state (LSTM, CT-RNN) and the hidden state. */
@@ -169,6 +195,10 @@ function showTrace(trace) {
   }
   if (!info?.seq2seq) gradBars.update(trace.gradNorm, symbols);
   pca.update(trace.hidden, T, H, symbols, info?.probe.targets ?? null);
+  if (cellDetails.open) {
+    diagram.update(trace, undefined, { symbols });
+    pub.diagramDraws = diagram.draws;
+  }
   pub.probeOutputs = Array.from(trace.outputs);
   showProbeTable(trace);
 }
@@ -234,6 +264,70 @@ function showSamples(samples) {
   }
 }
 
+// ---- task csv: predictions against the truth ---------------------------------------------------
+
+const PALETTE = ['--c-train', '--c-heldout', '--c-metric', '--accent'];
+const classColor = (/** @type {number} */ k) => (k < PALETTE.length ? color(PALETTE[k]) : `hsl(${(k * 67) % 360} 55% 50%)`);
+
+/** A fresh predictions chart for the run's kind of target. @param {any} csv the worker's init.csv */
+function buildPredChart(csv) {
+  predChart?.destroy();
+  predChart = null;
+  $('pred-figure').hidden = !csv;
+  if (!csv) return;
+  const idx = /** @type {HTMLInputElement} */ ($('pred-index'));
+  idx.max = String(csv.heldOut - 1);
+  if (Number(idx.value) > csv.heldOut - 1) idx.value = '0';
+  if (csv.kind === 'regression') {
+    predChart = createChart($('pred-chart'), { xLabel: 't', height: 150, series: [
+      { label: `truth (${csv.targetName})`, color: color('--fg'), points: csv.targetAt === 'end' },
+      { label: 'model', color: color('--c-train') },
+      { label: `input ${csv.inputNames[0]}`, color: color('--muted'), dash: [3, 3] },
+    ] });
+    $('pred-caption').textContent = csv.targetAt === 'end'
+      ? 'the model\'s running prediction against the final target, one held-out sequence (data units)'
+      : 'predictions against the truth at every step, one held-out sequence (data units)';
+  } else {
+    predChart = createChart($('pred-chart'), { xLabel: 't', height: 150, range: [0, 1], percent: true,
+      series: csv.labels.slice(0, 8).map((/** @type {string} */ l, /** @type {number} */ k) => ({ label: `p(${l})`, color: classColor(k) })) });
+    $('pred-caption').textContent = 'the model\'s class probabilities step by step, one held-out sequence';
+  }
+}
+
+/** @param {any} p the worker's csvPredictions */
+function showPredictions(p) {
+  if (!p || !predChart) return;
+  const T = p.length;
+  const xs = Array.from({ length: T }, (_, t) => t);
+  let ys;
+  let note = '';
+  if (p.kind === 'regression') {
+    const truth = p.targetAt === 'end' ? xs.map((t) => (t === T - 1 ? p.truth[0] : null)) : p.truth;
+    const I = p.inputNames.length;
+    ys = [truth, p.every, xs.map((t) => p.inputs[t * I])];
+    let se = 0;
+    p.steps.forEach((/** @type {number} */ t, /** @type {number} */ k) => { se += (p.every[t] - p.truth[k]) ** 2; });
+    note = `id ${p.id}: RMSE ${Math.sqrt(se / p.steps.length).toPrecision(3)}`;
+  } else {
+    const K = Math.min(8, p.labels.length);
+    ys = Array.from({ length: K }, (_, k) => xs.map((t) => p.probabilities[t * p.labels.length + k]));
+    if (p.targetAt === 'end') {
+      const truth = p.labels[p.truth[0]], got = p.labels[p.prediction[0]];
+      note = `id ${p.id}: truth ${truth}, model at the end ${got} ${truth === got ? '✓' : '✗'}`;
+    } else {
+      const right = p.steps.filter((/** @type {number} */ t, /** @type {number} */ k) => p.every[t] === p.truth[k]).length;
+      note = `id ${p.id}: ${right} of ${p.steps.length} steps right`;
+    }
+  }
+  predChart.set(xs, ys);
+  const idx = /** @type {HTMLInputElement} */ ($('pred-index'));
+  if (document.activeElement !== idx) idx.value = String(p.index); // the worker clamps to the split
+  $('pred-note').textContent = note;
+  $('pred-note').className = `pred-note ${/✗/.test(note) ? 'wrong' : /✓/.test(note) ? 'right' : ''}`;
+  const key = JSON.stringify(p.every);
+  if (key !== pub.predictions) { pub.predictions = key; pub.predictionsChanged++; }
+}
+
 const fmtLoss = (/** @type {number | null} */ v) => (v === null ? '–' : v < 0.01 ? v.toExponential(2) : v.toFixed(4));
 
 // ---- the worker ------------------------------------------------------------------------------
@@ -246,8 +340,14 @@ function onInit(/** @type {any} */ data) {
   $('simd').textContent = data.simd ? 'wasm SIMD' : 'wasm scalar (no SIMD)';
   $('simd').title = `rnnlab ${data.version}`;
   lossChart.clear(); gradChart.clear(); curveChart.clear();
-  setMetricChart(data.task === 'text' ? 'bpc' : data.seq2seq ? 'exact' : 'accuracy');
-  $('metric-name').textContent = data.task === 'text' ? 'held-out bpc' : data.seq2seq ? 'exact match' : 'held-out acc.';
+  const csvKind = data.csv ? (data.csv.kind === 'regression' ? 'rmse' : 'csvacc') : null;
+  setMetricChart(csvKind ?? (data.task === 'text' ? 'bpc' : data.seq2seq ? 'exact' : 'accuracy'));
+  $('metric-name').textContent = csvKind === 'rmse' ? 'held-out RMSE' : data.task === 'text' ? 'held-out bpc' : data.seq2seq ? 'exact match' : 'held-out acc.';
+  pub.csv = data.csv;
+  pub.rmse = null; pub.baselineRmse = null; pub.baselineAccuracy = null; pub.predictions = null;
+  buildPredChart(data.csv);
+  diagram.setCell(data.modelConfig);
+  weightView.data = null;
   $('curve-figure').hidden = !data.curveLengths;
   buildHeatmaps(data.gateNames, data.config.cell);
   showProbeDesc();
@@ -269,7 +369,9 @@ function onInit(/** @type {any} */ data) {
 
 function showProbeDesc() {
   const T = info.probe.length;
-  $('probe-desc').textContent = info.seq2seq
+  $('probe-desc').textContent = info.csv
+    ? `probe: held-out sequence ${info.probe.index ?? 0} (${T} steps), layer 0, ${info.hiddenSize} units (rows) × ${T} steps (columns); hover for values`
+    : info.seq2seq
     ? `the encoder over one source of ${T} symbols, layer 0, ${info.hiddenSize} units (rows) × ${T} steps; hover for values`
     : `probe: one ${info.task} sequence of ${T} steps, layer 0, ${info.hiddenSize} units (rows) × ${T} steps (columns); hover for values`;
 }
@@ -287,7 +389,8 @@ function onSnapshot(/** @type {any} */ data) {
   for (const step of [...pts.keys()].sort((a, b) => a - b)) lossChart.add(step, /** @type {any} */ (pts.get(step)));
   for (const [step, g] of data.gradNorms) gradChart.add(step, [g, state.clip > 0 ? state.clip : null]);
   for (const e of data.evals) {
-    metricChart.add(e.step, metricKind === 'bpc' ? [e.bpc, e.ngramBpc] : [e.accuracy]);
+    metricChart.add(e.step, metricKind === 'bpc' ? [e.bpc, e.ngramBpc] : metricKind === 'rmse' ? [e.rmse, e.baselineRmse]
+      : metricKind === 'csvacc' ? [e.accuracy, e.baselineAccuracy] : [e.accuracy]);
   }
   if (data.curve) {
     curveChart.set(data.curve.points.map((/** @type {any} */ p) => p.length), [data.curve.points.map((/** @type {any} */ p) => p.accuracy)]);
@@ -295,18 +398,29 @@ function onSnapshot(/** @type {any} */ data) {
     $('curve-caption').textContent = `generalisation at step ${data.curve.step}`;
   }
   const ev = data.eval;
-  if (ev) pub.accuracy = ev.accuracy;
+  if (ev) {
+    pub.accuracy = ev.accuracy;
+    pub.rmse = ev.rmse; pub.baselineRmse = ev.baselineRmse; pub.baselineAccuracy = ev.baselineAccuracy;
+  }
   pub.solved = data.solvedAt !== null;
   pub.solvedAt = data.solvedAt;
   document.body.dataset.solved = String(pub.solved);
   $('solved').textContent = pub.solved ? `✓ solved at step ${data.solvedAt}` : '';
   $('step-count').textContent = String(data.step);
   $('loss-now').textContent = fmtLoss(data.loss);
-  $('metric-now').textContent = !ev ? '–' : metricKind === 'bpc' ? (ev.bpc ?? 0).toFixed(3) : `${(ev.accuracy * 100).toFixed(1)}%`;
+  $('metric-now').textContent = !ev ? '–' : metricKind === 'bpc' ? (ev.bpc ?? 0).toFixed(3)
+    : metricKind === 'rmse' ? (ev.rmse ?? 0).toPrecision(3) : `${(ev.accuracy * 100).toFixed(1)}%`;
+  $('metric-now').title = !ev ? '' : metricKind === 'rmse' ? `predicting the training mean: ${(ev.baselineRmse ?? 0).toPrecision(3)}`
+    : metricKind === 'csvacc' ? `the majority class: ${((ev.baselineAccuracy ?? 0) * 100).toFixed(1)}%` : '';
   $('steps-per-sec').textContent = String(Math.round(data.stepsPerSec));
   $('chars-per-sec').textContent = String(Math.round(data.charsPerSec));
   showTrace(data.trace);
   showSamples(data.samples);
+  showPredictions(data.predictions);
+  if (data.weights && weightsDetails.open && info) {
+    weightView.update({ weights: data.weights, gradients: data.gradients ?? null, config: info.modelConfig });
+    pub.weightDraws = weightView.draws;
+  }
 }
 
 worker.onmessage = ({ data }) => {
@@ -358,11 +472,94 @@ let ownText = '';
 let ownTextStatus = '';
 
 function sendConfig(keepPlaying = false) {
+  if (state.task === 'csv') { sendCsvConfig(keepPlaying); return; }
   pub.config = { ...state };
   pub.ready = false;
   pub.solved = false;
   worker.postMessage({ type: 'config', config: state, keepPlaying, text: state.corpus === 'own' ? ownText : null });
 }
+
+// ---- task csv: your own data ------------------------------------------------------------------
+
+/** the example files (web/examples/, written by generate.mjs), read with the loader's defaults */
+const EXAMPLES = /** @type {Record<string, string>} */ ({ 'sine-phase': 'examples/sine-phase.csv', 'two-class': 'examples/two-class.csv' });
+/** @type {Record<string, { data: any, heldOut: number, name: string, text: string }>} parsed examples */
+const exampleCache = {};
+/** @type {import('./datapanel.js').Choice | null} the user's own data (never in the URL) */
+let ownCsv = null;
+let csvRequest = 0;
+
+/** The data set for state.data: an example (fetched and parsed once) or the user's own. */
+async function csvData(/** @type {string} */ name) {
+  if (name === 'own') return ownCsv;
+  if (!exampleCache[name]) {
+    const res = await fetch(EXAMPLES[name]);
+    if (!res.ok) throw new Error(`${EXAMPLES[name]}: HTTP ${res.status}`);
+    const text = await res.text();
+    exampleCache[name] = { data: parseSequences(text), heldOut: 0.2, name: `${name}.csv`, text };
+  }
+  return exampleCache[name];
+}
+
+async function sendCsvConfig(/** @type {boolean} */ keepPlaying) {
+  const req = ++csvRequest;
+  const wasReady = pub.ready;
+  pub.ready = false;
+  let set;
+  try {
+    set = await csvData(state.data);
+  } catch (err) {
+    dataPanel.error(String(/** @type {Error} */ (err).message));
+    pub.ready = wasReady; // the current run goes on
+    return;
+  }
+  if (req !== csvRequest) return; // a later choice won
+  if (!set) {
+    // 'own' from a link: the data itself cannot travel in a URL
+    dataPanel.error('a link carries only an example\'s name, not your own data: paste, load or drop your file again (showing the sine-phase example meanwhile)');
+    state = { ...state, data: 'sine-phase' };
+    showState(state); writeHash();
+    sendCsvConfig(keepPlaying);
+    return;
+  }
+  if (state.data !== 'own' && 'text' in set) dataPanel.show(/** @type {any} */ (set).text, set.name);
+  pub.config = { ...state };
+  pub.ready = false;
+  pub.solved = false;
+  worker.postMessage({ type: 'config', config: state, keepPlaying, csv: { data: set.data, heldOut: set.heldOut } });
+}
+
+const dataPanel = createDataPanel($('datapanel'), {
+  onApply(choice) {
+    ownCsv = choice;
+    pub.csvApplied++;
+    const fresh = state.task !== 'csv';
+    state = { ...state, task: 'csv', data: 'own', ...(fresh ? PRESETS.csv : {}) };
+    showState(state); writeHash();
+    $('files-status').textContent = `training on ${choice.name} (not part of the share link: a URL cannot carry the data)`;
+    sendConfig(pub.playing);
+  },
+});
+
+$('pred-index').addEventListener('change', () => {
+  worker.postMessage({ type: 'csvIndex', index: Number(/** @type {HTMLInputElement} */ ($('pred-index')).value) });
+});
+
+/** weights and gradients cost bandwidth (and a copy each snapshot): only while their panel is
+ * open and on screen (or nearly) */
+let weightsOnScreen = false;
+let wantedKey = '';
+function wantParts() {
+  const parts = weightsDetails.open && weightsOnScreen ? ['weights', 'gradients'] : [];
+  if (parts.join() === wantedKey) return;
+  wantedKey = parts.join();
+  worker.postMessage({ type: 'want', parts });
+}
+weightsDetails.addEventListener('toggle', wantParts);
+new IntersectionObserver((entries) => {
+  weightsOnScreen = entries[entries.length - 1].isIntersecting;
+  wantParts();
+}, { rootMargin: '300px 0px' }).observe(weightsDetails);
 
 function togglePlay() {
   const play = !pub.playing;
@@ -446,7 +643,9 @@ $('share').addEventListener('click', async () => {
   const link = location.href;
   try {
     await navigator.clipboard.writeText(link);
-    $('files-status').textContent = 'link copied: it reproduces this run';
+    $('files-status').textContent = state.task === 'csv' && state.data === 'own'
+      ? 'link copied: it holds every setting but not your data (a URL cannot carry it; the link opens an example)'
+      : 'link copied: it reproduces this run';
   } catch {
     $('files-status').textContent = `share this link: ${link}`;
   }

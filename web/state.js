@@ -7,11 +7,14 @@
  */
 
 export const TASK_NAMES = ['parity', 'addition', 'text', 'reber', 'adding', 'temporal-order',
-  'copy', 'reverse', 'decimal-addition'];
+  'copy', 'reverse', 'decimal-addition', 'csv'];
 /** sequence-to-sequence tasks: an encoder-decoder (lab.createSeq2Seq), scored by exact match */
 export const SEQ2SEQ_TASKS = ['copy', 'reverse', 'decimal-addition'];
 /** text: the built-in corpora, or 'own' (text pasted or loaded from a file; not in the hash) */
 export const CORPORA = ['grammar', 'c', 'own'];
+/** csv ("your own data"): the two example files (web/examples/), or 'own' (pasted, dropped or
+ * loaded from a file: not in the hash, a link cannot carry it) */
+export const DATASETS = ['sine-phase', 'two-class', 'own'];
 export const CELLS = ['lstm', 'gru', 'rnn', 'ctrnn', 'esn'];
 export const LSTM_VARIANTS = ['standard', 'vanilla', '1997', 'NIG', 'NFG', 'NOG', 'NIAF', 'NOAF', 'NP', 'CIFG', 'FGR'];
 export const GRU_FORMS = ['pytorch', 'cho'];
@@ -22,7 +25,7 @@ export const OPTIMIZERS = ['adam', 'sgd', 'momentum', 'nesterov', 'rmsprop', 'ad
  *   | { name: string, type: 'int' | 'number', min: number, max: number, default: number }} Prop
  * @typedef {{ task: string, cell: string, variant: string, gru: string, hidden: number, layers: number,
  *   bidir: string, optimizer: string, lr: number, clip: number, batch: number, bptt: number, seed: number,
- *   corpus: string, temp: number, beam: number }} State
+ *   corpus: string, temp: number, beam: number, data: string }} State
  */
 
 /** @type {Prop[]} */
@@ -46,6 +49,8 @@ export const PROPS = [
   // text samples: temperature of the sampled column, width K of the beam column
   { name: 'temp', type: 'number', min: 0, max: 2, default: 0.8 },
   { name: 'beam', type: 'int', min: 1, max: 16, default: 4 },
+  // task csv: which data set (an example file, or the user's own)
+  { name: 'data', type: 'enum', values: DATASETS, default: 'sine-phase' },
 ];
 
 const BASE = { cell: 'lstm', variant: 'standard', layers: 1, bidir: 'no', optimizer: 'adam', clip: 1, bptt: 0 };
@@ -61,6 +66,9 @@ export const PRESETS = /** @type {Record<string, Partial<State>>} */ ({
   copy: { ...BASE, cell: 'gru', hidden: 64, lr: 0.01, batch: 32 },
   reverse: { ...BASE, cell: 'gru', hidden: 64, lr: 0.01, batch: 32 },
   'decimal-addition': { ...BASE, hidden: 64, lr: 0.01, batch: 32 },
+  // README "Your own sequences": both example files learn with these (sine-phase: held-out RMSE
+  // 0.12 against 0.66 for the mean after 400 steps; two-class: 100% after 200)
+  csv: { ...BASE, hidden: 16, lr: 0.01, batch: 16 },
 });
 
 /** @returns {State} every key at its default */

@@ -17,9 +17,16 @@
  *   { type: 'want', parts }          also put these in each snapshot: 'weights' (model.getWeights()),
  *                                    'gradients' (the last training step's, model.getGradients())
  *   { type: 'load', bytes }          a saved model replaces the current one -> 'init' with its config
+ *   { type: 'config', ..., csv: { data, heldOut } }  task csv: the user's sequences, already parsed
+ *                                    and checked by the page (wasm/csv.mjs parseSequences)
+ *   { type: 'csvIndex', index }      task csv: which held-out sequence the probe and the
+ *                                    predictions chart show
  * Messages out:
- *   { type: 'init', version, simd, task, seq2seq, gateNames, hiddenSize, config, probe, curveLengths, editable }
- *   { type: 'snapshot', step, ...progress, trace, samples, ...panel parts }  (~5 per second)
+ *   { type: 'init', version, simd, task, seq2seq, gateNames, hiddenSize, config, probe, curveLengths, editable,
+ *     modelConfig (the model's, or an encoder-decoder's encoder's: the cell diagram and weight view),
+ *     csv (task csv: kind, targetAt, labels, inputNames, targetName, split sizes; else null) }
+ *   { type: 'snapshot', step, ...progress, trace, samples, predictions (task csv), weights?, gradients?,
+ *     ...panel parts }  (~5 per second)
  *   { type: 'error', error }
  * A snapshot is assembled from SNAPSHOT_PARTS: one function per panel, so a new panel (weights,
  * gradients, ...) adds one entry there and reads its key in main.js.
@@ -49,6 +56,8 @@ export const TASKS = {
   copy: { taskOptions: { length: 5, evalLength: 5, symbols: 4 }, evalEvery: 50, evalCount: 200, probe: {} },
   reverse: { taskOptions: { length: 5, evalLength: 5, symbols: 4 }, evalEvery: 50, evalCount: 200, probe: {} },
   'decimal-addition': { taskOptions: { length: 1, evalLength: 1 }, evalEvery: 50, evalCount: 200, probe: {} },
+  // your own sequences: scored on the whole held-out split (evalCount 0 = all of it)
+  csv: { taskOptions: {}, evalEvery: 25, evalCount: 0, probe: {} },
 };
 
 const SLICE_MS = 25;      // work between yields to the event loop
@@ -119,7 +128,42 @@ export function seq2seqProblems(run, count = 5) {
 
 /** @typedef {{ task: string, cell: string, variant: string, gru: string, hidden: number, layers: number,
  *   bidir: string, optimizer: string, lr: number, clip: number, batch: number, bptt: number, seed: number,
- *   corpus: string, temp: number, beam: number }} Config */
+ *   corpus: string, temp: number, beam: number, data?: string }} Config */
+
+/**
+ * Task csv: held-out sequence `index` as a batch of 1, standardised as the task trains (the
+ * training split's statistics), with its targets and mask, for model.trace.
+ * @param {any} task a csv task @param {number} index position in the held-out split
+ */
+export function csvProbe(task, index) {
+  const j = task.splitIndices.heldout[index];
+  const s = task.data.sequences[j];
+  const I = task.inputSize, T = s.length, reg = task.kind === 'regression';
+  const { inputMean, inputStd, targetMean, targetStd } = task.stats;
+  const inputs = Float32Array.from(s.x, (v, k) => (v - inputMean[k % I]) / inputStd[k % I]);
+  const targets = reg ? new Float32Array(T) : new Int32Array(T).fill(-1);
+  const mask = new Float32Array(T);
+  const y = (/** @type {number} */ v) => (reg ? (v - targetMean) / targetStd : v);
+  if (task.targetAt === 'end') { targets[T - 1] = y(s.y[0]); mask[T - 1] = 1; }
+  else { for (let t = 0; t < T; t++) targets[t] = y(s.y[t]); mask.fill(1); }
+  return { inputs, targets, mask, batchSize: 1, length: T, carryState: false };
+}
+
+/**
+ * Task csv: the model's predictions on held-out sequence `index` against the truth, in the data's
+ * units (task.predict), as plain arrays for the page's chart.
+ * @param {any} run
+ */
+export function csvPredictions(run) {
+  const p = run.task.predict(run.model, run.probeIndex);
+  return {
+    id: p.id, index: p.index, count: run.task.split.heldout, length: p.length, kind: p.kind, targetAt: p.targetAt,
+    labels: [...p.labels], inputNames: [...p.inputNames], targetName: run.task.targetName, steps: p.steps,
+    truth: p.truth, prediction: Array.from(p.prediction), every: Array.from(p.every), inputs: Array.from(p.inputs),
+    probabilities: p.probabilities ? Array.from(p.probabilities) : null,
+  };
+}
+
 
 /** The model keys a playground config sets. @param {Config} config @param {any} spec @param {boolean} s2s */
 function modelKeys(config, spec, s2s) {
@@ -143,18 +187,23 @@ function trainerOptions(config) {
  * One training run: task, model, trainer, and what has been measured so far.
  * @param {any} lab
  * @param {Config} config
- * @param {{ text?: string | null, model?: any }} [extra] the user's text (corpus 'own'); a loaded model
+ * @param {{ text?: string | null, model?: any, csv?: { data: any, heldOut?: number } | null }} [extra] the user's text
+ *   (corpus 'own'); a loaded model; task csv: the parsed sequences and the held-out fraction
  */
 export function createRun(lab, config, extra = {}) {
   const spec = TASKS[config.task] ?? TASKS.parity;
   const s2s = SEQ2SEQ_TASKS.includes(config.task);
+  const csv = config.task === 'csv';
   /** @type {Record<string, any>} */
   const taskOptions = { ...spec.taskOptions };
   if (config.task === 'text') {
     if (config.corpus === 'own' && extra.text) taskOptions.text = extra.text;
     else taskOptions.corpus = config.corpus === 'c' ? 'c' : 'grammar';
   }
-  const task = lab.createTask(config.task, { ...taskOptions, seed: config.seed });
+  if (csv && !extra.csv) throw new Error('your own data: nothing loaded yet (pick an example, or paste or load a file)');
+  const task = csv
+    ? lab.createTask('csv', { data: extra.csv?.data, heldOut: extra.csv?.heldOut ?? 0.2, seed: config.seed })
+    : lab.createTask(config.task, { ...taskOptions, seed: config.seed });
   let model = null, trainer = null, probeTask = null, sampler = null, encoder = null;
   try {
     if (extra.model) {
@@ -178,7 +227,7 @@ export function createRun(lab, config, extra = {}) {
     } else {
       trainer = lab.createTrainer(model, trainerOptions(config));
     }
-    probeTask = lab.createTask(config.task, { ...taskOptions, ...spec.probe, seed: PROBE_SEED });
+    if (!csv) probeTask = lab.createTask(config.task, { ...taskOptions, ...spec.probe, seed: PROBE_SEED });
     // addition: a stream of fresh problems for the samples list
     if (config.task === 'addition') sampler = lab.createTask('addition', { seed: SAMPLE_SEED });
   } catch (err) {
@@ -199,11 +248,17 @@ export function createRun(lab, config, extra = {}) {
       note = `the text is short: ${most} parallel stream${most > 1 ? 's' : ''} instead of ${config.batch}`;
     }
   }
-  const raw = probeTask.batch(1, spec.probeLength ? { length: spec.probeLength } : undefined);
-  probeTask.free();
-  const defaultProbe = s2s ? raw : { ...raw, carryState: false };
+  let defaultProbe;
+  if (csv) defaultProbe = csvProbe(task, 0);
+  else {
+    const raw = probeTask.batch(1, spec.probeLength ? { length: spec.probeLength } : undefined);
+    probeTask.free();
+    defaultProbe = s2s ? raw : { ...raw, carryState: false };
+  }
   return {
-    config, spec, s2s, task, model, trainer, sampler, encoder, length, batchSize, note,
+    config, spec, s2s, csv, task, model, trainer, sampler, encoder, length, batchSize, note,
+    /** task csv: the held-out sequence the probe and the predictions chart show */
+    probeIndex: 0,
     /** @type {any} the probe: a batch of 1 (seq2seq: one source row); the user may type another */
     probe: defaultProbe, defaultProbe,
     step: 0,
@@ -227,6 +282,11 @@ function probeSymbols(run) {
   const out = [];
   for (let t = 0; t < T; t++) {
     if (task.input === 'onehot') out.push(symbolOf(task, probe.inputs[t]));
+    else if (run.csv) {
+      // the data's own units (the model sees them standardised)
+      const x = task.data.sequences[task.splitIndices.heldout[run.probeIndex]].x, w = task.inputSize;
+      out.push(Array.from(x.subarray(t * w, t * w + w), (v) => +v.toFixed(2)).join(','));
+    }
     else {
       const w = task.inputSize;
       const v = Array.from(probe.inputs.subarray(t * w, t * w + w));
@@ -409,8 +469,11 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
   let run = null;
   /** the user's own text for corpus 'own' */
   let ownText = /** @type {string | null} */ (null);
+  /** task csv: { data, heldOut } (parsed by the page), kept for Reset and config changes */
+  let csvData = /** @type {any} */ (null);
   let playing = false;
   let pendingPlay = false; // 'play' arrived before the first run was built
+  let resuming = false; // a config message is rebuilding the run and will play on: snapshots say so
   let lossSum = 0, lossCount = 0;
   /** training losses and gradient norms since the last snapshot, [step, value] */
   let losses = [], gradNorms = [];
@@ -436,11 +499,13 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
     if (!run) return;
     const { spec, task, model } = run;
     /** @type {Record<string, any>} */
-    const opts = { count: spec.evalCount, seed: EVAL_SEED };
+    const opts = run.csv ? {} : { count: spec.evalCount, seed: EVAL_SEED };
     if (spec.evalLength) opts.length = spec.evalLength;
     const r = run.s2s ? model.evaluate(task, opts) : task.evaluate(model, opts);
     const ngram = r.ngramBpc ? Math.min(...r.ngramBpc) : null;
-    run.lastEval = { step: run.step, loss: r.loss, accuracy: r.accuracy, bpc: r.bpc ?? null, ngramBpc: ngram, solved: r.solved };
+    run.lastEval = { step: run.step, loss: r.loss, accuracy: r.accuracy, bpc: r.bpc ?? null, ngramBpc: ngram, solved: r.solved,
+      // task csv: regression in the data's units, beside predicting the training mean; classification's majority class
+      rmse: r.rmse ?? null, baselineRmse: r.baselineRmse ?? null, baselineAccuracy: r.baselineAccuracy ?? null };
     if (r.solved && run.solvedAt === null) {
       run.solvedAt = run.step;
       lastSlow = -Infinity; // the curve and samples of the solved model at the next snapshot
@@ -498,18 +563,22 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
         step: r.step, loss: lossCount ? lossSum / lossCount : null,
         losses: bucket(losses, 100), gradNorms: bucket(gradNorms, 100), evals,
         eval: r.lastEval, solvedAt: r.solvedAt, stepsPerSec, charsPerSec: stepsPerSec * r.tokensPerStep,
-        playing, lr: r.s2s ? r.config.lr : r.trainer.learningRate,
+        playing: playing || resuming, lr: r.s2s ? r.config.lr : r.trainer.learningRate,
       };
       lossSum = 0; lossCount = 0; losses = []; gradNorms = []; evals = [];
       return { part };
     },
     // weights and the last training step's gradients, for panels that ask ({ type: 'want', parts })
     // (before the trace, which runs a backward pass of its own)
+    // encoder-decoders: the encoder's tensors, without their 'encoder.' prefix (the weight view
+    // draws one recurrent layer stack: the one the probe trace and the cell diagram show)
     (r) => {
       if (!wanted.has('weights') && !wanted.has('gradients')) return { part: {} };
+      const pick = (/** @type {Record<string, Float32Array>} */ t) => (!r.s2s ? t
+        : Object.fromEntries(Object.entries(t).filter(([k]) => k.startsWith('encoder.')).map(([k, v]) => [k.slice(8), v])));
       return { part: {
-        weights: wanted.has('weights') ? r.model.getWeights() : undefined,
-        gradients: wanted.has('gradients') ? r.model.getGradients() : undefined,
+        weights: wanted.has('weights') ? pick(r.model.getWeights()) : undefined,
+        gradients: wanted.has('gradients') && r.step > 0 ? pick(r.model.getGradients()) : undefined,
       } };
     },
     // inside the network: the probe's trace
@@ -519,6 +588,8 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
     },
     // samples (text, problems) and the generalisation curve
     () => ({ part: { samples, curve } }),
+    // task csv: predictions against the truth on one held-out sequence
+    (r) => ({ part: { predictions: r.csv ? csvPredictions(r) : null } }),
   ];
 
   function snapshot(force = false) {
@@ -556,7 +627,7 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
   async function build(config, model) {
     const lab = await ready;
     if (config.task === 'text' && config.corpus === 'c') await lab.loadCorpus('c');
-    const next = createRun(lab, config, { text: ownText, model });
+    const next = createRun(lab, config, { text: ownText, model, csv: config.task === 'csv' ? csvData : undefined });
     run?.free();
     run = next;
     lossSum = 0; lossCount = 0; rate = []; losses = []; gradNorms = []; evals = [];
@@ -568,6 +639,11 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
       probe: { length: run.s2s ? run.probe.srcLength : run.probe.length, symbols: probeSymbols(run), targets: probeTargets(run) },
       curveLengths: run.spec.curve ?? null, editable: ['parity', 'addition', 'text'].includes(config.task),
       split: run.task.split ?? null, note: run.note,
+      // the cell diagram and the weight view: the (encoder's) normalised model config
+      modelConfig: { ...(run.s2s ? run.encoder.config : run.model.config) },
+      csv: run.csv ? { kind: run.task.kind, targetAt: run.task.targetAt, labels: [...run.task.labels],
+        inputNames: [...run.task.inputNames], targetName: run.task.targetName, heldOut: run.task.split.heldout,
+        train: run.task.split.train, sequences: run.task.data.sequences.length } : null,
     });
     snapshot(true);
   }
@@ -581,10 +657,31 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
           const wasPlaying = playing;
           playing = false;
           if (typeof data.text === 'string') ownText = data.text;
-          await build(data.config);
+          const prevCsv = csvData;
+          if (data.csv) csvData = data.csv;
+          resuming = (wasPlaying && data.keepPlaying) || pendingPlay;
+          try {
+            await build(data.config);
+          } catch (err) {
+            // the current run (if any) is untouched: carry on as before
+            csvData = prevCsv;
+            if (wasPlaying && run) startPlaying();
+            throw err;
+          } finally {
+            resuming = false;
+          }
           if ((wasPlaying && data.keepPlaying) || pendingPlay) { pendingPlay = false; startPlaying(); }
           break;
         }
+        case 'csvIndex':
+          if (run?.csv) {
+            const n = run.task.split.heldout;
+            run.probeIndex = Math.max(0, Math.min(n - 1, Math.trunc(Number(data.index)) || 0));
+            run.probe = run.defaultProbe = csvProbe(run.task, run.probeIndex);
+            post({ type: 'probe', probe: { length: run.probe.length, symbols: probeSymbols(run), targets: probeTargets(run), index: run.probeIndex } });
+            if (!playing) snapshot(true);
+          }
+          break;
         case 'play':
           if (!run) pendingPlay = true;
           else if (!playing) startPlaying();
@@ -625,6 +722,8 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
         case 'want':
           wanted.clear();
           for (const k of data.parts ?? []) wanted.add(String(k));
+          // paused: the panel that asked gets its data now, not at the next Play
+          if (run && !playing && wanted.size) snapshot(true);
           break;
         case 'save':
           if (run) {
