@@ -114,7 +114,7 @@ const BY_NAME = new Map(OPTIONS.map((o) => [o.name, o]));
 /** hiddenSize -> hidden-size @param {string} s */
 const kebab = (s) => s.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 
-const EVAL_TRAIN = ['evalSeed', 'testCount', 'testLength', 'testSeed', 'curve', 'curveCount'];
+const EVAL_TRAIN = ['evalSeed', 'testCount', 'testLength', 'testSeed', 'curve', 'curveCount', 'beamWidth'];
 /** Which options each command takes. */
 const COMMANDS = {
   train: OPTIONS.filter((o) => o.group !== 'cli' || ['task', 'recipe', 'seed', 'save', 'json', 'quiet', 'help'].includes(o.name)).map((o) => o.name),
@@ -543,10 +543,6 @@ async function cmdTrain(lab, v, positionals) {
   const p = await plan(lab, v);
   const task = await createTask(lab, p.task, p.taskOptions, p.csvFile);
   const isCsv = task.name === 'csv';
-  if (task.isSeq2seq && v.save !== undefined) {
-    task.free();
-    throw new CliError(`--save: saving sequence-to-sequence models is not supported yet`);
-  }
   let model = null, trainer = null;
   const ac = new AbortController();
   const onSigint = () => ac.abort();
@@ -580,9 +576,11 @@ async function cmdTrain(lab, v, positionals) {
     progress.done();
     let saved = null;
     if (v.save !== undefined) {
-      const bytes = model.save({ trainer });
+      // an encoder-decoder keeps its own optimizer (none yet after 0 steps)
+      const withOptimizer = !task.isSeq2seq || model.steps > 0;
+      const bytes = task.isSeq2seq ? model.save({ optimizer: withOptimizer }) : model.save({ trainer });
       try { await writeFile(v.save, bytes); } catch (e) { throw new CliError(`cannot write --save ${v.save}: ${/** @type {Error} */ (e).message}`); }
-      saved = { file: v.save, bytes: bytes.length };
+      saved = { file: v.save, bytes: bytes.length, optimizer: withOptimizer };
     }
     const testWhere = { length: p.train.testLength ?? crit.length, count: p.train.testCount ?? crit.count };
     if (v.json) {
@@ -608,7 +606,7 @@ async function cmdTrain(lab, v, positionals) {
       }
       console.log(`trained: ${fmtInt(r.steps)} steps, ${fmtInt(r.sequences)} sequences, ${fmtInt(r.tokens)} time steps, ${fmtSec(r.seconds)}`);
       if (r.curve) console.log(`accuracy by test length: ${r.curve.map((/** @type {any} */ q) => `${q.length}: ${q.accuracy.toFixed(4)}`).join(', ')}`);
-      if (saved) console.log(`saved ${saved.file} (${fmtInt(saved.bytes)} bytes, with the ${tc.optimizer} state)`);
+      if (saved) console.log(`saved ${saved.file} (${fmtInt(saved.bytes)} bytes, ${saved.optimizer ? `with the ${tc.optimizer} state` : 'weights only'})`);
       if (isCsv) console.log(`test (held-out split): ${describeCsvResult(task, r.test)}`);
       else console.log(`test (fresh held-out data): ${describeResult(r.test, task.name, testWhere)}; ${r.test.solved ? 'solved' : 'not solved'}`);
     }
@@ -633,14 +631,24 @@ async function cmdEval(lab, v, positionals) {
   const task = await createTask(lab, p.task, p.taskOptions);
   let model = null;
   try {
-    model = lab.loadModel(new Uint8Array(bytes));
+    const u8 = new Uint8Array(bytes);
+    // the file's kind byte (core/serialize.c): 2 = an encoder-decoder (rnnlab train --save on a seq2seq task)
+    const isS2s = u8.length >= 8 && String.fromCharCode(...u8.subarray(0, 6)) === 'RNNLAB' && u8[6] === 0 && u8[7] === 2;
+    if (isS2s !== task.isSeq2seq) {
+      throw new CliError(isS2s ? `--model ${v.model} is an encoder-decoder: evaluate it on a sequence-to-sequence task (copy, reverse, decimal-addition), not '${task.name}'`
+        : `task '${task.name}' is sequence-to-sequence: --model must be an encoder-decoder saved by 'rnnlab train --task ${task.name} --save FILE'`);
+    }
+    model = isS2s ? lab.loadSeq2Seq(u8) : lab.loadModel(u8);
     const t = p.train;
     // the final test of lab.train: testSeed defaults to evalSeed + 1, evalSeed to 1000
     const evalSeed = t.evalSeed ?? 1000;
     const seed = t.testSeed ?? (typeof evalSeed === 'bigint' ? evalSeed + 1n : evalSeed + 1);
     const opts = { seed, ...(t.testCount !== undefined && { count: t.testCount }), ...(t.testLength !== undefined && { length: t.testLength }) };
+    if (isS2s && t.curve) throw new CliError('--curve is not available for sequence-to-sequence models');
+    if (isS2s && typeof seed === 'bigint') throw new CliError('--test-seed / --eval-seed: a sequence-to-sequence test seed must be below 2^53');
     const t0 = performance.now();
-    const test = task.evaluate(model, opts);
+    // lab.train's final test of an encoder-decoder: exact match, greedy or beam search of --beam-width
+    const test = isS2s ? model.evaluate(task, { ...opts, ...(t.beamWidth !== undefined && { beamWidth: t.beamWidth }) }) : task.evaluate(model, opts);
     const curve = t.curve ? task.generalization(model, { lengths: t.curve, count: t.curveCount, seed: typeof seed === 'bigint' ? seed + 2n : seed + 2 }) : null;
     const seconds = (performance.now() - t0) / 1000;
     if (v.json) {

@@ -92,6 +92,9 @@ struct rnnlab_model {
   int last_T, last_B; /* shape of the last pass, for trace */
   int have_backward;
   int inject_final_grad; /* backward starts from dfinal_h/c instead of zero (seq2seq encoder) */
+  float *kept;     /* (L, 2, kept_B, H) carried state set aside by rnnlab_model_keep_state, [h c] per layer */
+  size_t kept_cap; /* floats allocated in kept: grows to the largest state kept, never per call */
+  int kept_B;      /* batch of the kept state; 0 = none was carried */
 
   char err[ERRLEN];
 };
@@ -103,6 +106,20 @@ struct rnnlab_trainer {
   int64_t steps;
   char err[ERRLEN];
 };
+
+/* An encoder-decoder (seq2seq.c; saved and loaded by serialize.c). */
+struct rnnlab_seq2seq {
+  rnnlab_model *enc, *dec;
+  rnnlab_trainer *tenc, *tdec; /* created by the first step (or a load with optimizer state) */
+  rng_state rng;               /* teacher-forcing coins */
+  int32_t *in;                 /* (B,U) decoder inputs actually used */
+  int32_t *col, *pred;         /* (B) one step's inputs and predictions */
+  float *probs;                /* (B,V) one step's outputs */
+  size_t cap_BU, cap_B;
+  char err[ERRLEN];
+};
+/* the decoder's seed from the seq2seq's (one seed, distinct weights for the two halves) */
+#define SEQ2SEQ_DECODER_SALT 0xD1B54A32D192ED03ull
 
 /* model.c */
 rnnlab_status model_fail(rnnlab_model *m, rnnlab_status s, const char *fmt, ...);

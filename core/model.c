@@ -408,6 +408,7 @@ void rnnlab_model_free(rnnlab_model *m) {
   free(m->acts);
   free(m->tok);
   free(m->C[0][0].state_h); /* the state block, allocated once for all (layer, dir) */
+  free(m->kept);
   free(m);
 }
 
@@ -515,6 +516,40 @@ rnnlab_status model_copy_state(rnnlab_model *dst, const rnnlab_model *src, int B
   }
   dst->state_B = B;
   return RNNLAB_OK;
+}
+
+/* The carried state set aside and put back (rnnlab.h). Only the forward direction carries a
+ * state (model_pass), so only its (h, c) rows per layer are kept. The state block may be
+ * reallocated for a larger batch between keep and restore (ensure_acts); it only ever grows, so
+ * its rows still hold kept_B rows. */
+rnnlab_status rnnlab_model_keep_state(rnnlab_model *m) {
+  if (!m) return RNNLAB_EINVAL;
+  m->kept_B = 0;
+  if (!m->state_B || !m->C[0][0].state_h) return RNNLAB_OK; /* nothing carried: restore clears */
+  const size_t BH = (size_t)m->state_B * m->cfg.hidden_size, need = (size_t)m->cfg.layers * 2 * BH;
+  if (need > m->kept_cap) {
+    float *k = realloc(m->kept, sizeof(float) * need);
+    if (!k) return model_fail(m, RNNLAB_ENOMEM, "out of memory keeping the carried state of batch %d", m->state_B);
+    m->kept = k, m->kept_cap = need;
+  }
+  for (int l = 0; l < m->cfg.layers; l++) {
+    memcpy(m->kept + (size_t)l * 2 * BH, m->C[l][0].state_h, sizeof(float) * BH);
+    memcpy(m->kept + (size_t)l * 2 * BH + BH, m->C[l][0].state_c, sizeof(float) * BH);
+  }
+  m->kept_B = m->state_B;
+  return RNNLAB_OK;
+}
+
+void rnnlab_model_restore_state(rnnlab_model *m) {
+  if (!m) return;
+  m->state_B = 0;
+  if (!m->kept_B || !m->C[0][0].state_h) return;
+  const size_t BH = (size_t)m->kept_B * m->cfg.hidden_size;
+  for (int l = 0; l < m->cfg.layers; l++) {
+    memcpy(m->C[l][0].state_h, m->kept + (size_t)l * 2 * BH, sizeof(float) * BH);
+    memcpy(m->C[l][0].state_c, m->kept + (size_t)l * 2 * BH + BH, sizeof(float) * BH);
+  }
+  m->state_B = m->kept_B;
 }
 
 /* ---- batches ---- */
@@ -775,6 +810,19 @@ rnnlab_status rnnlab_model_backward(rnnlab_model *m, const rnnlab_batch *b, floa
   if (s) return s;
   if (!has_targets(m, b)) return model_fail(m, RNNLAB_EINVAL, "batch.targets are required for backward");
   return model_pass(m, b, 0, b->length, b->carry_state, 1, NULL, loss);
+}
+
+rnnlab_status rnnlab_model_trace_pass(rnnlab_model *m, const rnnlab_batch *b, float *loss) {
+  if (!m) return RNNLAB_EINVAL;
+  m->err[0] = 0;
+  rnnlab_status s = model_check_batch(m, b);
+  if (s) return s;
+  s = rnnlab_model_keep_state(m);
+  if (s) return s;
+  rnnlab_model_zero_grad(m);
+  s = model_pass(m, b, 0, b->length, b->carry_state, has_targets(m, b), NULL, loss);
+  rnnlab_model_restore_state(m);
+  return s;
 }
 
 /* ---- tensors ---- */

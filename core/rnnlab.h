@@ -135,6 +135,14 @@ rnnlab_status rnnlab_model_forward(rnnlab_model *m, const rnnlab_batch *b, float
 rnnlab_status rnnlab_model_backward(rnnlab_model *m, const rnnlab_batch *b, float *loss);
 void rnnlab_model_zero_grad(rnnlab_model *m);
 void rnnlab_model_reset_state(rnnlab_model *m);
+/* The carried state set aside: keep_state copies the carried state (every layer, or "none") into
+ * a side buffer the model owns (grown only when a larger state is kept; no allocation per call
+ * after that); restore_state makes it the carried state again, exactly (or none). A probe between
+ * two truncated-BPTT training steps (trace, generate, score, evaluate) brackets itself with the
+ * pair so the training stream continues bit for bit. One level: a second keep replaces the first.
+ * keep_state fails only with RNNLAB_ENOMEM. */
+rnnlab_status rnnlab_model_keep_state(rnnlab_model *m);
+void rnnlab_model_restore_state(rnnlab_model *m);
 
 /* Named tensors in PyTorch layout. idx in [0, tensor_count). */
 int rnnlab_model_tensor_count(const rnnlab_model *m);
@@ -151,6 +159,11 @@ rnnlab_status rnnlab_model_set_tensor(rnnlab_model *m, int idx, const float *in)
  * Returns RNNLAB_ESTATE before any pass. */
 typedef enum { RNNLAB_TRACE_GATES = 0, RNNLAB_TRACE_CELL, RNNLAB_TRACE_HIDDEN, RNNLAB_TRACE_GRADNORM, RNNLAB_TRACE_OUTPUTS } rnnlab_trace_what;
 rnnlab_status rnnlab_model_trace(rnnlab_model *m, int layer, int dir, int what, float *out);
+/* The pass a trace is read from, for probing a model in training: zeroes the gradients, then
+ * backward over b (forward only when b has no targets: gradnorm all zero), starting from zeros or,
+ * with b->carry_state, from the carried state; and leaves the carried state exactly as it was
+ * (rnnlab_model_keep_state / restore_state around the pass). Gradients afterwards are b's. */
+rnnlab_status rnnlab_model_trace_pass(rnnlab_model *m, const rnnlab_batch *b, float *loss);
 int rnnlab_model_trace_batch(const rnnlab_model *m);  /* B of the last pass, 0 before */
 int rnnlab_model_trace_length(const rnnlab_model *m); /* T of the last pass */
 
@@ -272,15 +285,17 @@ rnnlab_status rnnlab_decode_score(int32_t vocab_size, rnnlab_next_fn next, void 
  * model's carried state of batch 1 (a pass with batch 1, or internal.h's state_h / state_c rows
  * with state_B = 1), then call with carry_state = 1 and prompt = { BOS }; every hypothesis starts
  * from a copy of it.
- * Overwrites the model's activations (trace) and leaves it without carried state. Errors in
- * rnnlab_model_error. */
+ * Overwrites the model's activations (trace) and leaves it without carried state (the wasm
+ * wrapper brackets it with rnnlab_model_keep_state / restore_state, so model.generate leaves the
+ * carried state as it was). Errors in rnnlab_model_error. */
 rnnlab_status rnnlab_model_generate(rnnlab_model *m, const rnnlab_decode_config *dc, const int32_t *prompt,
                                     int32_t prompt_len, int32_t carry_state, int32_t *tokens, int32_t *lengths,
                                     float *log_probs, float *scores, int32_t *count);
 /* *log_prob = log p(tokens | prompt) = sum_t log p(tokens[t] | prompt, tokens[<t]) as
  * rnnlab_model_generate computes it (len >= 1, prompt_len >= 1, carry_state as there), from one
  * forward pass of batch 1 over prompt then tokens; afterwards the model's carried state (batch 1)
- * is the state after the last token, so a stream can be scored piece by piece. */
+ * is the state after the last token, so a stream can be scored piece by piece (model.score in the
+ * wasm wrapper keeps and restores the carried state around a call without carry_state). */
 rnnlab_status rnnlab_model_score(rnnlab_model *m, const int32_t *prompt, int32_t prompt_len, const int32_t *tokens,
                                  int32_t len, int32_t carry_state, float *log_prob);
 
@@ -335,6 +350,20 @@ rnnlab_status rnnlab_seq2seq_step(rnnlab_seq2seq *s, const rnnlab_train_config *
  * max_len the row stops; the rest is -1), lengths (B) the number of tokens before EOS. */
 rnnlab_status rnnlab_seq2seq_greedy(rnnlab_seq2seq *s, const int32_t *src, int32_t B, int32_t S, int32_t bos,
                                     int32_t eos, int32_t max_len, int32_t *out, int32_t *lengths);
+/* The optimizer state of the encoder (which = 0) or the decoder (1), owned by s: NULL before the
+ * first step (and after a load without optimizer state). rnnlab_trainer_config gives the
+ * learning rate, rnnlab_trainer_steps the updates done. */
+rnnlab_trainer *rnnlab_seq2seq_trainer(rnnlab_seq2seq *s, int which);
+/* Save / load an encoder-decoder (core/serialize.c): the model format's family with its own kind
+ * (a seq2seq file given to rnnlab_model_load, or a model file given to rnnlab_seq2seq_load, is
+ * refused with RNNLAB_EFORMAT and a message naming the right loader), CRC-32, bit-exact.
+ * with_optimizer: also the optimizer state of both halves and the teacher-forcing generator, so
+ * training resumes exactly (RNNLAB_ESTATE before the first step). Loading with with_optimizer = 0
+ * ignores any optimizer state in the data; the next step then creates a fresh one. */
+size_t rnnlab_seq2seq_save_size(const rnnlab_seq2seq *s, int with_optimizer);
+rnnlab_status rnnlab_seq2seq_save(rnnlab_seq2seq *s, int with_optimizer, uint8_t *buf, size_t len);
+rnnlab_status rnnlab_seq2seq_load(const uint8_t *buf, size_t len, int with_optimizer, rnnlab_seq2seq **out, char *err,
+                                  size_t errlen);
 
 /* ---- tasks ---- */
 
@@ -434,14 +463,21 @@ const char *rnnlab_task_symbol(rnnlab_task *t, int which, int id);
  * step. text: B parallel streams, carry_state = 1 between consecutive calls with the same B and
  * length (see core/tasks.c). Sequence-to-sequence tasks: RNNLAB_ESTATE. */
 rnnlab_status rnnlab_task_batch(rnnlab_task *t, int32_t B, int32_t length, rnnlab_batch *out);
+/* The largest B rnnlab_task_batch accepts for length (0 = the task's length): text: the training
+ * split holds B streams of at least 2 (length + 1) characters each, B = floor(train_chars /
+ * (2 (length + 1))) (0: the text is too short for one); every task also within the batch limits
+ * (B <= 2^20, B * row * width <= RNNLAB_MAX_ELEMS). -1 with the message in rnnlab_task_error for
+ * a bad length or a sequence-to-sequence task. */
+int32_t rnnlab_task_max_batch(rnnlab_task *t, int32_t length);
 
 /* Evaluates m on count fresh sequences of length (0, 0 = the task's criterion) generated from
  * seed (a stream separate from training: the same seed gives the same test set), scored by the
  * task's criterion. Parity and addition test at exactly `length`; adding, temporal order and
  * reber draw lengths as in training. text: the held-out split as one stream in chunks of
  * `length` with carried state (count 0 = all of it), plus the n-gram baselines; seed unused.
- * The model's input/output must fit rnnlab_task_get_info. Leaves the model without carried
- * state. Sequence-to-sequence tasks: RNNLAB_ESTATE ("needs a seq2seq model"). */
+ * The model's input/output must fit rnnlab_task_get_info. Leaves the model's carried state
+ * exactly as it was (rnnlab_model_keep_state / restore_state), so evaluating between two
+ * truncated-BPTT training steps does not disturb the training stream. Sequence-to-sequence tasks: RNNLAB_ESTATE ("needs a seq2seq model"). */
 rnnlab_status rnnlab_task_evaluate(rnnlab_task *t, rnnlab_model *m, int32_t count, int32_t length, uint64_t seed,
                                    rnnlab_task_result *r);
 /* Scores outputs (B,T,V) (probabilities, or values for float targets) against a batch of this

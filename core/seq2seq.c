@@ -19,17 +19,6 @@
 
 #include "internal.h"
 
-struct rnnlab_seq2seq {
-  rnnlab_model *enc, *dec;
-  rnnlab_trainer *tenc, *tdec; /* created by the first step */
-  rng_state rng;               /* teacher-forcing coins */
-  int32_t *in;                 /* (B,U) decoder inputs actually used */
-  int32_t *col, *pred;         /* (B) one step's inputs and predictions */
-  float *probs;                /* (B,V) one step's outputs */
-  size_t cap_BU, cap_B;
-  char err[ERRLEN];
-};
-
 static rnnlab_status s2s_fail(rnnlab_seq2seq *s, rnnlab_status st, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -59,7 +48,7 @@ rnnlab_status rnnlab_seq2seq_create(const rnnlab_config *cfg, rnnlab_seq2seq **o
   ce.output_size = 2; /* the encoder's readout is never used: the smallest softmax */
   cd.input_size = cfg->output_size;
   /* distinct weights for the two halves, both from the one seed */
-  uint64_t seed = (uint64_t)cfg->seed_hi << 32 | cfg->seed_lo, sd = seed ^ 0xD1B54A32D192ED03ull;
+  uint64_t seed = (uint64_t)cfg->seed_hi << 32 | cfg->seed_lo, sd = seed ^ SEQ2SEQ_DECODER_SALT;
   cd.seed_lo = (uint32_t)sd, cd.seed_hi = (uint32_t)(sd >> 32);
   rnnlab_status st = rnnlab_model_create(&ce, &s->enc, err, errlen);
   if (!st) st = rnnlab_model_create(&cd, &s->dec, err, errlen);
@@ -85,6 +74,7 @@ void rnnlab_seq2seq_free(rnnlab_seq2seq *s) {
 const char *rnnlab_seq2seq_error(const rnnlab_seq2seq *s) { return s ? s->err : "seq2seq is NULL"; }
 rnnlab_model *rnnlab_seq2seq_encoder(rnnlab_seq2seq *s) { return s ? s->enc : NULL; }
 rnnlab_model *rnnlab_seq2seq_decoder(rnnlab_seq2seq *s) { return s ? s->dec : NULL; }
+rnnlab_trainer *rnnlab_seq2seq_trainer(rnnlab_seq2seq *s, int which) { return !s ? NULL : which ? s->tdec : s->tenc; }
 int64_t rnnlab_seq2seq_param_count(const rnnlab_seq2seq *s) {
   if (!s) return 0;
   const int64_t readout = 2 * ((int64_t)s->enc->cfg.hidden_size + 1);

@@ -1,6 +1,8 @@
-/* serialize.c - saving and loading a model (and optionally its trainer) as one byte buffer.
+/* serialize.c - saving and loading a model (and optionally its trainer) as one byte buffer, and
+ * an encoder-decoder (two model images in one envelope, at the end of this file).
  *
- * Owns: the file format below, CRC-32 (rnnlab_crc32), rnnlab_model_save_size / _save / _load.
+ * Owns: the file formats below, CRC-32 (rnnlab_crc32), rnnlab_model_save_size / _save / _load,
+ * rnnlab_seq2seq_save_size / _save / _load.
  * Does not own: files or any other I/O (the host writes and reads the bytes), config validation
  * (rnnlab_model_create and rnnlab_trainer_create do it on load), weight initialisation.
  *
@@ -53,7 +55,8 @@
 #define SER_CRC_LEN 4
 #define SER_MIN_LEN (SER_HEADER_LEN + SER_CRC_LEN)
 
-static const uint8_t ser_magic[8] = {'R', 'N', 'N', 'L', 'A', 'B', 0, 1};
+static const uint8_t ser_magic[8] = {'R', 'N', 'N', 'L', 'A', 'B', 0, 1}; /* last byte: the kind, 1 = model */
+static const uint8_t s2s_magic[8] = {'R', 'N', 'N', 'L', 'A', 'B', 0, 2}; /* 2 = seq2seq (end of this file) */
 
 /* The word lists below name every field; these fail to compile when a field is added. */
 typedef char ser_config_size_check[sizeof(rnnlab_config) == SER_CONFIG_WORDS * 4 ? 1 : -1];
@@ -342,6 +345,9 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
   if (t_out) *t_out = NULL;
   if (!m_out) return ser_fail(err, errlen, RNNLAB_EINVAL, "load: m_out must not be NULL");
   if (!buf || len == 0) return ser_fail(err, errlen, RNNLAB_EFORMAT, "empty buffer: no saved model");
+  if (len >= 8 && memcmp(buf, s2s_magic, 8) == 0)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT,
+                    "this is a saved seq2seq model, not a model: load it with rnnlab_seq2seq_load (lab.loadSeq2Seq)");
   if (len < SER_MIN_LEN)
     return ser_fail(err, errlen, RNNLAB_EFORMAT, "too short: %lu bytes, a saved rnnlab model has at least %d",
                     (unsigned long)len, SER_MIN_LEN);
@@ -461,4 +467,154 @@ fail:
   rnnlab_trainer_free(t);
   rnnlab_model_free(m);
   return s;
+}
+
+/* ---- sequence to sequence ----
+ *
+ * A seq2seq file is two model images (the format above, complete with their own CRCs) in one
+ * envelope of the same family: the magic's last byte is the kind (1 a model, 2 a seq2seq), so
+ * each loader names the other when handed the wrong kind.
+ *
+ *   offset  size   field
+ *   0       8      magic "RNNLAB\0\2"
+ *   8       4      u32 format version = 1
+ *   12      4      u32 flags: bit 0 = optimizer state present (in both images); other bits 0
+ *   16      4      u32 header length = 44 (offset of the encoder image)
+ *   20      8      u64 teacher-forcing generator state (rng_state.s)
+ *   28      8      u64 E: encoder image length
+ *   36      8      u64 D: decoder image length
+ *   44      E      encoder image (rnnlab_model_save, with its trainer when flags bit 0)
+ *   44+E    D      decoder image
+ *   end-4   4      u32 CRC-32 of all bytes before it
+ *
+ * Load checks, in order: minimum length, magic (kind), version, flags, header length, the image
+ * lengths, total length ("truncated: expected N bytes, got M"), CRC, then each image through
+ * rnnlab_model_load (message prefixed "encoder: " / "decoder: "), then that the two halves are
+ * an encoder and a decoder of one seq2seq (configs as rnnlab_seq2seq_create makes them).
+ */
+
+#define S2S_HEADER_LEN (8 + 4 + 4 + 4 + 8 + 8 + 8) /* 44 */
+#define S2S_MIN_LEN (S2S_HEADER_LEN + 2 * SER_MIN_LEN + SER_CRC_LEN)
+
+size_t rnnlab_seq2seq_save_size(const rnnlab_seq2seq *s, int with_optimizer) {
+  if (!s) return 0;
+  const int opt = with_optimizer && s->tenc && s->tdec;
+  return S2S_HEADER_LEN + rnnlab_model_save_size(s->enc, opt ? s->tenc : NULL) +
+         rnnlab_model_save_size(s->dec, opt ? s->tdec : NULL) + SER_CRC_LEN;
+}
+
+rnnlab_status rnnlab_seq2seq_save(rnnlab_seq2seq *s, int with_optimizer, uint8_t *buf, size_t len) {
+  if (!s) return RNNLAB_EINVAL;
+  s->err[0] = '\0';
+  if (with_optimizer && (!s->tenc || !s->tdec))
+    return ser_fail(s->err, sizeof s->err, RNNLAB_ESTATE,
+                    "save: no optimizer state yet (it is created by the first training step); save without it");
+  const size_t need = rnnlab_seq2seq_save_size(s, with_optimizer);
+  if (!buf || len < need)
+    return ser_fail(s->err, sizeof s->err, RNNLAB_EINVAL, "save: buffer too small: need %lu bytes, got %lu",
+                    (unsigned long)need, (unsigned long)(buf ? len : 0));
+  const rnnlab_trainer *te = with_optimizer ? s->tenc : NULL, *td = with_optimizer ? s->tdec : NULL;
+  const size_t E = rnnlab_model_save_size(s->enc, te), D = rnnlab_model_save_size(s->dec, td);
+  uint8_t *p = buf;
+  memcpy(p, s2s_magic, 8);
+  p += 8;
+  p = ser_put_u32(p, SER_VERSION);
+  p = ser_put_u32(p, with_optimizer ? SER_FLAG_OPTIM : 0u);
+  p = ser_put_u32(p, S2S_HEADER_LEN);
+  p = ser_put_u64(p, s->rng.s);
+  p = ser_put_u64(p, (uint64_t)E);
+  p = ser_put_u64(p, (uint64_t)D);
+  rnnlab_status st = rnnlab_model_save(s->enc, te, p, E);
+  if (!st) st = rnnlab_model_save(s->dec, td, p + E, D);
+  if (st)
+    return ser_fail(s->err, sizeof s->err, st, "save: %s", s->enc->err[0] ? s->enc->err : s->dec->err);
+  p += E + D;
+  ser_put_u32(p, rnnlab_crc32(buf, (size_t)(p - buf)));
+  return RNNLAB_OK;
+}
+
+/* The two halves as rnnlab_seq2seq_create makes them from one config: NULL, or what differs. */
+static const char *s2s_mismatch(const rnnlab_config *e, const rnnlab_config *d) {
+  if (e->input_kind != RNNLAB_INPUT_ONEHOT || e->output_kind != RNNLAB_OUTPUT_SOFTMAX || e->output_size != 2 || e->bidirectional)
+    return "the encoder is not a seq2seq encoder (one-hot in, unused 2-symbol readout, one direction)";
+  if (d->input_kind != RNNLAB_INPUT_ONEHOT || d->output_kind != RNNLAB_OUTPUT_SOFTMAX || d->input_size != d->output_size ||
+      d->bidirectional)
+    return "the decoder is not a seq2seq decoder (one-hot in, softmax out over the same symbols, one direction)";
+  rnnlab_config a = *e, b = *d;
+  a.input_size = b.input_size = 0, a.output_size = b.output_size = 0;
+  const uint64_t es = (uint64_t)e->seed_hi << 32 | e->seed_lo, ds = (uint64_t)d->seed_hi << 32 | d->seed_lo;
+  if ((es ^ SEQ2SEQ_DECODER_SALT) != ds) return "the halves come from different seeds";
+  a.seed_lo = b.seed_lo = a.seed_hi = b.seed_hi = 0;
+  uint32_t wa[SER_CONFIG_WORDS], wb[SER_CONFIG_WORDS];
+  ser_config_words(wa, &a);
+  ser_config_words(wb, &b);
+  return memcmp(wa, wb, sizeof wa) ? "the halves have different cell settings" : NULL;
+}
+
+rnnlab_status rnnlab_seq2seq_load(const uint8_t *buf, size_t len, int with_optimizer, rnnlab_seq2seq **out, char *err,
+                                  size_t errlen) {
+  char cerr[ERRLEN];
+  if (err && errlen > 0) err[0] = '\0';
+  if (out) *out = NULL;
+  if (!out) return ser_fail(err, errlen, RNNLAB_EINVAL, "load: out must not be NULL");
+  if (!buf || len == 0) return ser_fail(err, errlen, RNNLAB_EFORMAT, "empty buffer: no saved seq2seq model");
+  if (len >= 8 && memcmp(buf, ser_magic, 8) == 0)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT,
+                    "this is a saved model, not a seq2seq model: load it with rnnlab_model_load (lab.loadModel)");
+  if (len < S2S_MIN_LEN)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT, "too short: %lu bytes, a saved rnnlab seq2seq model has at least %d",
+                    (unsigned long)len, S2S_MIN_LEN);
+  if (memcmp(buf, s2s_magic, 8) != 0) return ser_fail(err, errlen, RNNLAB_EFORMAT, "not an rnnlab seq2seq model (bad magic)");
+  const uint32_t version = ser_get_u32(buf + 8), flags = ser_get_u32(buf + 12), hlen = ser_get_u32(buf + 16);
+  if (version > SER_VERSION)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT, "saved by a newer rnnlab (format %lu); this build reads format %u",
+                    (unsigned long)version, SER_VERSION);
+  if (version != SER_VERSION) return ser_fail(err, errlen, RNNLAB_EFORMAT, "unknown format version %lu", (unsigned long)version);
+  if (flags & ~SER_FLAG_OPTIM) return ser_fail(err, errlen, RNNLAB_EFORMAT, "unknown flags 0x%lx", (unsigned long)flags);
+  if (hlen != S2S_HEADER_LEN)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT, "bad header length %lu (format 1 has %d)", (unsigned long)hlen, S2S_HEADER_LEN);
+  const uint64_t rng = ser_get_u64(buf + 20), E = ser_get_u64(buf + 28), D = ser_get_u64(buf + 36);
+  const uint64_t max_image = SER_HEADER_LEN + SER_OPTIM_LEN + SER_CRC_LEN + 12ull * RNNLAB_MAX_PARAMS;
+  if (E < SER_MIN_LEN || D < SER_MIN_LEN || E > max_image || D > max_image)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT, "bad image lengths %llu and %llu: the file is corrupted",
+                    (unsigned long long)E, (unsigned long long)D);
+  const uint64_t expected = S2S_HEADER_LEN + E + D + SER_CRC_LEN;
+  if ((uint64_t)len < expected)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected %llu bytes, got %lu", (unsigned long long)expected,
+                    (unsigned long)len);
+  if ((uint64_t)len > expected)
+    return ser_fail(err, errlen, RNNLAB_EFORMAT,
+                    "length mismatch: expected %llu bytes, got %lu (trailing data or a corrupted header)",
+                    (unsigned long long)expected, (unsigned long)len);
+  if (rnnlab_crc32(buf, len - SER_CRC_LEN) != ser_get_u32(buf + len - SER_CRC_LEN))
+    return ser_fail(err, errlen, RNNLAB_EFORMAT, "checksum mismatch: file is corrupted");
+
+  rnnlab_model *m[2] = {NULL, NULL};
+  rnnlab_trainer *t[2] = {NULL, NULL};
+  const uint8_t *img[2] = {buf + S2S_HEADER_LEN, buf + S2S_HEADER_LEN + E};
+  const size_t n[2] = {(size_t)E, (size_t)D};
+  static const char *const half[2] = {"encoder", "decoder"};
+  rnnlab_status st = RNNLAB_OK;
+  for (int k = 0; k < 2 && !st; k++) {
+    cerr[0] = '\0';
+    st = rnnlab_model_load(img[k], n[k], &m[k], &t[k], cerr, sizeof cerr);
+    if (st) st = ser_fail(err, errlen, st, "%s: %s", half[k], cerr[0] ? cerr : rnnlab_status_str(st));
+    else if (!t[k] != !(flags & SER_FLAG_OPTIM))
+      st = ser_fail(err, errlen, RNNLAB_EFORMAT, "%s: optimizer state %s, the header says otherwise", half[k],
+                    t[k] ? "present" : "absent");
+  }
+  const char *why = st ? NULL : s2s_mismatch(&m[0]->cfg, &m[1]->cfg);
+  if (why) st = ser_fail(err, errlen, RNNLAB_EFORMAT, "not one seq2seq model: %s", why);
+  rnnlab_seq2seq *s = st ? NULL : calloc(1, sizeof *s);
+  if (!st && !s) st = ser_fail(err, errlen, RNNLAB_ENOMEM, "out of memory");
+  if (st) {
+    for (int k = 0; k < 2; k++) rnnlab_trainer_free(t[k]), rnnlab_model_free(m[k]);
+    return st;
+  }
+  s->enc = m[0], s->dec = m[1];
+  if (with_optimizer) s->tenc = t[0], s->tdec = t[1];
+  else rnnlab_trainer_free(t[0]), rnnlab_trainer_free(t[1]);
+  s->rng.s = rng;
+  *out = s;
+  return RNNLAB_OK;
 }

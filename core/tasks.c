@@ -989,6 +989,26 @@ static rnnlab_status text_batch(rnnlab_task *t, int B, int L, rnnlab_batch *out)
   return RNNLAB_OK;
 }
 
+int32_t rnnlab_task_max_batch(rnnlab_task *t, int32_t length) {
+  if (!t) return -1;
+  t->err[0] = 0;
+  if (t->info.is_seq2seq) {
+    task_fail(t, RNNLAB_ESTATE, "task '%s' is sequence-to-sequence: its batches have no stream limit", task_names[t->kind]);
+    return -1;
+  }
+  const int L = length ? length : t->length;
+  if (check_length(t, "length", L)) return -1;
+  double most = 1 << 20; /* rnnlab_task_batch's own bound */
+  const double row = max_row(t, L), in = t->info.input_kind ? t->info.input_size : 1, out = t->info.output_size;
+  const double w = in > out ? in : out;
+  if (most * row * w > RNNLAB_MAX_ELEMS) most = floor(RNNLAB_MAX_ELEMS / (row * w));
+  if (t->kind == TASK_TEXT) { /* text_batch: each stream's segment n_train / B holds 2 (L + 1) characters */
+    const double streams = floor((double)t->n_train / (2.0 * L + 2.0));
+    if (streams < most) most = streams;
+  }
+  return (int32_t)most;
+}
+
 rnnlab_status rnnlab_task_batch(rnnlab_task *t, int32_t B, int32_t length, rnnlab_batch *out) {
   if (!t) return RNNLAB_EINVAL;
   t->err[0] = 0;
@@ -1147,7 +1167,7 @@ static rnnlab_status text_evaluate(rnnlab_task *t, rnnlab_model *m, int count, i
     model_loss += (double)loss * len;
     score_rows(t, &b, t->out, &a);
   }
-  rnnlab_model_reset_state(m);
+  rnnlab_model_restore_state(m); /* the training stream's carried state, as it was */
   if (s) return s;
   score_finish(t, &a, r);
   r->sequences = n > 0; /* one stream */
@@ -1173,6 +1193,8 @@ rnnlab_status rnnlab_task_evaluate(rnnlab_task *t, rnnlab_model *m, int32_t coun
                      task_names[t->kind]);
   rnnlab_status s = check_model(t, m);
   if (s) return s;
+  s = rnnlab_model_keep_state(m); /* put back by the restore at the end of either evaluation */
+  if (s) return task_fail(t, s, "evaluate: %s", rnnlab_model_error(m));
   if (count < 0) return task_fail(t, RNNLAB_EINVAL, "task_evaluate: count must be >= 0 (0 = the task's default), got %d", count);
   int L = length ? length : t->info.eval_length;
   if (t->kind == TASK_TEXT) {
@@ -1205,7 +1227,7 @@ rnnlab_status rnnlab_task_evaluate(rnnlab_task *t, rnnlab_model *m, int32_t coun
     model_loss += (double)loss * w, weight += w;
     score_rows(t, &b, t->out, &a);
   }
-  rnnlab_model_reset_state(m);
+  rnnlab_model_restore_state(m); /* the training stream's carried state, as it was */
   if (s) return s;
   score_finish(t, &a, r);
   r->loss = weight > 0 ? (float)(model_loss / weight) : 0;

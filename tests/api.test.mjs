@@ -529,3 +529,70 @@ test('free is idempotent and frees the trainers too', () => {
   t.free();
   assert.equal(t.freed, true);
 });
+
+test('probes between truncated-BPTT steps leave the carried training state alone: the loss trajectory is bit-identical', () => {
+  const task = lab.createTask('text', { seed: 2, chars: 20000 });
+  const cfg = { ...task.modelConfig, cell: 'lstm', hiddenSize: 16, layers: 2, seed: 4 };
+  const probe = { ...task.batch(4, { length: 12 }), carryState: false }; // the same B as training, another length
+  const prompt = probe.inputs.slice(0, 6);
+  /** @param {'none' | 'probes' | 'reset'} between */
+  const run = (between) => {
+    task.reset();
+    const m = lab.createModel(cfg), tr = lab.createTrainer(m, { optimizer: 'adam', learningRate: 0.01, truncate: 8 });
+    const losses = [];
+    try {
+      for (let k = 0; k < 8; k++) {
+        const b = task.batch(4, { length: 24 });
+        assert.equal(b.carryState, k > 0, 'the text stream carries state between batches');
+        losses.push(tr.step(b).loss);
+        if (between === 'reset') m.resetState();
+        if (between !== 'probes') continue;
+        m.trace(probe);
+        m.trace({ ...probe, batchSize: 1, length: 12, inputs: probe.inputs.slice(0, 12), targets: probe.targets.slice(0, 12), mask: null, carryState: true });
+        m.generate({ prompt, length: 8, strategy: 'beam', beamWidth: 3 });
+        m.generate({ prompt, length: 8, strategy: 'sample', seed: k });
+        m.score({ prompt, tokens: probe.inputs.slice(6, 12) });
+        task.evaluate(m, { count: 300, length: 32 });
+      }
+    } finally { m.free(); }
+    return losses;
+  };
+  const plain = run('none');
+  assert.deepEqual(run('probes'), plain);
+  assert.notDeepEqual(run('reset'), plain, 'the test is sensitive to the carried state');
+  task.free();
+});
+
+test('task.maxBatchSize: the text stream rule, every length; other tasks the batch limits', () => {
+  const text = lab.createTask('text', { seed: 1, chars: 5000 });
+  const train = text.split.train;
+  for (const L of [1, 16, 100, 200]) {
+    const most = text.maxBatchSize(L);
+    assert.equal(most, Math.floor(train / (2 * (L + 1))), `length ${L}`);
+    if (most >= 1) assert.equal(text.batch(most, { length: L }).batchSize, most);
+    assert.throws(() => text.batch(most + 1, { length: L }), /need at least/);
+  }
+  assert.equal(text.maxBatchSize(), text.maxBatchSize(text.length));
+  assert.equal(text.maxBatchSize(train), 0, 'too short for one stream');
+  assert.throws(() => text.maxBatchSize(0), /length must be an integer/);
+  text.free();
+  const parity = lab.createTask('parity');
+  assert.equal(parity.maxBatchSize(), 1 << 20);
+  parity.free();
+  const rev = lab.createTask('reverse');
+  assert.throws(() => rev.maxBatchSize(), /sequence-to-sequence/);
+  rev.free();
+});
+
+test('lab.train refuses curve for a csv task before training', async () => {
+  const text = 'x,y\n' + Array.from({ length: 40 }, (_, i) => `${i % 7},${(i * 3) % 5}`).join('\n') + '\n';
+  const task = lab.createTask('csv', { text, seed: 1 });
+  const model = lab.createModel({ ...task.modelConfig, hiddenSize: 4 });
+  let steps = 0;
+  await assert.rejects(lab.train({ task, model, maxSteps: 50, curve: [4, 8], onProgress: () => { steps++; } }),
+    /^Error: rnnlab: train: option curve is not available for task 'csv'/);
+  await assert.rejects(lab.train({ task, model, maxSteps: 50, curveCount: 10 }), /option curveCount is not available/);
+  assert.equal(steps, 0, 'refused before any step');
+  model.free();
+  task.free();
+});

@@ -54,9 +54,36 @@ test('train --task reverse: a sequence-to-sequence task trains an encoder-decode
   const last = r.stdout.trim().split('\n').at(-1);
   const m = /^test \(fresh held-out data\): accuracy ([\d.]+) on 1,000 sequences of length 4 .*; solved$/.exec(last);
   assert.ok(m && Number(m[1]) >= 0.99, last);
-  const saved = await rnnlab('train', '--task', 'copy', '--save', '/tmp/never.rnnlab');
-  assert.equal(saved.code, 1);
-  assert.match(saved.stderr, /saving sequence-to-sequence models is not supported/);
+});
+
+test('train --task reverse --save writes the encoder-decoder; eval --model scores it as train tested it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rnnlab-cli-'));
+  try {
+    const file = join(dir, 'reverse.rnnlab');
+    const common = ['--length', '4', '--eval-length', '4', '--test-count', '200'];
+    const t = await rnnlab('train', '--task', 'reverse', ...common, '--hidden-size', '16', '--max-steps', '40', '--json', '--save', file);
+    assert.equal(t.code, 0, t.stderr);
+    const trained = JSON.parse(t.stdout);
+    assert.equal(trained.saved.bytes, statSync(file).size);
+    const e = await rnnlab('eval', '--model', file, '--task', 'reverse', ...common, '--json');
+    assert.equal(e.code, 0, e.stderr);
+    const evaluated = JSON.parse(e.stdout);
+    for (const k of ['accuracy', 'stepAccuracy', 'loss', 'sequences']) assert.equal(evaluated.test[k], trained.test[k], `test.${k}`);
+    assert.deepEqual(evaluated.model, trained.model);
+    const beam = await rnnlab('eval', '--model', file, '--task', 'reverse', ...common, '--beam-width', '3');
+    assert.equal(beam.code, 0, beam.stderr);
+    assert.match(beam.stdout, /^test \(fresh held-out data\): accuracy [\d.]+ on 200 sequences of length 4/m);
+    const plain = await rnnlab('eval', '--model', file, '--task', 'parity');
+    assert.equal(plain.code, 1);
+    assert.match(plain.stderr, /is an encoder-decoder: evaluate it on a sequence-to-sequence task/);
+    const pfile = join(dir, 'parity.rnnlab');
+    assert.equal((await rnnlab('train', '--task', 'parity', '--max-steps', '5', '--quiet', '--save', pfile)).code, 0);
+    const other = await rnnlab('eval', '--model', pfile, '--task', 'reverse');
+    assert.equal(other.code, 1);
+    assert.match(other.stderr, /task 'reverse' is sequence-to-sequence: --model must be an encoder-decoder/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('train --json: one JSON object with the result; camelCase options work as kebab-case ones', async () => {

@@ -280,6 +280,48 @@ test('corrupted, truncated, empty and foreign save bytes are rejected clearly', 
   m.free();
 });
 
+test('corrupted, truncated, empty and wrong-kind seq2seq bytes are rejected clearly', () => {
+  const task = lab.createTask('copy', { length: 3, seed: 2 });
+  const s2s = lab.createSeq2Seq({ ...task.modelConfig, cell: 'gru', hiddenSize: 2, seed: 3 }, { optimizer: 'adam', learningRate: 0.01 });
+  s2s.step(task.batch(2));
+  const bytes = s2s.save({ optimizer: true });
+  const flip = (i) => { const b = bytes.slice(); b[i] ^= 0x10; return b; };
+  rejects(() => lab.loadSeq2Seq(new Uint8Array(0)), /bytes is empty, not a saved rnnlab seq2seq model/);
+  rejects(() => lab.loadSeq2Seq('s2s.bin'), /loadSeq2Seq: bytes must be a Uint8Array or ArrayBuffer/);
+  rejects(() => lab.loadSeq2Seq(bytes.slice(0, 10)), /too short/);
+  rejects(() => lab.loadSeq2Seq(flip(0)), /not an rnnlab seq2seq model \(bad magic\)/);
+  rejects(() => lab.loadSeq2Seq(bytes.slice(0, bytes.length >> 1)), /truncated: expected \d+ bytes/);
+  rejects(() => lab.loadSeq2Seq(flip(bytes.length - 9)), /checksum mismatch: file is corrupted/);
+  // the wrong kind, both ways, names the right loader
+  rejects(() => lab.loadModel(bytes), /this is a saved seq2seq model, not a model: load it with .*lab\.loadSeq2Seq/);
+  rejects(() => lab.loadTrainer(bytes), /saved seq2seq model/);
+  rejects(() => lab.loadSeq2Seq(ref.save()), /this is a saved model, not a seq2seq model: load it with .*lab\.loadModel/);
+  // every single flipped byte and every truncation is refused with an rnnlab message, none traps or loads
+  for (let i = 0; i < bytes.length; i++) {
+    assert.throws(() => lab.loadSeq2Seq(flip(i)), (e) => !(e instanceof WebAssembly.RuntimeError) && /^rnnlab: /.test(e.message), `byte ${i}`);
+  }
+  for (let n = 1; n < bytes.length; n += 7) {
+    assert.throws(() => lab.loadSeq2Seq(bytes.subarray(0, n)), (e) => /^rnnlab: (too short|truncated)/.test(e.message), `length ${n}`);
+  }
+  stillWorks();
+  // save options are checked; the original still loads
+  rejects(() => s2s.save({ optimizer: 1 }), /save: options\.optimizer must be true or false/);
+  rejects(() => s2s.save({ trainer: true }), /save: unknown option 'trainer'/);
+  rejects(() => s2s.setLearningRate(-1), /learningRate must be a finite number > 0/);
+  const back = lab.loadSeq2Seq(bytes);
+  assert.equal(back.steps, 1);
+  // calls on a freed seq2seq throw and leave the lab working
+  back.free();
+  back.free();
+  const b = task.batch(2);
+  for (const fn of [() => back.save(), () => back.trace(b), () => back.learningRate, () => back.setLearningRate(0.1), () => back.steps,
+    () => back.trainerOptions, () => back.step(b)]) {
+    rejects(fn, /^rnnlab: seq2seq model has been freed$/);
+  }
+  s2s.free();
+  task.free();
+});
+
 test('calls on freed models and trainers throw', () => {
   const m = lab.createModel({ cell: 'lstm', inputSize: 4, hiddenSize: 2, outputSize: 3 });
   const t = lab.createTrainer(m, { learningRate: 0.1 });

@@ -297,6 +297,9 @@ test('model.generate on a trained model: greedy continues the pattern; determini
   m.forward({ inputs: Int32Array.from(prompt.slice(0, 4)), batchSize: 1, length: 4 });
   const carried = m.generate({ prompt: prompt.slice(4), length: 12, carryState: true });
   assert.deepEqual(arr(carried.tokens), arr(g.tokens));
+  // generate leaves the carried state as it was: the same carried continuation again
+  assert.deepEqual(arr(m.generate({ prompt: prompt.slice(4), length: 12, carryState: true }).tokens), arr(g.tokens));
+  m.resetState();
   assert.throws(() => m.generate({ prompt, length: 2, carryState: true }), /no carried state of batch 1/);
   m.free();
   s.free();

@@ -97,3 +97,95 @@ test('decimal addition (numbers up to 2 digits) is learned: >= 99% exact match h
   assert.equal(Array.from(out.tokens, (t) => sym[t]).join(''), '65</s>');
   model.free(); task.free();
 });
+
+test('seq2seq save / loadSeq2Seq: bit-exact weights, optimizer state and generator; training resumes exactly', () => {
+  const task = lab.createTask('reverse', { length: 4, evalLength: 4, seed: 7 });
+  const a = lab.createSeq2Seq({ ...task.modelConfig, cell: 'lstm', hiddenSize: 6, layers: 2, seed: 4 }, { optimizer: 'adam', learningRate: 0.01, clipNorm: 1 });
+  try {
+    assert.throws(() => a.save({ optimizer: true }), /no optimizer state yet/);
+    for (let i = 0; i < 4; i++) a.step(task.batch(8), { teacherForcing: 0.5 });
+    const bytes = a.save({ optimizer: true });
+    assert.ok(bytes instanceof Uint8Array);
+    assert.deepEqual(Array.from(bytes.subarray(0, 8)), [82, 78, 78, 76, 65, 66, 0, 2], 'magic RNNLAB\\0 and kind 2');
+    const b = lab.loadSeq2Seq(bytes);
+    try {
+      assert.deepEqual(b.config, a.config);
+      assert.equal(b.steps, 4);
+      assert.equal(b.learningRate, a.learningRate);
+      assert.deepEqual(b.trainerOptions, a.trainerOptions);
+      const wa = a.getWeights(), wb = b.getWeights();
+      for (const k of Object.keys(wa)) assert.deepEqual(wb[k], wa[k], k);
+      assert.deepEqual(b.save({ optimizer: true }), bytes, 'save(load(bytes)) is the same bytes');
+      // the same batches, teacher forcing 0.5 (coins from the saved generator): the same losses
+      for (let i = 0; i < 3; i++) {
+        const batch = task.batch(8);
+        assert.equal(b.step(batch, { teacherForcing: 0.5 }).loss, a.step(batch, { teacherForcing: 0.5 }).loss, `step ${i}`);
+      }
+      assert.deepEqual(b.getWeights()['decoder.fc.weight'], a.getWeights()['decoder.fc.weight']);
+      // weights only: smaller, no optimizer state, decodes the same
+      const w = a.save();
+      assert.ok(w.length < bytes.length);
+      const c = lab.loadSeq2Seq(w.buffer);
+      assert.equal(c.steps, 0);
+      const src = task.evalSet({ count: 3 });
+      assert.deepEqual(c.greedy(src, { bos: 1, eos: 2, maxLength: 6 }), a.greedy(src, { bos: 1, eos: 2, maxLength: 6 }));
+      assert.deepEqual(c.evaluate(task, { count: 50 }), a.evaluate(task, { count: 50 }));
+      c.free();
+    } finally { b.free(); }
+  } finally { a.free(); task.free(); }
+});
+
+test('seq2seq trace: model.trace for the encoder and the teacher-forced decoder', () => {
+  const task = lab.createTask('reverse', { length: 4, evalLength: 4, seed: 3 });
+  const s = lab.createSeq2Seq({ ...task.modelConfig, cell: 'lstm', hiddenSize: 5, layers: 2, seed: 2 });
+  try {
+    const b = task.batch(3), H = 5, V = task.modelConfig.outputSize;
+    const tr = s.trace(b);
+    assert.equal(tr.loss, s.forward(b).loss);
+    assert.equal(tr.encoder.loss, tr.loss);
+    assert.deepEqual([tr.encoder.batchSize, tr.encoder.length, tr.encoder.hiddenSize], [3, b.srcLength, H]);
+    assert.deepEqual([tr.decoder.batchSize, tr.decoder.length], [3, b.tgtLength]);
+    assert.deepEqual(tr.decoder.gateNames, ['i', 'f', 'g', 'o']);
+    assert.equal(tr.encoder.layers.length, 2);
+    assert.equal(tr.encoder.outputs.length, 0, 'the encoder readout is unused');
+    assert.deepEqual(tr.decoder.outputs, s.forward(b).outputs, 'decoder outputs are the teacher-forced distributions');
+    const e0 = tr.encoder.layers[0][0], d1 = tr.decoder.layers[1][0];
+    assert.equal(e0.gates.length, 3 * b.srcLength * 4 * H);
+    assert.equal(d1.hidden.length, 3 * b.tgtLength * H);
+    assert.equal(tr.decoder.outputs.length, 3 * b.tgtLength * V);
+    assert.ok(e0.gradNorm.some((x) => x > 0), 'dL/dh reaches the encoder through the context');
+    assert.ok(d1.gradNorm.every((x) => Number.isFinite(x)));
+    // the gradients afterwards are this batch's, as after backward
+    const g = s.getGradients();
+    s.backward(b);
+    assert.deepEqual(s.getGradients(), g);
+  } finally { s.free(); task.free(); }
+});
+
+test('seq2seq learning rate: getter, setLearningRate, and probes between steps leave training alone', () => {
+  const task = lab.createTask('reverse', { length: 4, evalLength: 4, seed: 5 });
+  const run = (probe) => {
+    task.reset();
+    const s = lab.createSeq2Seq({ ...task.modelConfig, cell: 'gru', hiddenSize: 8, seed: 6 }, { optimizer: 'adam', learningRate: 0.02 });
+    assert.equal(s.learningRate, Math.fround(0.02));
+    const losses = [];
+    try {
+      for (let i = 0; i < 6; i++) {
+        if (i === 3) { s.setLearningRate(0.005); assert.equal(s.learningRate, Math.fround(0.005)); }
+        losses.push(s.step(task.batch(8), { teacherForcing: 0.5 }).loss);
+        if (probe) {
+          const ev = task.evalSet({ count: 2 });
+          s.trace(ev);
+          s.evaluate(task, { count: 20, beamWidth: 2 });
+          s.decode(ev.src.subarray(0, ev.srcLength), { bos: 1, eos: 2, length: 6, strategy: 'sample', seed: 3 });
+          s.greedy(ev, { bos: 1, eos: 2, maxLength: 6 });
+        }
+      }
+      assert.equal(s.steps, 6);
+      assert.equal(s.trainerOptions.learningRate, Math.fround(0.005));
+    } finally { s.free(); }
+    return losses;
+  };
+  assert.deepEqual(run(true), run(false));
+  task.free();
+});

@@ -109,6 +109,31 @@ rnnlab_status rnnlab_wasm_search(const rnnlab_decode_config *dc, int32_t id, int
   return rnnlab_decode(dc, js_next, &c, tokens, lengths, log_probs, scores, count, err, errlen);
 }
 
+/* model.generate and model.score: rnnlab_model_generate / rnnlab_model_score with the model's
+ * carried state kept aside and put back (rnnlab_model_keep_state), so a page that samples text
+ * between truncated-BPTT training steps does not break the training stream. score with
+ * carry_state = 1 is the exception the caller asked for: it continues the carried stream and
+ * leaves the state after its last token (rnnlab.h), for scoring a stream piece by piece. */
+rnnlab_status rnnlab_wasm_model_generate(rnnlab_model *m, const rnnlab_decode_config *dc, const int32_t *prompt,
+                                         int32_t prompt_len, int32_t carry_state, int32_t *tokens, int32_t *lengths,
+                                         float *log_probs, float *scores, int32_t *count) {
+  rnnlab_status s = rnnlab_model_keep_state(m);
+  if (s) return s;
+  s = rnnlab_model_generate(m, dc, prompt, prompt_len, carry_state, tokens, lengths, log_probs, scores, count);
+  rnnlab_model_restore_state(m);
+  return s;
+}
+
+rnnlab_status rnnlab_wasm_model_score(rnnlab_model *m, const int32_t *prompt, int32_t prompt_len, const int32_t *tokens,
+                                      int32_t len, int32_t carry_state, float *log_prob) {
+  if (carry_state) return rnnlab_model_score(m, prompt, prompt_len, tokens, len, carry_state, log_prob);
+  rnnlab_status s = rnnlab_model_keep_state(m);
+  if (s) return s;
+  s = rnnlab_model_score(m, prompt, prompt_len, tokens, len, carry_state, log_prob);
+  rnnlab_model_restore_state(m);
+  return s;
+}
+
 /* rnnlab_decode_score over the JS next function of search `id` */
 rnnlab_status rnnlab_wasm_search_score(int32_t V, int32_t id, const int32_t *tokens, int32_t len, float *log_prob,
                                        char *err, size_t errlen) {

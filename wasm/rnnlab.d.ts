@@ -155,7 +155,7 @@ export interface Trace {
   hiddenSize: number;
   /** ['i','f','g','o'] (LSTM), ['r','z','n'] (GRU), ['h'] (rnn, ctrnn, esn) */
   gateNames: readonly string[];
-  /** B*T*outputSize */
+  /** B*T*outputSize (empty for a seq2seq encoder: its readout is unused) */
   outputs: Float32Array;
   loss: number;
   /** layers[layer][direction], direction 1 = reverse */
@@ -187,7 +187,9 @@ export interface Model {
   /** partial objects allowed; names, lengths and finiteness are checked before anything is written */
   setWeights(weights: Record<string, Float32Array | ArrayLike<number>>): void;
   getGradients(): Record<string, Float32Array>;
-  /** runs backward on the batch, then returns everything recorded */
+  /** zeroes the gradients, runs backward on the batch (targets required), then returns everything
+   * recorded. Leaves the carried state (carryState, truncated BPTT)
+   * exactly as it was, so probing between training steps does not disturb the training stream. */
   trace(batch: Batch): Trace;
   resetState(): void;
   /** bytes for lab.loadModel; with { trainer } also its optimizer state, for lab.loadTrainer */
@@ -298,7 +300,8 @@ export interface GenerateOptions extends DecodeOptions {
   /** token ids the model reads first (>= 1); the result is the continuation after them */
   prompt: Int32Array | ArrayLike<number>;
   /** start the prompt from the model's carried state of batch 1 (e.g. after
-   * forward({ batchSize: 1, ... })) instead of zeros; generation then leaves no carried state */
+   * forward({ batchSize: 1, ... })) instead of zeros. Either way the carried state is left
+   * exactly as it was */
   carryState?: boolean;
   /** optional; must equal the model's outputSize */
   vocabSize?: number;
@@ -328,10 +331,13 @@ export interface Lab {
 export interface Model {
   /** decoding search over this model's predictions (one-hot input, softmax output,
    * inputSize == outputSize, unidirectional); one recurrent state per hypothesis, so each token
-   * costs one step of K rows. Overwrites the trace; leaves no carried state. */
+   * costs one step of K rows. Overwrites the trace; leaves the carried state (truncated BPTT
+   * training) exactly as it was. */
   generate(options: GenerateOptions): SearchResult;
-  /** log p(tokens | prompt), as model.generate computes it, from one forward pass of batch 1;
-   * afterwards the carried state is the state after the last token */
+  /** log p(tokens | prompt), as model.generate computes it, from one forward pass of batch 1.
+   * Without carryState the carried state is left exactly as it was; with carryState: true the
+   * pass continues the carried state (batch 1) and leaves the state after the last token, so a
+   * stream can be scored piece by piece */
   score(options: { prompt: Int32Array | ArrayLike<number>; tokens: Int32Array | ArrayLike<number>; carryState?: boolean }): number;
 }
 // ---- end of decoding search ----
@@ -457,9 +463,15 @@ export interface Task {
    * and target -1. text: batchSize parallel streams, carryState true between consecutive calls.
    * Seq2seq tasks return a Seq2SeqBatch. */
   batch(batchSize: number, options?: { length?: number }): Batch | Seq2SeqBatch;
+  /** The largest batchSize batch() accepts at length (default: the task's length). text: the
+   * training split holds that many parallel streams of at least 2 (length + 1) characters each,
+   * floor(split.train / (2 (length + 1))), 0 when the text is too short for one; other tasks: the
+   * engine's batch limits. Seq2seq tasks throw. */
+  maxBatchSize(length?: number): number;
   /** Fresh held-out data from seed (separate from the training stream; the same seed gives the same
    * test set), scored by the task's criterion. Defaults: the criterion's count and length, seed 0.
-   * text: the held-out split as one stream. Leaves the model without carried state.
+   * text: the held-out split as one stream. Leaves the model's carried state (truncated BPTT
+   * training) exactly as it was.
    * Seq2seq tasks throw (they need a seq2seq model: use evalSet + scoreSequences). */
   evaluate(model: Model, options?: { count?: number; length?: number; seed?: number | bigint }): TaskResult;
   /** evaluate at each length: accuracy against test length */
@@ -768,10 +780,38 @@ export interface Seq2Seq {
   getWeights(): Record<string, Float32Array>;
   getGradients(): Record<string, Float32Array>;
   setWeights(weights: Record<string, Float32Array>): void;
+  /** zeroes the gradients, backward on the batch (teacher-forced), then model.trace's record of
+   * each half; training is not disturbed (a seq2seq carries no state from step to step) */
+  trace(batch: Seq2SeqBatch): Seq2SeqTrace;
+  /** the learning rate the next step uses (float32) */
+  readonly learningRate: number;
+  /** sets the learning rate of the next steps; the optimizer state is kept */
+  setLearningRate(lr: number): void;
+  /** the optimizer options the next step uses */
+  readonly trainerOptions: NormalizedTrainerOptions;
+  /** optimizer updates done (0 before the first step and after a load without optimizer state) */
+  readonly steps: number;
+  /** bytes for lab.loadSeq2Seq; with { optimizer: true } also the optimizer state and the
+   * teacher-forcing generator, so training resumes exactly (throws before the first step) */
+  save(options?: { optimizer?: boolean }): Uint8Array;
   free(): void;
 }
 
+/** s2s.trace: what model.trace gives, for each half of an encoder-decoder */
+export interface Seq2SeqTrace {
+  /** the decoder's teacher-forced loss */
+  loss: number;
+  /** over the sources (batchSize x srcLength); gradNorm = |dL/dh_t| arriving through the context;
+   * outputs empty (the encoder's readout is unused) */
+  encoder: Trace;
+  /** over decIn (batchSize x tgtLength); outputs: the predicted distributions (B*U*V) */
+  decoder: Trace;
+}
+
 export interface Lab {
+  /** rebuilds an encoder-decoder from s2s.save() bytes, with the optimizer state when they hold it;
+   * a plain model's bytes are refused (lab.loadModel), as seq2seq bytes are by lab.loadModel */
+  loadSeq2Seq(bytes: Uint8Array | ArrayBuffer): Seq2Seq;
   /** an encoder-decoder; config as createModel's (input 'onehot', output 'softmax', one direction),
    * e.g. lab.createSeq2Seq({ ...task.modelConfig, cell: 'gru', hiddenSize: 64 }) */
   createSeq2Seq(config: ModelConfig, trainer?: TrainerOptions): Seq2Seq;

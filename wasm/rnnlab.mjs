@@ -92,7 +92,7 @@ const REQUIRED_EXPORTS = [
   'rnnlab_model_forward', 'rnnlab_model_backward', 'rnnlab_model_zero_grad', 'rnnlab_model_reset_state',
   'rnnlab_model_tensor_count', 'rnnlab_model_tensor_name', 'rnnlab_model_tensor_rows',
   'rnnlab_model_tensor_cols', 'rnnlab_model_get_tensor', 'rnnlab_model_set_tensor',
-  'rnnlab_model_trace', 'rnnlab_model_trace_batch', 'rnnlab_model_trace_length',
+  'rnnlab_model_trace', 'rnnlab_model_trace_batch', 'rnnlab_model_trace_length', 'rnnlab_model_trace_pass',
   'rnnlab_trainer_create', 'rnnlab_trainer_free', 'rnnlab_trainer_error', 'rnnlab_trainer_step',
   'rnnlab_trainer_set_learning_rate', 'rnnlab_model_save_size', 'rnnlab_model_save', 'rnnlab_model_load',
   'rnnlab_wasm_simd', 'rnnlab_wasm_limit', 'rnnlab_wasm_layout', 'rnnlab_wasm_param_count',
@@ -518,6 +518,9 @@ class Lab {
       readConfig: (raw) => readKeys(CONFIG_KEYS, raw), configFields: CONFIG_FIELDS,
       trainRaw: (o) => { const raw = { ...this.#defaultTrain }; applyKeys('options', o, TRAIN_KEYS, raw, rt.limits); return raw; },
       trainFields: TRAIN_CONFIG_FIELDS, stepResultFields: STEP_RESULT_FIELDS,
+      readTrain: (ptr) => rt.readStruct(ptr, TRAIN_CONFIG_FIELDS), trainOptions: (raw) => readKeys(TRAIN_KEYS, // as the engine stores them: float fields in float32
+        Object.fromEntries(TRAIN_CONFIG_FIELDS.map(([n, t]) => [n, t === 'f32' ? Math.fround(raw[n] ?? 0) : raw[n] ?? 0]))),
+      readTrace: (ptr, loss, withOutputs) => readTrace(rt, ptr, loss, withOutputs),
     });
     Object.freeze(this);
   }
@@ -651,6 +654,40 @@ function wrapModel(rt, ptr) {
     };
     return new Model(s);
   } catch (e) { ex.rnnlab_model_free(ptr); throw e; }
+}
+
+/**
+ * Everything the engine recorded in the last pass of model handle ptr (rnnlab_model_trace),
+ * batch-major; a model's trace and each half of a seq2seq's. outputs: the model's readout (empty
+ * when withOutputs is false: a seq2seq encoder's readout is unused).
+ * @param {Runtime} rt @param {number} ptr @param {number} loss @param {boolean} withOutputs
+ * @returns {import('./rnnlab.d.ts').Trace}
+ */
+function readTrace(rt, ptr, loss, withOutputs) {
+  const ex = rt.ex;
+  const raw = rt.readStruct(ex.rnnlab_model_config(ptr) >>> 0, CONFIG_FIELDS);
+  const gateNames = GATE_NAMES[CELLS[raw.cell] ?? 'rnn'];
+  const B = ex.rnnlab_model_trace_batch(ptr), T = ex.rnnlab_model_trace_length(ptr);
+  const H = raw.hidden_size, V = raw.output_size, G = gateNames.length * H, D = raw.bidirectional ? 2 : 1, BT = B * T;
+  const p = rt.alloc(4 * Math.max(1, BT * Math.max(G, H, V)));
+  try {
+    /** @param {number} l @param {number} d @param {number} what @param {number} n */
+    const get = (l, d, what, n) => {
+      rt.check(ex.rnnlab_model_trace(ptr, l, d, what, p), 'model', ptr);
+      return rt.f32(p, n).slice();
+    };
+    /** @type {TraceLayer[][]} */
+    const layers = [];
+    for (let l = 0; l < raw.layers; l++) {
+      const dirs = [];
+      for (let d = 0; d < D; d++) {
+        dirs.push({ gates: get(l, d, 0, BT * G), cell: get(l, d, 1, BT * H), hidden: get(l, d, 2, BT * H), gradNorm: get(l, d, 3, BT) });
+      }
+      layers.push(dirs);
+    }
+    const outputs = withOutputs ? get(0, 0, 4, BT * V) : new Float32Array(0);
+    return { batchSize: B, length: T, hiddenSize: H, gateNames, outputs, loss, layers };
+  } finally { rt.free(p); }
 }
 
 /**
@@ -861,32 +898,21 @@ class Model {
   }
 
   /**
-   * Backward on the batch, then everything the engine recorded, batch-major.
+   * Backward on the batch (targets required), then everything the engine recorded, batch-major.
+   * Gradients afterwards are this batch's. The
+   * carried state (carryState, truncated BPTT over a stream) is left exactly as it was, so a
+   * probe traced between training steps does not disturb the training stream.
    * @param {Batch} batch
    */
   trace(batch) {
-    const s = this.#live(), rt = s.rt, ex = rt.ex;
-    const { loss } = this.backward(batch);
-    const B = ex.rnnlab_model_trace_batch(s.ptr), T = ex.rnnlab_model_trace_length(s.ptr);
-    const H = s.raw.hidden_size, V = s.raw.output_size, G = s.G, BT = B * T;
-    const p = rt.alloc(4 * BT * Math.max(G, H, V));
+    const s = this.#live(), rt = s.rt;
+    const b = marshalBatch(s, batch, true, () => 4);
+    let loss;
     try {
-      /** @param {number} l @param {number} d @param {number} what @param {number} n */
-      const get = (l, d, what, n) => {
-        rt.check(ex.rnnlab_model_trace(s.ptr, l, d, what, p), 'model', s.ptr);
-        return rt.f32(p, n).slice();
-      };
-      /** @type {TraceLayer[][]} */
-      const layers = [];
-      for (let l = 0; l < s.raw.layers; l++) {
-        const dirs = [];
-        for (let d = 0; d < s.D; d++) {
-          dirs.push({ gates: get(l, d, 0, BT * G), cell: get(l, d, 1, BT * H), hidden: get(l, d, 2, BT * H), gradNorm: get(l, d, 3, BT) });
-        }
-        layers.push(dirs);
-      }
-      return { batchSize: B, length: T, hiddenSize: H, gateNames: this.gateNames, outputs: get(0, 0, 4, BT * V), loss, layers };
-    } finally { rt.free(p); }
+      rt.check(rt.ex.rnnlab_model_trace_pass(s.ptr, b.ptr, b.extra), 'model', s.ptr);
+      loss = rt.f32(b.extra, 1)[0];
+    } finally { rt.free(b.ptr); }
+    return readTrace(rt, s.ptr, loss, true);
   }
 
   /** Forgets the carried state (the next carryState pass starts from zeros). */

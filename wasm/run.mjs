@@ -159,6 +159,8 @@ export async function train(ctx, options) {
   const validation = { count: options.evalCount ?? (isText ? Math.min(TEXT_VALIDATION_CHARS, /** @type {{ heldout: number }} */ (task.split).heldout - 1) : undefined), length: options.evalLength, seed: evalSeed };
   const test = { count: options.testCount, length: options.testLength ?? options.evalLength, seed: testSeed };
   if (options.curve !== undefined && (!Array.isArray(options.curve) || !options.curve.length)) fail(`curve must be a non-empty array of lengths (got ${show(options.curve)})`);
+  // a JS task (csv) has no generalisation curve (task.generalization throws): refuse before training, not after
+  if (ts.js) for (const k of ['curve', 'curveCount']) if (/** @type {any} */ (options)[k] !== undefined) fail(`option ${k} is not available for task '${task.name}' (its sequences have no length to generalise over)`);
 
   let trainer = options.trainer, own = false;
   if (trainer !== undefined && trainer !== null) {

@@ -41,7 +41,7 @@ const MAX_BEAM = 65536;
 /** beamWidth when not given */
 const DEFAULT_BEAM = 4;
 const ERRLEN = 256;
-const SEARCH_EXPORTS = ['rnnlab_decode_config_default', 'rnnlab_model_generate', 'rnnlab_model_score',
+const SEARCH_EXPORTS = ['rnnlab_decode_config_default', 'rnnlab_wasm_model_generate', 'rnnlab_wasm_model_score',
   'rnnlab_wasm_search', 'rnnlab_wasm_search_score', 'rnnlab_wasm_decode_layout'];
 
 
@@ -283,7 +283,7 @@ function generate(s, defaults, options) {
     const pp = p + cfg, res = pp + 4 * P;
     rt.writeStruct(p, DECODE_FIELDS, raw);
     rt.i32(pp, P).set(prompt);
-    const status = rt.ex.rnnlab_model_generate(s.ptr, p, pp, P, o.carryState ? 1 : 0, res, res + 4 * K * L,
+    const status = rt.ex.rnnlab_wasm_model_generate(s.ptr, p, pp, P, o.carryState ? 1 : 0, res, res + 4 * K * L,
       res + 4 * (K * L + K), res + 4 * (K * L + 2 * K), res + 4 * (K * L + 3 * K));
     rt.check(status, 'model', s.ptr);
     return readResult(rt, res, K, L, raw.strategy);
@@ -303,7 +303,7 @@ function scoreModel(s, options) {
   try {
     rt.i32(p, P).set(prompt);
     rt.i32(p + 4 * P, n).set(tokens);
-    const status = rt.ex.rnnlab_model_score(s.ptr, p, P, p + 4 * P, n, o.carryState ? 1 : 0, p + 4 * (P + n));
+    const status = rt.ex.rnnlab_wasm_model_score(s.ptr, p, P, p + 4 * P, n, o.carryState ? 1 : 0, p + 4 * (P + n));
     rt.check(status, 'model', s.ptr);
     return rt.f32(p + 4 * (P + n), 1)[0];
   } finally { rt.free(p); }

@@ -4,7 +4,8 @@
  * lab.createSeq2Seq(config) and the Seq2Seq class.
  *
  * Owns: the Seq2Seq object (teacher-forced forward/backward, training steps with teacher forcing,
- * greedy and beam decoding, evaluation on a sequence-to-sequence task, named weights).
+ * greedy and beam decoding, evaluation on a sequence-to-sequence task, named weights, trace,
+ * save) and lab.loadSeq2Seq.
  * Does not own: config validation (rnnlab.mjs hooks.configRaw), statuses -> exceptions
  * (rnnlab.mjs Runtime.check, the one place), decode options (search.mjs decodeRaw), task data
  * (tasks.mjs). Views of wasm memory are made after every allocation, never kept across calls.
@@ -22,7 +23,8 @@ import { checkInt, fail, isObject, show } from './check.mjs';
 const ERRLEN = 256;
 const S2S_EXPORTS = ['rnnlab_seq2seq_create', 'rnnlab_seq2seq_free', 'rnnlab_seq2seq_error', 'rnnlab_seq2seq_encoder',
   'rnnlab_seq2seq_decoder', 'rnnlab_wasm_seq2seq_param_count', 'rnnlab_seq2seq_forward', 'rnnlab_seq2seq_backward',
-  'rnnlab_seq2seq_step', 'rnnlab_seq2seq_greedy', 'rnnlab_seq2seq_decode', 'rnnlab_wasm_seq2seq_evaluate'];
+  'rnnlab_seq2seq_step', 'rnnlab_seq2seq_greedy', 'rnnlab_seq2seq_decode', 'rnnlab_wasm_seq2seq_evaluate',
+  'rnnlab_seq2seq_trainer', 'rnnlab_seq2seq_save_size', 'rnnlab_seq2seq_save', 'rnnlab_seq2seq_load'];
 /** rnnlab_task_result, as tasks.mjs reads it */
 const RESULT_FIELDS = [['loss', 'f32'], ['accuracy', 'f32'], ['step_accuracy', 'f32'], ['bpc', 'f32'], ['max_error', 'f32'],
   ['sequences', 'i32'], ['steps', 'i32'], ['solved', 'i32'], ['n1', 'f32'], ['n2', 'f32'], ['n3', 'f32'], ['n4', 'f32'], ['n5', 'f32']];
@@ -127,6 +129,64 @@ class Seq2Seq {
       this.#check(ex.rnnlab_seq2seq_backward(s.ptr, m.p, m.extra));
       return { loss: rt.f32(m.extra, 1)[0] };
     } finally { rt.free(m.p); }
+  }
+
+  /**
+   * Backward on the batch (teacher-forced on its targets; gradients afterwards are this batch's),
+   * then what model.trace gives for each half: the encoder over the sources (its dL/dh_t comes
+   * through the context from the decoder's loss; no outputs: its readout is unused) and the
+   * decoder over decIn (outputs: the predicted distributions). Training is not disturbed: a
+   * seq2seq carries no state from step to step.
+   * @param {Seq2SeqBatch} batch
+   * @returns {import('./rnnlab.d.ts').Seq2SeqTrace}
+   */
+  trace(batch) {
+    const s = this.#live(), rt = s.rt, ex = rt.ex;
+    const { loss } = this.backward(batch);
+    return {
+      loss,
+      encoder: this.#hooks.readTrace(ex.rnnlab_seq2seq_encoder(s.ptr) >>> 0, loss, false),
+      decoder: this.#hooks.readTrace(ex.rnnlab_seq2seq_decoder(s.ptr) >>> 0, loss, true),
+    };
+  }
+
+  /** The learning rate the next step uses (float32, as the engine stores it). */
+  get learningRate() { return Math.fround(this.#live().train.learning_rate); }
+
+  /** Sets the learning rate of the next steps (the optimizer state is kept). @param {number} lr finite, > 0 */
+  setLearningRate(lr) {
+    const s = this.#live();
+    if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(Math.fround(lr))) fail(`learningRate must be a finite number > 0 (got ${show(lr)})`);
+    s.train = { ...s.train, learning_rate: lr };
+  }
+
+  /** The optimizer options the next step uses (as setTrainer / a load with optimizer state set them). */
+  get trainerOptions() { return this.#hooks.trainOptions(this.#live().train); }
+
+  /** Optimizer updates done (restored by lab.loadSeq2Seq; 0 before the first step). */
+  get steps() {
+    const s = this.#live(), ex = s.rt.ex, t = ex.rnnlab_seq2seq_trainer(s.ptr, 0) >>> 0;
+    return t ? ex.rnnlab_wasm_trainer_steps(t) : 0;
+  }
+
+  /**
+   * The encoder-decoder as bytes for lab.loadSeq2Seq; with { optimizer: true } also the optimizer
+   * state and the teacher-forcing generator, so training resumes exactly (after the first step).
+   * @param {{ optimizer?: boolean }} [options]
+   */
+  save(options = {}) {
+    const s = this.#live(), rt = s.rt, ex = rt.ex;
+    if (!isObject(options)) fail(`save: options must be an object (got ${show(options)})`);
+    onlyKeys('save', options, ['optimizer']);
+    const opt = options.optimizer ?? false;
+    if (typeof opt !== 'boolean') fail(`save: options.optimizer must be true or false (got ${show(opt)})`);
+    if (opt && !(ex.rnnlab_seq2seq_trainer(s.ptr, 0) >>> 0)) fail('save: no optimizer state yet (it is created by the first step); save without { optimizer: true }');
+    const n = ex.rnnlab_seq2seq_save_size(s.ptr, opt ? 1 : 0) >>> 0;
+    const p = rt.alloc(n);
+    try {
+      this.#check(ex.rnnlab_seq2seq_save(s.ptr, opt ? 1 : 0, p, n));
+      return rt.u8(p, n).slice();
+    } finally { rt.free(p); }
   }
 
   /**
@@ -284,7 +344,9 @@ class Seq2Seq {
  * Called by rnnlab.mjs for each new lab, before it is frozen: defines lab.createSeq2Seq.
  * @param {object} lab @param {any} rt
  * @param {{ configRaw: (c: unknown) => Record<string, number>, readConfig: (raw: Record<string, number>) => any,
- *           configFields: any, trainRaw: (o: unknown) => Record<string, number>, trainFields: any, stepResultFields: any }} hooks
+ *           configFields: any, trainRaw: (o: unknown) => Record<string, number>, trainFields: any, stepResultFields: any,
+ *           readTrain: (ptr: number) => Record<string, number>, trainOptions: (raw: Record<string, number>) => any,
+ *           readTrace: (ptr: number, loss: number, withOutputs: boolean) => any }} hooks
  */
 export function installSeq2Seq(lab, rt, hooks) {
   const ex = rt.ex;
@@ -325,20 +387,63 @@ export function installSeq2Seq(lab, rt, hooks) {
       ptr = rt.u32(p + cfgBytes, 1)[0];
       if (!ptr) fail('rnnlab_seq2seq_create returned no model');
     } finally { rt.free(p); }
-    const tensors = [];
-    /** @type {[string, number][]} */
-    const halves = [['encoder', ex.rnnlab_seq2seq_encoder(ptr) >>> 0], ['decoder', ex.rnnlab_seq2seq_decoder(ptr) >>> 0]];
-    for (const [half, model] of halves) {
-      const n = ex.rnnlab_model_tensor_count(model);
-      for (let i = 0; i < n; i++) {
-        const name = rt.cstr(ex.rnnlab_model_tensor_name(model, i));
-        if (half === 'encoder' && name.startsWith('fc.')) continue; // unused readout
-        tensors.push({ name: `${half}.${name}`, rows: ex.rnnlab_model_tensor_rows(model, i), cols: ex.rnnlab_model_tensor_cols(model, i), model, index: i });
-      }
-    }
-    const normalised = { ...hooks.readConfig(raw), bidirectional: false, input: 'onehot', output: 'softmax' };
-    return new Seq2Seq({ rt, ptr, config: Object.freeze(normalised), SV: raw.input_size, TV: raw.output_size, train, tensors }, allHooks);
+    return wrap(ptr, train);
   };
+  /**
+   * A Seq2Seq object for a new handle: tensor table and config read from C. train: the raw
+   * optimizer config for step(). Frees ptr if it throws.
+   * @param {number} ptr @param {Record<string, number>} train
+   */
+  const wrap = (ptr, train) => {
+    try {
+      const tensors = [];
+      /** @type {[string, number][]} */
+      const halves = [['encoder', ex.rnnlab_seq2seq_encoder(ptr) >>> 0], ['decoder', ex.rnnlab_seq2seq_decoder(ptr) >>> 0]];
+      for (const [half, model] of halves) {
+        const n = ex.rnnlab_model_tensor_count(model);
+        for (let i = 0; i < n; i++) {
+          const name = rt.cstr(ex.rnnlab_model_tensor_name(model, i));
+          if (half === 'encoder' && name.startsWith('fc.')) continue; // unused readout
+          tensors.push({ name: `${half}.${name}`, rows: ex.rnnlab_model_tensor_rows(model, i), cols: ex.rnnlab_model_tensor_cols(model, i), model, index: i });
+        }
+      }
+      // the seq2seq's config: the encoder's (its seed is the seq2seq's), the decoder's vocabulary
+      const raw = rt.readStruct(ex.rnnlab_model_config(halves[0][1]) >>> 0, hooks.configFields);
+      raw.output_size = rt.readStruct(ex.rnnlab_model_config(halves[1][1]) >>> 0, hooks.configFields).output_size;
+      const normalised = { ...hooks.readConfig(raw), bidirectional: false, input: 'onehot', output: 'softmax' };
+      return new Seq2Seq({ rt, ptr, config: Object.freeze(normalised), SV: raw.input_size, TV: raw.output_size, train, tensors }, allHooks);
+    } catch (e) { ex.rnnlab_seq2seq_free(ptr); throw e; }
+  };
+  /**
+   * Rebuilds an encoder-decoder from s2s.save() bytes, with its optimizer state when they hold it
+   * (training then resumes exactly). Bytes of a plain model are refused (use lab.loadModel).
+   * @param {Uint8Array | ArrayBuffer} bytes
+   */
+  const loadSeq2Seq = (bytes) => {
+    /** @type {Uint8Array} */
+    let src;
+    if (bytes instanceof ArrayBuffer || Object.prototype.toString.call(bytes) === '[object ArrayBuffer]') src = new Uint8Array(/** @type {ArrayBuffer} */ (bytes));
+    else if (ArrayBuffer.isView(bytes)) src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    else fail(`loadSeq2Seq: bytes must be a Uint8Array or ArrayBuffer (got ${show(bytes)})`);
+    if (src.length === 0) fail('loadSeq2Seq: bytes is empty, not a saved rnnlab seq2seq model');
+    const n = src.length, at = Math.ceil(n / 16) * 16;
+    const p = rt.alloc(at + 4 + ERRLEN);
+    let ptr = 0;
+    try {
+      rt.u8(p, n).set(src);
+      rt.u32(p + at, 1)[0] = 0;
+      rt.u8(p + at + 4, 1)[0] = 0;
+      const status = ex.rnnlab_seq2seq_load(p, n, 1, p + at, p + at + 4, ERRLEN);
+      ptr = rt.u32(p + at, 1)[0];
+      if (status !== 0 && ptr) ex.rnnlab_seq2seq_free(ptr); // never leak what a failing load may have built
+      rt.check(status, 'buffer', p + at + 4);
+      if (!ptr) fail('loadSeq2Seq: rnnlab_seq2seq_load returned no model');
+    } finally { rt.free(p); }
+    const t = ex.rnnlab_seq2seq_trainer(ptr, 0) >>> 0;
+    const train = t ? hooks.readTrain(ex.rnnlab_wasm_trainer_config(t) >>> 0) : hooks.trainRaw({});
+    return wrap(ptr, train);
+  };
+  Object.defineProperty(lab, 'loadSeq2Seq', { value: loadSeq2Seq, writable: true, configurable: true, enumerable: false });
   Object.defineProperty(lab, 'createSeq2Seq', { value: createSeq2Seq, writable: true, configurable: true, enumerable: false });
 }
 

@@ -49,7 +49,7 @@ const TASK_EXPORTS = [
   'rnnlab_task_count', 'rnnlab_task_name', 'rnnlab_task_option_keys', 'rnnlab_task_create', 'rnnlab_task_free',
   'rnnlab_task_error', 'rnnlab_task_get_info', 'rnnlab_task_reset', 'rnnlab_task_symbol', 'rnnlab_task_batch',
   'rnnlab_task_score', 'rnnlab_task_seq2seq_batch', 'rnnlab_task_seq2seq_score', 'rnnlab_wasm_task_evaluate',
-  'rnnlab_wasm_task_seq2seq_eval', 'rnnlab_wasm_task_layout',
+  'rnnlab_wasm_task_seq2seq_eval', 'rnnlab_wasm_task_layout', 'rnnlab_task_max_batch',
 ];
 const INPUT_KINDS = ['onehot', 'dense'];
 const OUTPUT_KINDS = ['softmax', 'sigmoid', 'linear'];
@@ -180,6 +180,22 @@ class Task {
 
   /** True once free() ran. */
   get freed() { return this.#s.ptr === 0; }
+
+  /**
+   * The largest batchSize batch() accepts at length (default: the task's length), by the engine's
+   * own rule (rnnlab_task_max_batch). text: the training split holds that many parallel streams
+   * of at least 2 (length + 1) characters each, floor(split.train / (2 (length + 1))); 0 when the
+   * text is too short for one. Other tasks: the engine's batch limits. Seq2seq tasks throw.
+   * @param {number} [length]
+   */
+  maxBatchSize(length) {
+    const s = live(this.#s), ex = s.rt.ex;
+    if (this.isSeq2seq) fail(`maxBatchSize: task '${s.name}' is sequence-to-sequence: its batches have no stream limit`);
+    const L = length === undefined ? 0 : checkInt('length', length, 1, s.raw.max_length);
+    const n = ex.rnnlab_task_max_batch(s.ptr, L);
+    if (n < 0) check(s, 1);
+    return n;
+  }
 
   /**
    * The next training batch from the task's own stream, copied out (the engine's Batch format;

@@ -288,7 +288,7 @@ static void test_crafted(void) {
     expect_fail(bad, len, status, msg, ctx); \
   } while (0)
 
-  CRAFT(bad[7] = 2, RNNLAB_EFORMAT, "bad magic", "wrong magic");
+  CRAFT(bad[7] = 9, RNNLAB_EFORMAT, "bad magic", "wrong magic");
   CRAFT(memcpy(bad, "PK\3\4RNNL", 8), RNNLAB_EFORMAT, "not an rnnlab model", "zip magic");
   CRAFT(put_le32(bad + 8, 2), RNNLAB_EFORMAT, "saved by a newer rnnlab (format 2)", "future version");
   CRAFT(put_le32(bad + 8, 0x01000000u), RNNLAB_EFORMAT, "newer", "big-endian version");
@@ -358,6 +358,27 @@ static void test_crafted(void) {
   rnnlab_model_free(m);
 }
 
+/* The kind byte: a model file is refused by the seq2seq loader and a seq2seq file by the model
+ * loader, each naming the right one (test_seq2seq.c covers the seq2seq format itself). */
+static void test_kinds(void) {
+  rnnlab_model *m;
+  rnnlab_trainer *t;
+  if (!make_trained(&cases[3], 3, &m, &t)) { rnnlab_trainer_free(t), rnnlab_model_free(m); return; }
+  size_t len;
+  uint8_t *buf = save_alloc(m, t, &len);
+  rnnlab_seq2seq *s = (rnnlab_seq2seq *)1;
+  char err[ERRLEN] = "";
+  CHECK(rnnlab_seq2seq_load(buf, len, 1, &s, err, sizeof err) == RNNLAB_EFORMAT && s == NULL &&
+        strstr(err, "a saved model, not a seq2seq model: load it with rnnlab_model_load"), "seq2seq_load(model): %s", err);
+  buf[7] = 2; /* the kind byte of a seq2seq file */
+  expect_fail(buf, len, RNNLAB_EFORMAT, "a saved seq2seq model, not a model: load it with rnnlab_seq2seq_load", "kind 2");
+  buf[7] = 3;
+  expect_fail(buf, len, RNNLAB_EFORMAT, "bad magic", "kind 3");
+  free(buf);
+  rnnlab_trainer_free(t);
+  rnnlab_model_free(m);
+}
+
 int main(void) {
   test_crc();
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) test_round_trip(&cases[k]);
@@ -365,5 +386,6 @@ int main(void) {
   test_corruption(&cases[0], 6, 37); /* bigger bidirectional LSTM with Adam: a sample */
   test_corruption(&cases[7], 4, 13); /* ESN with a fixed reservoir, SGD (no moments) */
   test_crafted();
+  test_kinds();
   return check_summary("serialize");
 }

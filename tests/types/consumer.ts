@@ -105,6 +105,13 @@ const scored: api.TaskResult = rev.scoreSequences(pairs, rows);
 const decoded: api.SearchResult = s2s.decode(pairs.src.subarray(0, pairs.srcLength), { bos: 1, eos: 2, length: 8, strategy: 'beam' });
 const exact: number = s2s.evaluate(rev, { beamWidth: 4 }).accuracy;
 const s2sHidden: number = s2s.config.hiddenSize;
+const s2sSaved: Uint8Array = s2s.save({ optimizer: true });
+const s2sLoaded: api.Seq2Seq = lab.loadSeq2Seq(s2sSaved);
+const s2sTrace: api.Seq2SeqTrace = s2sLoaded.trace(pairs);
+const encGates: Float32Array = s2sTrace.encoder.layers[0][0].gates, decOut: Float32Array = s2sTrace.decoder.outputs;
+s2sLoaded.setLearningRate(s2sLoaded.learningRate / 2 + s2sLoaded.steps);
+const s2sOpt: string = s2sLoaded.trainerOptions.optimizer;
+const streams: number = lab.createTask('text').maxBatchSize(64);
 
 // ---- wrong calls are rejected ----
 // @ts-expect-error: unknown model option (hiddenSize is the name)
