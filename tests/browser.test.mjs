@@ -8,16 +8,19 @@
  *     norm chart, the PCA trajectory and the samples strip redraw while it trains; the
  *     generalisation curve is measured; the readouts show steps/s, characters/s and SIMD
  *   - a share link (URL hash) round-trips the configuration and reproduces the run
- *   - save the model to a file, reset, load it back: the same predictions
+ *   - save the model to a file, reset, load it back: the same predictions; the same for an
+ *     encoder-decoder (reverse); a file that does not fit the task shows an alert, the run goes on
  *   - text: greedy, beam and sampled continuations change while training; the temperature
  *     slider applies live
  *   - sequence to sequence (reverse, the preset): solved, fresh problems marked right / wrong
  *   - every task's preset builds and trains; the probe can be typed
+ *   - accessibility: every control has an accessible name; Tab reaches Play with a visible focus
+ *     ring, in light and dark colour schemes
  *   - embed mode hides the controls; web/embed-example.html runs the module
  * Needs Debian's /usr/bin/chromium (or $CHROMIUM), driven by playwright-core, which downloads no
  * browser. Without it the tests are skipped, except under CI, where a missing browser is a failure.
  * Screenshots (gitignored): tests/artifacts/browser.png (1280x800, mid-training),
- * browser-1024.png, browser-text.png, browser-reverse.png, browser-embed.png.
+ * browser-1024.png, browser-text.png, browser-reverse.png, browser-dark.png, browser-embed.png.
  */
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -269,6 +272,82 @@ test('save the model to a file, reset, load it back: the same predictions', { sk
   p.check();
 });
 
+test('an encoder-decoder saves and loads (same predictions); a file that does not fit the task is refused, the run goes on', { skip, timeout: 90_000 }, async (t) => {
+  const p = await openPage(t);
+  const { page } = p;
+  await p.open('#task=reverse&cell=gru&hidden=16');
+  assert.equal((await p.state()).config.task, 'reverse');
+  await page.click('#play');
+  await p.until('s.step >= 60');
+  await pause(p);
+  const trained = (await p.state()).probeOutputs;
+  assert.ok(trained.length > 0, 'the decoder\'s outputs over the probe');
+  // both halves are traced: encoder steps, a separator, decoder steps; the gradient bars are shown
+  assert.ok(await page.isVisible('#grad-bars'), 'the gradient over time is drawn for an encoder-decoder');
+  assert.ok(await page.isVisible('#split-note'));
+  assert.equal(await page.locator('#samples tr').count(), 3, 'input, target and model rows (the decoder\'s)');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+  const file = path.join(ARTIFACTS, 'browser-reverse.rnnlab');
+  await download.saveAs(file);
+  assert.match(download.suggestedFilename(), /^reverse-gru-step\d+\.rnnlab$/);
+  const bytes = await fs.readFile(file);
+  assert.equal(bytes.subarray(0, 7).toString('latin1'), 'RNNLAB\0');
+  assert.equal(bytes[7], 2, 'an encoder-decoder file (s2s.save)');
+
+  await page.click('#reset');
+  await p.until('s.ready && s.step === 0');
+  assert.notDeepEqual((await p.state()).probeOutputs, trained, 'a reset model predicts differently');
+  await page.setInputFiles('#load-file', file);
+  await p.until('s.loaded === 1 && s.ready');
+  let s = await p.state();
+  assert.equal(s.error, null);
+  assert.equal(s.loadError, null);
+  assert.equal(s.config.task, 'reverse');
+  assert.deepEqual(s.probeOutputs, trained, 'the loaded encoder-decoder predicts exactly as the saved one');
+  // training resumes from the file's optimizer state
+  await page.click('#step');
+  await p.until('s.step === 1 && s.playing === false');
+
+  // the same file on a task it does not fit: an alert, and the current run is untouched
+  await page.selectOption('select[name=task]', 'parity');
+  await p.until('s.ready && s.config.task === "parity"');
+  for (let i = 1; i <= 2; i++) {
+    await page.click('#step');
+    await p.until('s.step === arg && s.playing === false', i);
+  }
+  const before = await p.state();
+  await page.setInputFiles('#load-file', file);
+  await p.until('s.loadError !== null && s.ready');
+  const alert = page.getByRole('alert').filter({ hasText: 'could not load the model' });
+  assert.ok(await alert.isVisible(), 'the refusal is shown as an alert');
+  assert.match(await alert.textContent() ?? '', /encoder-decoder/);
+  // a plain model file of other sizes: parity (2 inputs) on addition (4 inputs)
+  const [plain] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+  const plainFile = path.join(ARTIFACTS, 'browser-parity.rnnlab');
+  await plain.saveAs(plainFile);
+  s = await p.state();
+  assert.equal(s.config.task, 'parity', 'the task is kept');
+  assert.equal(s.step, before.step, 'the run is kept');
+  assert.deepEqual(s.probeOutputs, before.probeOutputs, 'the model is kept');
+  await page.selectOption('select[name=task]', 'addition');
+  await p.until('s.ready && s.config.task === "addition"');
+  await page.click('#step');
+  await p.until('s.step === 1 && s.playing === false');
+  const addition = await p.state();
+  await page.evaluate(() => { /** @type {any} */ (window).__state.loadError = null; });
+  await page.setInputFiles('#load-file', plainFile);
+  await p.until('s.loadError !== null && s.ready');
+  assert.match(await alert.textContent() ?? '', /2 inputs, 2 outputs\) does not fit task addition \(4 inputs, 2 outputs\)/);
+  s = await p.state();
+  assert.equal(s.config.task, 'addition');
+  assert.equal(s.step, 1);
+  assert.deepEqual(s.probeOutputs, addition.probeOutputs, 'the addition model is kept');
+  await page.click('#step');
+  await p.until('s.step === 2 && s.playing === false');
+  assert.equal(await alert.isVisible(), true);
+  p.check();
+});
+
 test('text: greedy, beam and sampled continuations change while training; temperature is live', { skip, timeout: 90_000 }, async (t) => {
   const p = await openPage(t);
   const { page } = p;
@@ -354,6 +433,59 @@ test('every task preset builds, trains and snapshots; 1024 px wide fits', { skip
   await page.click('#play');
   await p.until('s.step >= 200');
   await page.screenshot({ path: path.join(ARTIFACTS, 'browser-1024.png') });
+  p.check();
+});
+
+test('accessibility: every control has a name, Tab reaches Play with a visible focus ring, light and dark', { skip, timeout: 90_000 }, async (t) => {
+  const p = await openPage(t);
+  const { page } = p;
+  for (const scheme of /** @type {const} */ (['light', 'dark'])) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto('about:blank'); // a fresh load: the focus starts at the top
+    // text shows the most controls (own text, sampling); the csv data panel has its own test file
+    await p.open('#task=text&hidden=16');
+    // every input, select, button and textarea on the page (control panel, probe, sampling, the
+    // cell diagram and weight views) has an accessible name, as the browser computes it
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const roles = new Set(['button', 'textbox', 'combobox', 'spinbutton', 'slider', 'checkbox', 'radio', 'searchbox', 'listbox', 'switch']);
+    const controls = nodes.filter((n) => !n.ignored && roles.has(n.role?.value));
+    assert.ok(controls.length >= 20, `${controls.length} controls in the accessibility tree`);
+    const unnamed = controls.filter((n) => !String(n.name?.value ?? '').trim()).map((n) => `${n.role?.value} #${n.backendDOMNodeId}`);
+    assert.deepEqual(unnamed, [], 'controls without an accessible name');
+    await cdp.detach();
+    // the same through Playwright's roles, for the control panel's own fields
+    // (a label around a control names it with the control's value too: "hidden size 16")
+    for (const [role, name] of [['combobox', 'task'], ['combobox', 'corpus'], ['combobox', 'cell'], ['spinbutton', 'hidden size'],
+      ['spinbutton', 'layers'], ['combobox', 'optimizer'], ['spinbutton', 'clip norm'], ['spinbutton', 'batch size'], ['spinbutton', 'seed']]) {
+      const el = page.locator('#controls').getByRole(/** @type {any} */ (role), { name: new RegExp(`^${name}( |$)`) });
+      assert.equal(await el.count(), 1, `a ${role} named ${name}`);
+    }
+    assert.equal(await page.getByRole('slider', { name: 'learning rate (log scale)' }).getAttribute('aria-valuetext'), '0.01');
+    for (const name of ['Play', 'Step', 'Reset', 'Save model', 'Copy share link']) {
+      assert.ok(await page.getByRole('button', { name, exact: true }).isVisible(), `button ${name}`);
+    }
+    // keyboard: the first Tab from the top of the page lands on Play, with a visible ring
+    await page.evaluate(() => { /** @type {HTMLElement} */ (document.activeElement)?.blur(); window.scrollTo(0, 0); });
+    await page.keyboard.press('Tab');
+    const focus = await page.evaluate(() => {
+      const el = /** @type {HTMLElement} */ (document.activeElement);
+      const cs = getComputedStyle(el);
+      return { id: el.id, style: cs.outlineStyle, width: parseFloat(cs.outlineWidth), color: cs.outlineColor, visible: el.matches(':focus-visible') };
+    });
+    assert.equal(focus.id, 'play', `${scheme}: Tab reaches Play first`);
+    assert.ok(focus.visible, 'Play matches :focus-visible');
+    assert.notEqual(focus.style, 'none', `${scheme}: a focus outline (${JSON.stringify(focus)})`);
+    assert.ok(focus.width >= 2, `outline width ${focus.width}`);
+    // and further on, a select in the control panel shows one too
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+    const sel = await page.evaluate(() => {
+      const el = /** @type {HTMLElement} */ (document.activeElement);
+      return { tag: el.tagName, name: el.getAttribute('name'), style: getComputedStyle(el).outlineStyle };
+    });
+    assert.deepEqual(sel, { tag: 'SELECT', name: 'task', style: 'solid' }, 'Play, Step, Reset, then the task');
+    if (scheme === 'dark') await page.screenshot({ path: path.join(ARTIFACTS, 'browser-dark.png') });
+  }
   p.check();
 });
 

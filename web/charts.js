@@ -18,8 +18,10 @@ const MAX_POINTS = 3000; // older points are thinned (every other one dropped) p
 /**
  * @typedef {{ label: string, color: string, dash?: number[], points?: boolean }} Series
  * @typedef {{ series: Series[], log?: boolean, range?: [number, number], xLog?: boolean,
- *   xLabel?: string, height?: number, percent?: boolean, zero?: boolean }} ChartOptions
+ *   xLabel?: string, height?: number, percent?: boolean, zero?: boolean, latest?: boolean }} ChartOptions
  * zero: a linear y axis from 0 to the largest value (RMSE beside its baseline)
+ * latest: the legend shows each series' latest value while the cursor is off the chart (default
+ *   true: streaming charts); false: no value until the cursor points at one
  */
 
 /** log axes: grid lines and labels at powers of ten only (at least the ends when the range is
@@ -46,6 +48,11 @@ export function createChart(parent, opts) {
     stroke: muted, grid: { stroke: rule, width: 1 }, ticks: { stroke: rule, width: 1, size: 4 },
     font: '11px system-ui, sans-serif', gap: 3,
   };
+  /** the last value of a series, formatted ('' when it has none) @param {(number | null)[]} s */
+  const latest = (s) => {
+    for (let i = (s?.length ?? 0) - 1; i >= 0; i--) if (s[i] != null) return fmtY(/** @type {number} */ (s[i]));
+    return '';
+  };
   const fmtY = (/** @type {number} */ v) => (v == null ? '–' : opts.percent ? `${(v * 100).toFixed(1)}%`
     : Math.abs(v) >= 100 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(+v.toPrecision(3)));
   /** @type {any} */
@@ -69,7 +76,8 @@ export function createChart(parent, opts) {
       ...opts.series.map((s) => ({
         label: s.label, stroke: s.color, width: 1.5, spanGaps: true, dash: s.dash,
         points: { show: s.points ?? false, size: 4, fill: s.color },
-        value: (/** @type {any} */ _u, /** @type {number} */ v) => fmtY(v),
+        value: (/** @type {any} */ u, /** @type {number | null} */ v, /** @type {number} */ sidx, /** @type {number | null} */ idx) =>
+          (idx != null ? fmtY(/** @type {number} */ (v)) : opts.latest === false ? '' : latest(u.data[sidx])),
       })),
     ],
   };

@@ -3,6 +3,8 @@
  *
  *   const hm = createHeatmap(parent, { title: 'f  forget gate', range: [0, 1] });
  *   hm.update(values, T, H, symbols);   // values[t*H + j]; symbols[t] = the input symbol at step t
+ *   hm.update(values, T, H, symbols, S); // an encoder-decoder: steps 0..S-1 the encoder's, then the
+ *                                        // decoder's, with a line between them
  * Pixels go through ImageData (one pixel per cell, scaled up without smoothing). Hovering shows
  * the value, the unit, the step and the input symbol. range: [0, 1] (sigmoid gates, white->dark)
  * or 'signed' (symmetric about 0, blue-white-orange, scaled to max |value| but at least 1).
@@ -23,7 +25,7 @@ export function createHeatmap(parent, opts) {
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
   const cell = document.createElement('canvas'); // T x H, one pixel per value
   const cctx = /** @type {CanvasRenderingContext2D} */ (cell.getContext('2d'));
-  /** @type {{ values: Float32Array, T: number, H: number, symbols: string[], scale: number } | null} */
+  /** @type {{ values: Float32Array, T: number, H: number, symbols: string[], scale: number, split: number | null } | null} */
   let last = null;
   let updates = 0;
 
@@ -60,6 +62,15 @@ export function createHeatmap(parent, opts) {
     ctx.imageSmoothingEnabled = false;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.drawImage(cell, 0, 0, canvas.width, canvas.height);
+    if (last.split) {
+      // encoder | decoder: a near-black line on a white halo, so it reads on every cell colour
+      // (the palettes are light in both colour schemes)
+      const x = Math.round((last.split / T) * canvas.width);
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(x - 2 * dpr, 0, 4 * dpr, canvas.height);
+      ctx.fillStyle = '#1b1f24';
+      ctx.fillRect(x - dpr, 0, 2 * dpr, canvas.height);
+    }
   }
 
   canvas.addEventListener('mousemove', (e) => {
@@ -69,7 +80,8 @@ export function createHeatmap(parent, opts) {
     const j = Math.min(last.H - 1, Math.floor(((e.clientY - r.top) / r.height) * last.H));
     const v = last.values[t * last.H + j];
     const tip = opts.tooltip;
-    tip.textContent = `${opts.title.split(' ')[0]}: unit ${j}, step ${t}, input ${JSON.stringify(last.symbols[t] ?? '')}: ${v.toFixed(4)}`;
+    const where = last.split === null ? `step ${t}` : t < last.split ? `encoder step ${t}` : `decoder step ${t - last.split}`;
+    tip.textContent = `${opts.title.split(' ')[0]}: unit ${j}, ${where}, input ${JSON.stringify(last.symbols[t] ?? '')}: ${v.toFixed(4)}`;
     tip.hidden = false;
     // keep it on screen near the right edge
     tip.style.left = `${Math.max(4, Math.min(e.clientX + 12, window.innerWidth - tip.offsetWidth - 4))}px`;
@@ -78,11 +90,14 @@ export function createHeatmap(parent, opts) {
   canvas.addEventListener('mouseleave', () => { opts.tooltip.hidden = true; });
 
   return {
-    /** @param {Float32Array} values (T*H, step-major) @param {number} T @param {number} H @param {string[]} symbols */
-    update(values, T, H, symbols) {
+    /**
+     * @param {Float32Array} values (T*H, step-major) @param {number} T @param {number} H @param {string[]} symbols
+     * @param {number | null} [split] the first decoder step of an encoder-decoder's trace
+     */
+    update(values, T, H, symbols, split = null) {
       let scale = 1;
       if (opts.range === 'signed') for (const v of values) scale = Math.max(scale, Math.abs(v));
-      last = { values, T, H, symbols, scale };
+      last = { values, T, H, symbols, scale, split: split || null };
       updates++;
       draw();
     },

@@ -29,13 +29,26 @@ const pub = {
   samplesChanged: 0, saved: 0, loaded: 0, curve: null,
   // task csv: the held-out scores as the page shows them, the predictions chart's data
   rmse: null, baselineRmse: null, baselineAccuracy: null, csv: null, predictions: null, predictionsChanged: 0,
-  csvApplied: 0, diagramDraws: 0, weightDraws: 0,
+  csvApplied: 0, diagramDraws: 0, weightDraws: 0, loadError: null,
 };
 /** @type {any} */ (window).__state = pub;
 
 const GATE_TITLES = /** @type {Record<string, string>} */ ({
   i: 'i  input gate', f: 'f  forget gate', g: 'g  cell input', o: 'o  output gate',
   r: 'r  reset gate', z: 'z  update gate', n: 'n  candidate', h: 'h  activation',
+});
+/** the first screen's two lines: what the network is learning, and what to watch */
+const INTROS = /** @type {Record<string, string>} */ ({
+  parity: 'running parity: after each bit, is the count of 1s so far odd?',
+  addition: 'binary addition: two numbers arrive bit by bit, lowest first; it writes the sum\'s bits.',
+  text: 'to predict the next character of a text.',
+  reber: 'the embedded Reber grammar: which symbols may come next.',
+  adding: 'the adding problem: the sum of two marked numbers in a long sequence.',
+  'temporal-order': 'temporal order: the order of two symbols far apart among distractors.',
+  copy: 'to copy: an encoder reads a sequence, a decoder writes it back.',
+  reverse: 'to reverse: an encoder reads a sequence, a decoder writes it backwards.',
+  'decimal-addition': 'decimal addition: an encoder reads "a+b", a decoder writes the sum.',
+  csv: 'your own sequences: the target column from the input columns.',
 });
 const PROBE_HINTS = /** @type {Record<string, string>} */ ({
   parity: 'bits, e.g. 0110100111', addition: 'a + b, e.g. 1234 + 987', text: 'some characters',
@@ -62,6 +75,11 @@ for (const p of PROPS) {
 
 const LOG_SLIDERS = ['lr'];
 const formatNum = (/** @type {number} */ v) => String(+v.toPrecision(3));
+/** a slider's value beside it and for screen readers (the lr slider's own value is a log10) */
+function showSlider(/** @type {string} */ name, /** @type {number} */ v) {
+  $(`${name}-value`).textContent = formatNum(v);
+  /** @type {HTMLElement} */ (document.querySelector(`input[name=${name}]`)).setAttribute('aria-valuetext', formatNum(v));
+}
 
 /** @param {import('./state.js').State} s */
 function showState(s) {
@@ -71,8 +89,8 @@ function showState(s) {
     const v = /** @type {any} */ (s)[p.name];
     el.value = LOG_SLIDERS.includes(p.name) ? String(Math.log10(v)) : String(v);
   }
-  $('lr-value').textContent = formatNum(s.lr);
-  $('temp-value').textContent = formatNum(s.temp);
+  showSlider('lr', s.lr);
+  showSlider('temp', s.temp);
   const s2s = SEQ2SEQ_TASKS.includes(s.task);
   for (const el of document.querySelectorAll('[data-for]')) {
     /** @type {HTMLElement} */ (el).hidden = /** @type {HTMLElement} */ (el).dataset.for !== s.cell;
@@ -118,7 +136,7 @@ const gradChart = createChart($('grad-chart'), {
 });
 const curveChart = createChart($('curve-chart'), {
   series: [{ label: 'accuracy at this test length', color: color('--c-metric'), points: true }],
-  range: [0, 1], xLog: true, xLabel: 'length', percent: true,
+  range: [0, 1], xLog: true, xLabel: 'length', percent: true, latest: false,
 });
 /** @type {ReturnType<typeof createChart>} */
 let metricChart = createChart($('metric-chart'), { series: [{ label: 'accuracy', color: color('--c-metric') }], range: [0, 1], percent: true });
@@ -191,9 +209,9 @@ function showTrace(trace) {
       values = new Float32Array(T * H);
       for (let t = 0; t < T; t++) values.set(trace.gates.subarray(t * G + k * H, t * G + k * H + H), t * H);
     }
-    view.update(values, T, H, symbols);
+    view.update(values, T, H, symbols, trace.split);
   }
-  if (!info?.seq2seq) gradBars.update(trace.gradNorm, symbols);
+  gradBars.update(trace.gradNorm, symbols, trace.split);
   pca.update(trace.hidden, T, H, symbols, info?.probe.targets ?? null);
   if (cellDetails.open) {
     diagram.update(trace, undefined, { symbols });
@@ -279,7 +297,7 @@ function buildPredChart(csv) {
   idx.max = String(csv.heldOut - 1);
   if (Number(idx.value) > csv.heldOut - 1) idx.value = '0';
   if (csv.kind === 'regression') {
-    predChart = createChart($('pred-chart'), { xLabel: 't', height: 150, series: [
+    predChart = createChart($('pred-chart'), { xLabel: 't', height: 150, latest: false, series: [
       { label: `truth (${csv.targetName})`, color: color('--fg'), points: csv.targetAt === 'end' },
       { label: 'model', color: color('--c-train') },
       { label: `input ${csv.inputNames[0]}`, color: color('--muted'), dash: [3, 3] },
@@ -288,7 +306,7 @@ function buildPredChart(csv) {
       ? 'the model\'s running prediction against the final target, one held-out sequence (data units)'
       : 'predictions against the truth at every step, one held-out sequence (data units)';
   } else {
-    predChart = createChart($('pred-chart'), { xLabel: 't', height: 150, range: [0, 1], percent: true,
+    predChart = createChart($('pred-chart'), { xLabel: 't', height: 150, latest: false, range: [0, 1], percent: true,
       series: csv.labels.slice(0, 8).map((/** @type {string} */ l, /** @type {number} */ k) => ({ label: `p(${l})`, color: classColor(k) })) });
     $('pred-caption').textContent = 'the model\'s class probabilities step by step, one held-out sequence';
   }
@@ -351,10 +369,13 @@ function onInit(/** @type {any} */ data) {
   $('curve-figure').hidden = !data.curveLengths;
   buildHeatmaps(data.gateNames, data.config.cell);
   showProbeDesc();
+  $('intro-task').textContent = `A recurrent network is learning ${INTROS[data.task] ?? data.task}`;
+  $('intro-watch').textContent = `Press Play: the loss falls${data.csv ? '' : data.task === 'text' ? ', bits per character drop'
+    : ', held-out accuracy rises'}; below, every gate and state on one ${data.seq2seq ? 'problem' : 'probe sequence'}.`;
   $('gradbars-caption').textContent = data.seq2seq
-    ? 'gradient flowing back in time: not traced for encoder-decoders (the heatmaps show the encoder over one source)'
+    ? 'gradient flowing back in time: |dLoss/dh_t| per step (log scale); the encoder\'s is what reaches it back through the context'
     : 'gradient flowing back in time: |dLoss/dh_t| per step (log scale)';
-  /** @type {HTMLElement} */ ($('grad-bars')).hidden = data.seq2seq;
+  $('split-note').hidden = !data.seq2seq;
   const input = /** @type {HTMLInputElement} */ ($('probe-input'));
   $('probe-form').hidden = !data.editable;
   input.placeholder = PROBE_HINTS[data.task] ?? '';
@@ -372,7 +393,7 @@ function showProbeDesc() {
   $('probe-desc').textContent = info.csv
     ? `probe: held-out sequence ${info.probe.index ?? 0} (${T} steps), layer 0, ${info.hiddenSize} units (rows) × ${T} steps (columns); hover for values`
     : info.seq2seq
-    ? `the encoder over one source of ${T} symbols, layer 0, ${info.hiddenSize} units (rows) × ${T} steps; hover for values`
+    ? `one source of ${info.probe.split} symbols, then the answer fed to the decoder (${T - info.probe.split} steps), layer 0, ${info.hiddenSize} units (rows); hover for values`
     : `probe: one ${info.task} sequence of ${T} steps, layer 0, ${info.hiddenSize} units (rows) × ${T} steps (columns); hover for values`;
 }
 
@@ -443,7 +464,16 @@ worker.onmessage = ({ data }) => {
       pub.saved++;
       break;
     }
+    case 'loadError':
+      // the file did not load or does not fit the task: the current run goes on
+      pub.loadError = data.error;
+      pub.ready = true;
+      $('files-alert').textContent = `could not load the model: ${data.error}`;
+      $('files-alert').hidden = false;
+      $('files-status').textContent = '';
+      break;
     case 'loaded':
+      $('files-alert').hidden = true;
       state = parse(serialize(data.config));
       showState(state);
       writeHash();
@@ -583,12 +613,12 @@ document.addEventListener('input', (e) => {
   if (el.form !== form) return;
   if (el.name === 'lr') {
     state = { ...state, lr: readState().lr };
-    $('lr-value').textContent = formatNum(state.lr);
+    showSlider('lr', state.lr);
     worker.postMessage({ type: 'setLearningRate', lr: state.lr });
     writeHash();
   } else if (el.name === 'temp') {
     state = { ...state, temp: readState().temp };
-    $('temp-value').textContent = formatNum(state.temp);
+    showSlider('temp', state.temp);
     worker.postMessage({ type: 'setSampling', temp: state.temp, beam: state.beam });
     writeHash();
   }
@@ -636,6 +666,8 @@ $('load-file').addEventListener('change', async (e) => {
   if (!f) return;
   const bytes = await f.arrayBuffer();
   input.value = '';
+  $('files-alert').hidden = true;
+  pub.loadError = null;
   pub.ready = false;
   worker.postMessage({ type: 'load', bytes, config: state }, [bytes]);
 });

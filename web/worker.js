@@ -16,7 +16,10 @@
  *   { type: 'save' }                 -> { type: 'saved', bytes, name }
  *   { type: 'want', parts }          also put these in each snapshot: 'weights' (model.getWeights()),
  *                                    'gradients' (the last training step's, model.getGradients())
- *   { type: 'load', bytes }          a saved model replaces the current one -> 'init' with its config
+ *   { type: 'load', bytes }          a saved model (model.save() or s2s.save() bytes) replaces the current
+ *                                    one, for the current task -> 'init', then 'loaded' with its config;
+ *                                    or 'loadError' (not a model file, or it does not fit the task: the
+ *                                    current run goes on)
  *   { type: 'config', ..., csv: { data, heldOut } }  task csv: the user's sequences, already parsed
  *                                    and checked by the page (wasm/csv.mjs parseSequences)
  *   { type: 'csvIndex', index }      task csv: which held-out sequence the probe and the
@@ -25,7 +28,8 @@
  *   { type: 'init', version, simd, task, seq2seq, gateNames, hiddenSize, config, probe, curveLengths, editable,
  *     modelConfig (the model's, or an encoder-decoder's encoder's: the cell diagram and weight view),
  *     csv (task csv: kind, targetAt, labels, inputNames, targetName, split sizes; else null) }
- *   { type: 'snapshot', step, ...progress, trace, samples, predictions (task csv), weights?, gradients?,
+ *   { type: 'snapshot', step, ...progress, trace (encoder-decoders: the encoder's steps then the
+ *     decoder's, trace.split the first decoder step), samples, predictions (task csv), weights?, gradients?,
  *     ...panel parts }  (~5 per second)
  *   { type: 'error', error }
  * A snapshot is assembled from SNAPSHOT_PARTS: one function per panel, so a new panel (weights,
@@ -204,26 +208,17 @@ export function createRun(lab, config, extra = {}) {
   const task = csv
     ? lab.createTask('csv', { data: extra.csv?.data, heldOut: extra.csv?.heldOut ?? 0.2, seed: config.seed })
     : lab.createTask(config.task, { ...taskOptions, seed: config.seed });
-  let model = null, trainer = null, probeTask = null, sampler = null, encoder = null;
+  let model = null, trainer = null, probeTask = null, sampler = null;
   try {
     if (extra.model) {
       model = extra.model;
-      const c = model.config;
-      if (c.inputSize !== task.inputSize || c.outputSize !== task.outputSize) {
-        throw new Error(`the loaded model (${c.inputSize} inputs, ${c.outputSize} outputs) does not fit task ${config.task} `
-          + `(${task.inputSize} inputs, ${task.outputSize} outputs): pick the task it was trained on, then load it again`);
-      }
+      checkFits(model, task, config.task, s2s);
     }
     else if (s2s) model = lab.createSeq2Seq({ ...task.modelConfig, ...modelKeys(config, spec, true) });
     else model = lab.createModel({ ...task.modelConfig, ...modelKeys(config, spec, false) });
     if (s2s) {
-      model.setTrainer(trainerOptions(config));
-      // the encoder's gates over the probe source: a plain model with the encoder's weights (a
-      // Seq2Seq has no trace of its own)
-      const cfg = model.config;
-      encoder = lab.createModel({ cell: cfg.cell, variant: cfg.variant, resetAfter: cfg.resetAfter,
-        hiddenSize: cfg.hiddenSize, layers: cfg.layers, inputSize: cfg.inputSize, input: 'onehot',
-        outputSize: cfg.outputSize, output: 'softmax' });
+      // a loaded encoder-decoder with its optimizer state resumes with the file's optimizer
+      if (!(extra.model && model.steps > 0)) model.setTrainer(trainerOptions(config));
     } else {
       trainer = lab.createTrainer(model, trainerOptions(config));
     }
@@ -231,17 +226,18 @@ export function createRun(lab, config, extra = {}) {
     // addition: a stream of fresh problems for the samples list
     if (config.task === 'addition') sampler = lab.createTask('addition', { seed: SAMPLE_SEED });
   } catch (err) {
-    encoder?.free(); model?.free(); task.free(); probeTask?.free();
+    model?.free(); task.free(); probeTask?.free();
     throw err;
   }
   const length = config.task === 'text' ? config.bptt || TEXT_LENGTH : undefined;
-  // text: parallel streams need 2 (length + 1) training characters each; a short text gets fewer
+  // text: as many parallel streams as the training split holds (task.maxBatchSize), at most the batch size
   let batchSize = config.batch, note = '';
-  if (length && task.split) {
-    const most = Math.floor(task.split.train / (2 * (length + 1)));
+  if (length) {
+    const most = task.maxBatchSize(length);
     if (most < 1) {
-      encoder?.free(); model.free(); task.free();
-      throw new Error(`the text is too short: ${task.split.train} training characters, a chunk of ${length} needs ${2 * (length + 1)}`);
+      model.free(); task.free(); probeTask?.free(); sampler?.free();
+      throw new Error(`the text is too short to train on: ${task.split?.train ?? 0} training characters, `
+        + `a chunk of ${length} needs at least ${2 * (length + 1)} (paste more text, or lower the BPTT chunk)`);
     }
     if (most < batchSize) {
       batchSize = most;
@@ -256,7 +252,7 @@ export function createRun(lab, config, extra = {}) {
     defaultProbe = s2s ? raw : { ...raw, carryState: false };
   }
   return {
-    config, spec, s2s, csv, task, model, trainer, sampler, encoder, length, batchSize, note,
+    config, spec, s2s, csv, task, model, trainer, sampler, length, batchSize, note,
     /** task csv: the held-out sequence the probe and the predictions chart show */
     probeIndex: 0,
     /** @type {any} the probe: a batch of 1 (seq2seq: one source row); the user may type another */
@@ -267,8 +263,31 @@ export function createRun(lab, config, extra = {}) {
     /** @type {number | null} */ solvedAt: null,
     /** tokens (time steps x rows) per training step, for characters/s */
     tokensPerStep: 0,
-    free() { trainer?.free(); model.free(); encoder?.free(); task.free(); sampler?.free(); },
+    free() { trainer?.free(); model.free(); task.free(); sampler?.free(); },
   };
+}
+
+/**
+ * A loaded model must be of the kind the task trains (plain or encoder-decoder) and have its
+ * vocabulary / width: the file does not name its task, so the current one is kept. Throws a
+ * message for the page.
+ * @param {any} model @param {any} task @param {string} name @param {boolean} s2s
+ */
+export function checkFits(model, task, name, s2s) {
+  const c = model.config, isS2s = typeof model.greedy === 'function';
+  if (isS2s && !s2s) {
+    throw new Error(`the file holds an encoder-decoder, but ${name} trains a plain model: `
+      + 'pick the sequence-to-sequence task it was trained on (copy, reverse, decimal-addition), then load it again');
+  }
+  if (!isS2s && s2s) {
+    throw new Error(`the file holds a plain model, but ${name} trains an encoder-decoder: `
+      + 'pick the task it was trained on, then load it again');
+  }
+  const want = task.modelConfig;
+  if (c.inputSize !== want.inputSize || c.outputSize !== want.outputSize) {
+    throw new Error(`the model in the file (${c.inputSize} inputs, ${c.outputSize} outputs) does not fit task ${name} `
+      + `(${want.inputSize} inputs, ${want.outputSize} outputs): pick the task it was trained on, then load it again`);
+  }
 }
 
 /** @param {any} task @param {number} id */
@@ -277,7 +296,10 @@ const symbolOf = (task, id) => String(task.symbols[id] ?? id);
 /** The probe's input symbols, one string per step (dense inputs: the values). @param {any} run */
 function probeSymbols(run) {
   const { task, probe } = run;
-  if (run.s2s) return Array.from(probe.src.subarray(0, probe.srcLength), (id) => symbolOf(task, id));
+  if (run.s2s) {
+    return [...Array.from(probe.src.subarray(0, probe.srcLength), (id) => symbolOf(task, id)),
+      ...Array.from(probe.decIn.subarray(0, probe.tgtLength), (id) => symbolOf(task, id))];
+  }
   const T = probe.length;
   const out = [];
   for (let t = 0; t < T; t++) {
@@ -300,8 +322,20 @@ function probeSymbols(run) {
 /** The probe's targets as class names per step ('' where there is none), for class-target tasks. @param {any} run */
 function probeTargets(run) {
   const { task, probe } = run;
-  if (run.s2s || task.output !== 'softmax') return null;
+  if (run.s2s) {
+    return [...Array.from({ length: probe.srcLength }, () => ''),
+      ...Array.from(probe.decTgt.subarray(0, probe.tgtLength), (c) => (c < 0 ? '' : symbolOf(task, c)))];
+  }
+  if (task.output !== 'softmax') return null;
   return Array.from(probe.targets, (c) => (c < 0 ? '' : String(task.outputSymbols[c] ?? c)));
+}
+
+/** What the page shows of the probe: its symbols and targets per step; encoder-decoders: the
+ * source's steps then the decoder's, split = the first decoder step. @param {any} run */
+function probeInfo(run) {
+  const symbols = probeSymbols(run);
+  return { length: symbols.length, symbols, targets: probeTargets(run), split: run.s2s ? run.probe.srcLength : null,
+    ...(run.csv ? { index: run.probeIndex } : {}) };
 }
 
 /**
@@ -364,36 +398,50 @@ export function bucket(pts, n) {
   return out;
 }
 
-/** The probe's trace, layer 0 forward direction, copied out. @param {any} run */
-function probeTrace(run) {
-  let tr;
-  if (run.s2s) {
-    // the encoder over the probe source (a plain model holding the encoder's weights)
-    /** @type {Record<string, Float32Array>} */
-    const w = {};
-    for (const [k, v] of Object.entries(run.model.getWeights())) if (k.startsWith('encoder.')) w[k.slice(8)] = v;
-    run.encoder.setWeights(w);
-    const S = run.probe.srcLength;
-    tr = run.encoder.trace({ inputs: run.probe.src.slice(0, S), targets: new Int32Array(S).fill(-1), batchSize: 1, length: S });
-  } else {
-    tr = run.model.trace(run.probe);
-  }
-  const l0 = tr.layers[0][0];
-  const V = run.s2s ? 0 : run.task.outputSize;
-  /** predicted class per probe step (softmax tasks), for the samples strip */
+/**
+ * The probe's trace, layer 0 forward direction, copied out. Encoder-decoders: the encoder's steps
+ * over the source, then the decoder's (teacher-forced) over its input, as one sequence; `split`
+ * is the first decoder step (null for a plain model). The encoder's |dL/dh_t| is the gradient
+ * that reaches it back through the context.
+ * @param {any} run
+ */
+export function probeTrace(run) {
+  const { task } = run;
+  /** predicted class per probe step (softmax tasks; '' where nothing is predicted), for the samples strip */
   let predicted = null;
-  if (!run.s2s && run.task.output === 'softmax') {
+  const argmax = (/** @type {Float32Array} */ out, /** @type {number} */ t, /** @type {number} */ V) => {
+    let best = 0;
+    for (let v = 1; v < V; v++) if (out[t * V + v] > out[t * V + best]) best = v;
+    return String(task.outputSymbols?.[best] ?? task.symbols?.[best] ?? best);
+  };
+  if (run.s2s) {
+    const { encoder, decoder } = run.model.trace(run.probe);
+    const e = encoder.layers[0][0], d = decoder.layers[0][0];
+    const S = encoder.length, U = decoder.length, V = task.modelConfig.outputSize;
+    const cat = (/** @type {Float32Array} */ a, /** @type {Float32Array} */ b) => {
+      const out = new Float32Array(a.length + b.length);
+      out.set(a); out.set(b, a.length);
+      return out;
+    };
     predicted = [];
-    for (let t = 0; t < tr.length; t++) {
-      let best = 0;
-      for (let v = 1; v < V; v++) if (tr.outputs[t * V + v] > tr.outputs[t * V + best]) best = v;
-      predicted.push(String(run.task.outputSymbols[best] ?? best));
-    }
+    for (let t = 0; t < S; t++) predicted.push('');
+    for (let t = 0; t < U; t++) predicted.push(argmax(decoder.outputs, t, V));
+    return {
+      length: S + U, split: S, hiddenSize: encoder.hiddenSize, gateNames: encoder.gateNames, layers: encoder.layers.length,
+      gates: cat(e.gates, d.gates), cell: cat(e.cell, d.cell), hidden: cat(e.hidden, d.hidden),
+      gradNorm: cat(e.gradNorm, d.gradNorm), outputs: decoder.outputs.slice(), predicted, loss: decoder.loss,
+    };
+  }
+  const tr = run.model.trace(run.probe);
+  const l0 = tr.layers[0][0];
+  if (task.output === 'softmax') {
+    predicted = [];
+    for (let t = 0; t < tr.length; t++) predicted.push(argmax(tr.outputs, t, task.outputSize));
   }
   return {
-    length: tr.length, hiddenSize: tr.hiddenSize, gateNames: tr.gateNames, layers: tr.layers.length,
+    length: tr.length, split: null, hiddenSize: tr.hiddenSize, gateNames: tr.gateNames, layers: tr.layers.length,
     gates: l0.gates.slice(), cell: l0.cell.slice(), hidden: l0.hidden.slice(), gradNorm: l0.gradNorm.slice(),
-    outputs: run.s2s ? new Float32Array(0) : tr.outputs.slice(), predicted, loss: tr.loss,
+    outputs: tr.outputs.slice(), predicted, loss: tr.loss,
   };
 }
 
@@ -413,45 +461,34 @@ function textSamples(run) {
   };
 }
 
-/** Model bytes for a file: model.save() (lab.loadModel, the CLI's --model), or for an
- * encoder-decoder (no save() in the API) a JSON document of its config and weights. @param {any} run */
+/** Model bytes for a file (the CLI's --model reads them too): model.save() (lab.loadModel), or an
+ * encoder-decoder's s2s.save() with its optimizer state once it has trained (lab.loadSeq2Seq). @param {any} run */
 export function saveBytes(run) {
-  if (!run.s2s) return run.model.save();
-  /** @type {Record<string, string>} little-endian float32 bytes, base64 */
-  const weights = {};
-  for (const [k, v] of Object.entries(run.model.getWeights())) {
-    const b = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-    let bin = '';
-    for (let i = 0; i < b.length; i += 0x8000) bin += String.fromCharCode(...b.subarray(i, i + 0x8000));
-    weights[k] = btoa(bin);
-  }
-  const json = JSON.stringify({ format: 'rnnlab-seq2seq-json', version: 1, weightEncoding: 'float32le-base64', task: run.config.task, config: run.model.config, weights });
-  return new TextEncoder().encode(json);
+  return run.s2s ? run.model.save({ optimizer: run.model.steps > 0 }) : run.model.save();
 }
 
+/** 'RNNLAB\0' then a kind byte: 1 a plain model, 2 an encoder-decoder */
+const MAGIC = [0x52, 0x4e, 0x4e, 0x4c, 0x41, 0x42, 0];
+
 /**
- * A model from saved bytes, and the playground config it implies (the current config with the
- * model's own keys).
+ * A model from saved bytes, and the playground config it implies: the current config (and task:
+ * the file does not store one) with the model's own keys; an encoder-decoder saved with its
+ * optimizer state also brings its optimizer, learning rate and clipping.
  * @param {any} lab @param {Uint8Array} bytes @param {Config} current
  * @returns {{ model: any, config: Config }}
  */
 export function loadBytes(lab, bytes, current) {
-  if (bytes[0] === 0x7b) { // '{': an encoder-decoder as JSON
-    const doc = JSON.parse(new TextDecoder().decode(bytes));
-    if (doc.format !== 'rnnlab-seq2seq-json') throw new Error('not an rnnlab model file');
-    const c = doc.config;
-    const model = lab.createSeq2Seq({ cell: c.cell, variant: c.variant, resetAfter: c.resetAfter, hiddenSize: c.hiddenSize,
-      layers: c.layers, inputSize: c.inputSize, input: 'onehot', outputSize: c.outputSize, output: 'softmax' });
-    /** @type {Record<string, Float32Array>} */
-    const w = {};
-    for (const [k, v] of Object.entries(doc.weights)) {
-      const bin = atob(/** @type {string} */ (v));
-      const b = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) b[i] = bin.charCodeAt(i);
-      w[k] = new Float32Array(b.buffer);
+  if (bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) {
+    throw new Error('not an rnnlab model file (it does not start with RNNLAB): save one with Save model, or with the CLI\'s --save');
+  }
+  if (bytes[7] === 2) {
+    const model = lab.loadSeq2Seq(bytes);
+    const config = { ...current, ...fromModelConfig(model.config) };
+    if (model.steps > 0) {
+      const o = model.trainerOptions;
+      Object.assign(config, { optimizer: o.optimizer, lr: +o.learningRate.toPrecision(6), clip: +o.clipNorm.toPrecision(6) });
     }
-    model.setWeights(w);
-    return { model, config: { ...current, ...fromModelConfig(c), task: doc.task } };
+    return { model, config };
   }
   const model = lab.loadModel(bytes);
   return { model, config: { ...current, ...fromModelConfig(model.config), bidir: model.config.bidirectional ? 'yes' : 'no' } };
@@ -563,7 +600,7 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
         step: r.step, loss: lossCount ? lossSum / lossCount : null,
         losses: bucket(losses, 100), gradNorms: bucket(gradNorms, 100), evals,
         eval: r.lastEval, solvedAt: r.solvedAt, stepsPerSec, charsPerSec: stepsPerSec * r.tokensPerStep,
-        playing: playing || resuming, lr: r.s2s ? r.config.lr : r.trainer.learningRate,
+        playing: playing || resuming, lr: r.s2s ? r.model.learningRate : r.trainer.learningRate,
       };
       lossSum = 0; lossCount = 0; losses = []; gradNorms = []; evals = [];
       return { part };
@@ -571,7 +608,7 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
     // weights and the last training step's gradients, for panels that ask ({ type: 'want', parts })
     // (before the trace, which runs a backward pass of its own)
     // encoder-decoders: the encoder's tensors, without their 'encoder.' prefix (the weight view
-    // draws one recurrent layer stack: the one the probe trace and the cell diagram show)
+    // draws one recurrent layer stack; the probe trace shows the encoder's steps, then the decoder's)
     (r) => {
       if (!wanted.has('weights') && !wanted.has('gradients')) return { part: {} };
       const pick = (/** @type {Record<string, Float32Array>} */ t) => (!r.s2s ? t
@@ -635,12 +672,12 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
     evaluate();
     post({
       type: 'init', version: lab.version, simd: lab.simd, task: config.task, seq2seq: run.s2s,
-      gateNames: run.s2s ? run.encoder.gateNames : run.model.gateNames, hiddenSize: config.hidden, config,
-      probe: { length: run.s2s ? run.probe.srcLength : run.probe.length, symbols: probeSymbols(run), targets: probeTargets(run) },
+      gateNames: run.s2s ? lab.gateNames[run.model.config.cell] : run.model.gateNames, hiddenSize: config.hidden, config,
+      probe: probeInfo(run),
       curveLengths: run.spec.curve ?? null, editable: ['parity', 'addition', 'text'].includes(config.task),
       split: run.task.split ?? null, note: run.note,
       // the cell diagram and the weight view: the (encoder's) normalised model config
-      modelConfig: { ...(run.s2s ? run.encoder.config : run.model.config) },
+      modelConfig: { ...run.model.config },
       csv: run.csv ? { kind: run.task.kind, targetAt: run.task.targetAt, labels: [...run.task.labels],
         inputNames: [...run.task.inputNames], targetName: run.task.targetName, heldOut: run.task.split.heldout,
         train: run.task.split.train, sequences: run.task.data.sequences.length } : null,
@@ -678,7 +715,7 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
             const n = run.task.split.heldout;
             run.probeIndex = Math.max(0, Math.min(n - 1, Math.trunc(Number(data.index)) || 0));
             run.probe = run.defaultProbe = csvProbe(run.task, run.probeIndex);
-            post({ type: 'probe', probe: { length: run.probe.length, symbols: probeSymbols(run), targets: probeTargets(run), index: run.probeIndex } });
+            post({ type: 'probe', probe: probeInfo(run) });
             if (!playing) snapshot(true);
           }
           break;
@@ -696,7 +733,7 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
         case 'setLearningRate':
           if (run && data.lr > 0 && Number.isFinite(data.lr)) {
             run.config = { ...run.config, lr: data.lr };
-            if (run.s2s) run.model.setTrainer(trainerOptions(run.config)); // later calls only change the rate
+            if (run.s2s) run.model.setLearningRate(data.lr);
             else run.trainer.setLearningRate(data.lr);
           }
           break;
@@ -715,7 +752,7 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
             if (typeof p === 'string') { post({ type: 'probeError', error: p }); break; }
             run.probe = p;
           }
-          post({ type: 'probe', probe: { length: run.probe.length, symbols: probeSymbols(run), targets: probeTargets(run) } });
+          post({ type: 'probe', probe: probeInfo(run) });
           if (!playing) snapshot(true);
           break;
         }
@@ -728,21 +765,26 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
         case 'save':
           if (run) {
             const bytes = saveBytes(run);
-            post({ type: 'saved', bytes, name: `${run.config.task}-${run.config.cell}-step${run.step}.rnnlab${run.s2s ? '.json' : ''}` }, [bytes.buffer]);
+            post({ type: 'saved', bytes, name: `${run.config.task}-${run.config.cell}-step${run.step}.rnnlab` }, [bytes.buffer]);
           }
           break;
         case 'load': {
+          // a file that does not load, or does not fit the task, leaves the current run as it was
           const lab = await ready;
+          const wasPlaying = playing;
           playing = false;
-          const current = run?.config ?? data.config;
-          const { model, config } = loadBytes(lab, new Uint8Array(data.bytes), current);
+          let loaded = null;
           try {
-            await build(config, model);
+            const current = run?.config ?? data.config;
+            loaded = loadBytes(lab, new Uint8Array(data.bytes), current);
+            await build(loaded.config, loaded.model);
           } catch (err) {
-            if (!model.freed) model.free();
-            throw err;
+            if (loaded && !loaded.model.freed) loaded.model.free();
+            post({ type: 'loadError', error: String(/** @type {Error} */ (err)?.message ?? err) });
+            if (wasPlaying && run) startPlaying();
+            break;
           }
-          post({ type: 'loaded', config });
+          post({ type: 'loaded', config: loaded.config });
           break;
         }
         default:
