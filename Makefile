@@ -4,7 +4,7 @@
 #   make test    also install chromium + node_modules, run the native sanitizer tests, then node --test
 #   make bench   the benchmark table (tests/bench/bench.mjs)
 #   make bench-peers  rnnlab next to TF.js, brain.js and synaptic (tests/bench-peers/, ~2-3 min)
-#   make typecheck  tsc --strict over wasm/*.mjs, wasm/rnnlab.d.ts and tests/types/consumer.ts (part of make test)
+#   make typecheck  strict tsc over wasm/*.mjs, rnnlab.d.ts, tests/types/consumer.ts and web/*.js (part of make test)
 #   make clean   remove everything built (node_modules stays)
 #
 # Artifacts, one rule each:
@@ -223,9 +223,13 @@ serve: deps node_modules/.package-lock.json dist
 
 # The JS wrapper and its declarations under strict TypeScript (pinned in package-lock.json):
 # wasm/*.mjs with checkJs, wasm/rnnlab.d.ts, and tests/types/consumer.ts, which uses the API as a
-# package user would and holds @ts-expect-error lines for calls that must be rejected.
+# package user would and holds @ts-expect-error lines for calls that must be rejected. Then the
+# playground: its page modules (web/*.js, lib DOM, uPlot's own types for its global) and its
+# worker (web/worker.js, lib WebWorker), one project each since their globals differ.
 typecheck: node_modules/.package-lock.json
 	node_modules/.bin/tsc -p tests/types
+	node_modules/.bin/tsc -p tests/types/tsconfig.web.json
+	node_modules/.bin/tsc -p tests/types/tsconfig.worker.json
 
 # Native sanitizer tests and the type check first, then node's test runner, whose summary is the
 # last output.

@@ -12,6 +12,7 @@
  *   - a file dropped on the page, and one loaded with the file picker, train
  *   - the cell diagram and the weight view redraw while training, change when the LSTM variant
  *     changes (standard -> NFG), and the weights / gradients toggle changes the weight view
+ *   - an encoder-decoder's weight view switches between the encoder's and the decoder's tensors
  * Screenshots (gitignored): tests/artifacts/data-sine.png (1280x800), data-two-class-1024.png,
  * data-error.png, data-views.png, data-views-1024.png (the whole page).
  */
@@ -358,5 +359,45 @@ test('the cell diagram and the weight view follow training and the LSTM variant'
   await page.click('#play');
   await p.until('s.step >= 30');
   assert.equal(Number(await page.getAttribute('.wv-root', 'data-draws')), wd, 'a closed panel does not redraw');
+  p.check();
+});
+
+test('an encoder-decoder\'s weight view shows the encoder or the decoder', { skip, timeout: 90_000 }, async (t) => {
+  const p = await openPage(t);
+  const { page } = p;
+  await p.open('#task=reverse&cell=gru&hidden=16');
+  const wv = (/** @type {string} */ key) => page.getAttribute('.wv-root', `data-${key}`);
+  const weightPixels = () => page.evaluate(() => [...document.querySelectorAll('.wv-tile canvas')]
+    .map((c) => /** @type {HTMLCanvasElement} */ (c).toDataURL()).join('|'));
+  await page.evaluate(() => document.querySelector('.views')?.scrollIntoView());
+  await page.waitForSelector('.wv-tile canvas');
+  await page.click('#play');
+  await p.until('s.step >= 30 && s.weightDraws >= 2');
+  await pause(p);
+  assert.ok(await page.isVisible('select[name=wv-part]'), 'an encoder-decoder has a half select');
+  assert.equal(await wv('part'), 'encoder');
+  assert.equal(await wv('tiles'), '9', 'the GRU encoder: W_ih, W_hh, b for r, z, n (no readout)');
+  const encoder = await weightPixels();
+  await page.selectOption('select[name=wv-part]', 'decoder');
+  assert.equal(await wv('part'), 'decoder');
+  assert.equal(await wv('tiles'), '10', 'the GRU decoder: W_ih, W_hh, b for r, z, n, and its readout');
+  assert.match(await page.textContent('.wv-sub') ?? '', /^decoder, GRU/);
+  assert.notEqual(await weightPixels(), encoder, 'the decoder is drawn like the encoder');
+  await page.locator('.wv-tile canvas[data-tensor=weight_hh_l0][data-gate=z]').hover();
+  await page.waitForSelector('#tooltip:not([hidden])');
+  assert.match(await page.textContent('#tooltip') ?? '', /decoder\.weight_hh_l0\[\d+, \d+\]/);
+  // the decoder's gradients, then back to the encoder's weights
+  const decoder = await weightPixels();
+  await page.check('.wv-modes input[data-mode=gradients]');
+  assert.notEqual(await weightPixels(), decoder, 'the decoder\'s gradients look like its weights');
+  await page.check('.wv-modes input[data-mode=weights]');
+  await page.selectOption('select[name=wv-part]', 'encoder');
+  assert.equal(await wv('part'), 'encoder');
+  assert.equal(await weightPixels(), encoder, 'the same encoder weights again');
+  // a plain model has one half: no select
+  await page.selectOption('select[name=task]', 'parity');
+  await p.until('s.ready && s.config.task === "parity"');
+  await page.waitForFunction(() => document.querySelector('.wv-root')?.getAttribute('data-part') === '', null, { timeout: LONG });
+  assert.equal(await page.isVisible('select[name=wv-part]'), false);
   p.check();
 });

@@ -10,6 +10,8 @@
  *   - a share link (URL hash) round-trips the configuration and reproduces the run
  *   - save the model to a file, reset, load it back: the same predictions; the same for an
  *     encoder-decoder (reverse); a file that does not fit the task shows an alert, the run goes on
+ *   - a plain model's file holds its optimizer state: loaded, it resumes training at the saved step
+ *     with the same losses and predictions as the run that went on without save and load
  *   - text: greedy, beam and sampled continuations change while training; the temperature
  *     slider applies live
  *   - sequence to sequence (reverse, the preset): solved, fresh problems marked right / wrong
@@ -272,6 +274,48 @@ test('save the model to a file, reset, load it back: the same predictions', { sk
   p.check();
 });
 
+test('a plain model saved mid-training resumes exactly: the next steps\' losses and predictions match', { skip, timeout: 90_000 }, async (t) => {
+  const p = await openPage(t);
+  const { page } = p;
+  await p.open('#task=parity');
+  await page.click('#play');
+  await p.until('s.step >= 40');
+  await pause(p);
+  const saved = (await p.state()).step;
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+  const file = path.join(ARTIFACTS, 'browser-parity-resume.rnnlab');
+  await download.saveAs(file);
+  assert.match(download.suggestedFilename(), new RegExp(`^parity-lstm-step${saved}\\.rnnlab$`));
+  const K = 4;
+  /** K single steps; their training losses, the probe's outputs after them and the step readout */
+  const steps = async () => {
+    for (let i = 1; i <= K; i++) {
+      await page.click('#step');
+      await p.until('s.step === arg && s.playing === false', saved + i);
+    }
+    const s = await p.state();
+    return { losses: s.losses.filter((/** @type {[number, number]} */ [step]) => step > saved),
+      probeOutputs: s.probeOutputs, readout: await page.textContent('#step-count') };
+  };
+  const went = await steps();
+  assert.equal(went.losses.length, K, 'one loss per step');
+  assert.equal(went.readout, String(saved + K));
+
+  await page.click('#reset');
+  await p.until('s.ready && s.step === 0');
+  await page.setInputFiles('#load-file', file);
+  await p.until('s.loaded === 1 && s.ready');
+  const s = await p.state();
+  assert.equal(s.error, null);
+  assert.equal(s.loadError, null);
+  assert.equal(s.step, saved, 'the loaded model resumes at the saved step');
+  assert.equal(await page.textContent('#step-count'), String(saved));
+  assert.match(await page.textContent('#files-status') ?? '', new RegExp(`model loaded: training resumes at step ${saved}`));
+  const resumed = await steps();
+  assert.deepEqual(resumed, went, 'the same losses and predictions as without save and load');
+  p.check();
+});
+
 test('an encoder-decoder saves and loads (same predictions); a file that does not fit the task is refused, the run goes on', { skip, timeout: 90_000 }, async (t) => {
   const p = await openPage(t);
   const { page } = p;
@@ -280,7 +324,7 @@ test('an encoder-decoder saves and loads (same predictions); a file that does no
   await page.click('#play');
   await p.until('s.step >= 60');
   await pause(p);
-  const trained = (await p.state()).probeOutputs;
+  const { probeOutputs: trained, step: saved } = await p.state();
   assert.ok(trained.length > 0, 'the decoder\'s outputs over the probe');
   // both halves are traced: encoder steps, a separator, decoder steps; the gradient bars are shown
   assert.ok(await page.isVisible('#grad-bars'), 'the gradient over time is drawn for an encoder-decoder');
@@ -304,9 +348,10 @@ test('an encoder-decoder saves and loads (same predictions); a file that does no
   assert.equal(s.loadError, null);
   assert.equal(s.config.task, 'reverse');
   assert.deepEqual(s.probeOutputs, trained, 'the loaded encoder-decoder predicts exactly as the saved one');
-  // training resumes from the file's optimizer state
+  // training resumes from the file's optimizer state, at its step
+  assert.equal(s.step, saved);
   await page.click('#step');
-  await p.until('s.step === 1 && s.playing === false');
+  await p.until('s.step === arg && s.playing === false', saved + 1);
 
   // the same file on a task it does not fit: an alert, and the current run is untouched
   await page.selectOption('select[name=task]', 'parity');

@@ -408,7 +408,8 @@ export class CellDiagram {
     const kind = this.config.cell ?? 'lstm';
     const ids = kind === 'lstm' ? ['i', 'f', 'g', 'o', 'c', 'h'] : kind === 'gru' ? ['r', 'z', 'n', 'h']
       : kind === 'ctrnn' ? ['x', 'h'] : ['h'];
-    return ids.map((id) => s.nodes.find((n) => n.id === id)).filter((n) => n && n.value);
+    return ids.map((id) => s.nodes.find((n) => n.id === id))
+      .filter(/** @param {Node | undefined} n @returns {n is Node} */ (n) => !!n?.value);
   }
 
   /** @param {string} fg @param {string} muted @param {string} panel */
@@ -669,6 +670,7 @@ export function buildScene(c) {
     // i x g
     s.nodes.push({ id: 'ix', x: X.plus, y: 172, label: '×', kind: 'junction' });
     s.wires.push({ pts: [[X.plus, 159], [X.plus, TOP + 13]] });
+    /** @type {number[]} */
     const taps = [];
     /** a gate node or, when missing, a dashed constant 1 */
     const gateNode = (/** @type {string} */ id, /** @type {number} */ x, /** @type {boolean} */ has, /** @type {string} */ actLabel, /** @type {'gate'|'signed'} */ k) => {

@@ -10,8 +10,8 @@
  * the model. Needs uPlot.iife.min.js loaded first (index.html does).
  */
 // uPlot's minified build (51 KB against 145 KB for its ES module), loaded by index.html as a
-// classic script before main.js: it defines the global uPlot.
-const uPlot = /** @type {any} */ (globalThis).uPlot;
+// classic script before main.js: it defines the global uPlot (typed with uPlot's own declarations,
+// tests/types/globals.d.ts).
 
 const MAX_POINTS = 3000; // older points are thinned (every other one dropped) past this
 
@@ -55,7 +55,7 @@ export function createChart(parent, opts) {
   };
   const fmtY = (/** @type {number} */ v) => (v == null ? '–' : opts.percent ? `${(v * 100).toFixed(1)}%`
     : Math.abs(v) >= 100 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(+v.toPrecision(3)));
-  /** @type {any} */
+  /** @type {uPlot.Options} */
   const options = {
     width: Math.max(200, parent.clientWidth), height,
     pxAlign: 0,
@@ -84,12 +84,12 @@ export function createChart(parent, opts) {
   const box = document.createElement('div');
   box.className = 'uplot-box';
   parent.append(box);
-  const plot = new uPlot(options, [xs, ...ys], box);
+  const plot = new uPlot(options, /** @type {uPlot.AlignedData} */ ([xs, ...ys]), box);
 
   function redraw() {
     pending = false;
     updates++;
-    plot.setData(/** @type {any} */ ([xs, ...ys]));
+    plot.setData(/** @type {uPlot.AlignedData} */ ([xs, ...ys]));
   }
   function schedule() {
     if (pending) return;

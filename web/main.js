@@ -30,6 +30,8 @@ const pub = {
   // task csv: the held-out scores as the page shows them, the predictions chart's data
   rmse: null, baselineRmse: null, baselineAccuracy: null, csv: null, predictions: null, predictionsChanged: 0,
   csvApplied: 0, diagramDraws: 0, weightDraws: 0, loadError: null,
+  /** the run's latest training losses as the snapshots carried them, [step, loss] (at most 1000) */
+  losses: [],
 };
 /** @type {any} */ (window).__state = pub;
 
@@ -363,6 +365,7 @@ function onInit(/** @type {any} */ data) {
   $('metric-name').textContent = csvKind === 'rmse' ? 'held-out RMSE' : data.task === 'text' ? 'held-out bpc' : data.seq2seq ? 'exact match' : 'held-out acc.';
   pub.csv = data.csv;
   pub.rmse = null; pub.baselineRmse = null; pub.baselineAccuracy = null; pub.predictions = null;
+  pub.losses = [];
   buildPredChart(data.csv);
   diagram.setCell(data.modelConfig);
   weightView.data = null;
@@ -406,6 +409,8 @@ function onSnapshot(/** @type {any} */ data) {
   /** @type {Map<number, [number | null, number | null]>} */
   const pts = new Map();
   for (const [step, loss] of data.losses) pts.set(step, [loss, null]);
+  pub.losses.push(...data.losses);
+  if (pub.losses.length > 1000) pub.losses.splice(0, pub.losses.length - 1000);
   for (const e of data.evals) pts.set(e.step, [pts.get(e.step)?.[0] ?? null, e.loss]);
   for (const step of [...pts.keys()].sort((a, b) => a - b)) lossChart.add(step, /** @type {any} */ (pts.get(step)));
   for (const [step, g] of data.gradNorms) gradChart.add(step, [g, state.clip > 0 ? state.clip : null]);
@@ -444,7 +449,7 @@ function onSnapshot(/** @type {any} */ data) {
   }
 }
 
-worker.onmessage = ({ data }) => {
+worker.onmessage = (/** @type {MessageEvent<any>} */ { data }) => {
   switch (data.type) {
     case 'init': onInit(data); break;
     case 'snapshot': onSnapshot(data); break;
@@ -478,7 +483,9 @@ worker.onmessage = ({ data }) => {
       showState(state);
       writeHash();
       pub.config = { ...state };
-      $('files-status').textContent = 'model loaded: training continues from its weights';
+      $('files-status').textContent = data.step > 0
+        ? `model loaded: training resumes at step ${data.step}, with its optimizer state`
+        : 'model loaded: training continues from its weights';
       pub.loaded++;
       break;
     case 'error':
@@ -492,7 +499,7 @@ worker.onmessage = ({ data }) => {
     default: break;
   }
 };
-worker.onerror = (e) => {
+worker.onerror = (/** @type {ErrorEvent} */ e) => {
   pub.error = e.message;
   $('solved').textContent = `worker error: ${e.message}`;
 };

@@ -21,6 +21,8 @@ const HIDDEN = 16, BATCH = 32, PROBE_LENGTH = 14, SLICE_MS = 40;
 const query = new URLSearchParams(location.search);
 const LAYERS = Math.max(1, Math.min(4, Number(query.get('layers') ?? 1) || 1));
 const BIDIRECTIONAL = query.get('bidirectional') === '1';
+/** @type {{ ready: boolean, error: string | null, playing: boolean, step: number, snapshots: number,
+ *   loss: number | null, cell: string }} */
 const state = /** @type {any} */ (window).__views = {
   ready: false, error: null, playing: false, step: 0, snapshots: 0, loss: null, cell: '',
 };

@@ -6,7 +6,8 @@
  *   // in a worker: post snapshotWeights(model) BEFORE model.trace(probe): trace runs a backward
  *   // pass on the probe and so replaces the training batch's gradients.
  *
- * Owns: for one layer and direction (a select when there are several), the PyTorch tensors
+ * Owns: for one layer and direction (a select when there are several) of one model (an
+ * encoder-decoder's tensors come prefixed 'encoder.' / 'decoder.': a select picks the half), the PyTorch tensors
  * weight_ih_l{k}[_reverse] (G x I) and weight_hh_l{k}[_reverse] (G x H) split by gate rows
  * (LSTM [i f g o], GRU [r z n], one block for rnn/ctrnn/esn), the two biases side by side, and
  * the LSTM extras: peephole_l{k} (p_i p_f p_o, drawn units x 3) and FGR's weight_fgr_l{k} (3H x 3H),
@@ -16,7 +17,8 @@
  * over the layer. A radio switches weights <-> last gradients; hover shows tensor, gate, row,
  * column and value. Blocks a variant does not use (NIG/NFG/NOG/1997/CIFG) are greyed "unused",
  * the ESN's input and reservoir matrices "fixed, not trained".
- * The root element carries data-mode, data-layer, data-scale, data-tiles, data-unused and data-draws.
+ * The root element carries data-mode, data-part ('encoder' / 'decoder', '' for a plain model),
+ * data-layer, data-scale, data-tiles, data-unused and data-draws.
  * Does not: compute anything from the model, or keep history.
  */
 
@@ -31,6 +33,22 @@
  */
 export function snapshotWeights(model) {
   return { weights: model.getWeights(), gradients: model.getGradients(), config: { ...model.config } };
+}
+
+/** The halves of an encoder-decoder (s2s.getWeights() names, 'encoder.weight_ih_l0', ...) */
+export const PARTS = ['encoder', 'decoder'];
+
+/** The halves whose tensors are present ([] for a plain model's). @param {Tensors} tensors */
+export function partsOf(tensors) {
+  const names = Object.keys(tensors);
+  return PARTS.filter((p) => names.some((k) => k.startsWith(`${p}.`)));
+}
+
+/** One half's tensors, without its prefix ('decoder.fc.weight' -> 'fc.weight').
+ * @param {Tensors} tensors @param {string} part @returns {Tensors} */
+export function partTensors(tensors, part) {
+  const pre = `${part}.`;
+  return Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith(pre)).map(([k, v]) => [k.slice(pre.length), v]));
 }
 
 /** The gate names of a cell, in PyTorch row order. @param {string} [cell] */
@@ -156,6 +174,16 @@ export class WeightView {
       modes.append(l);
     }
     for (const r of Object.values(this.radios)) r.name = this.radios.weights.name;
+    // an encoder-decoder: which half (shown only for prefixed tensors)
+    this.partLabel = document.createElement('label');
+    this.partLabel.append('half ');
+    this.partSelect = document.createElement('select');
+    this.partSelect.name = 'wv-part';
+    for (const v of PARTS) {
+      const o = document.createElement('option'); o.value = v; o.textContent = v; this.partSelect.append(o);
+    }
+    this.partLabel.append(this.partSelect);
+    this.partLabel.hidden = true;
     this.layerLabel = document.createElement('label');
     this.layerLabel.append('layer ');
     this.layerSelect = document.createElement('select');
@@ -170,7 +198,7 @@ export class WeightView {
       const o = document.createElement('option'); o.value = v; o.textContent = t; this.scaleSelect.append(o);
     }
     scaleLabel.append(this.scaleSelect);
-    controls.append(modes, this.layerLabel, scaleLabel);
+    controls.append(modes, this.partLabel, this.layerLabel, scaleLabel);
     head.append(title, controls);
 
     this.key = document.createElement('p');
@@ -183,6 +211,8 @@ export class WeightView {
     container.append(this.root);
 
     this.mode = 'weights';
+    /** the half shown of an encoder-decoder ('' for a plain model) */
+    this.part = '';
     this.layer = 0; this.direction = 0;
     this.draws = 0;
     /** @type {{ weights: Tensors, gradients?: Tensors | null, config: WeightConfig } | null} */
@@ -196,14 +226,22 @@ export class WeightView {
       this.layer = l; this.direction = d; this.draw();
     });
     this.scaleSelect.addEventListener('change', () => this.draw());
+    this.partSelect.addEventListener('change', () => { this.part = this.partSelect.value; this.draw(); });
   }
 
   /**
    * @param {{ weights: Tensors, gradients?: Tensors | null, config: WeightConfig }} data
-   *   weights = model.getWeights(), gradients = model.getGradients() (null: none yet), config = model.config
+   *   weights = model.getWeights(), gradients = model.getGradients() (null: none yet), config = model.config;
+   *   an encoder-decoder's (s2s.getWeights(), names prefixed by half) with its config (both halves share it)
    */
   update(data) {
     const c = data.config;
+    const parts = partsOf(data.weights);
+    for (const o of this.partSelect.options) o.disabled = !parts.includes(o.value);
+    this.part = !parts.length ? '' : parts.includes(this.part) ? this.part
+      : parts.includes(this.partSelect.value) ? this.partSelect.value : parts[0];
+    if (this.part) this.partSelect.value = this.part;
+    this.partLabel.hidden = !parts.length;
     const L = c.layers ?? 1, D = c.bidirectional ? 2 : 1;
     const key = `${L}:${D}`;
     if (this.layerSelect.dataset.key !== key) {
@@ -229,11 +267,12 @@ export class WeightView {
     const data = this.data;
     if (!data) return;
     const c = data.config;
-    const src = this.mode === 'gradients' && data.gradients ? data.gradients : data.weights;
+    const all = this.mode === 'gradients' && data.gradients ? data.gradients : data.weights;
+    const src = this.part ? partTensors(all, this.part) : all;
     const tiles = layerTiles(src, c, this.layer, this.direction);
     const gates = gateNamesOf(c.cell);
     const sfx = `l${this.layer}${this.direction ? ' reverse' : ''}`;
-    this.sub.textContent = `${(c.cell ?? 'lstm').toUpperCase()}${c.cell === 'lstm' ? ` ${c.variant ?? 'standard'}` : ''}, ${sfx}: ${this.mode === 'gradients' ? 'dL/dW of the last batch' : 'weights'}`;
+    this.sub.textContent = `${this.part ? `${this.part}, ` : ''}${(c.cell ?? 'lstm').toUpperCase()}${c.cell === 'lstm' ? ` ${c.variant ?? 'standard'}` : ''}, ${sfx}: ${this.mode === 'gradients' ? 'dL/dW of the last batch' : 'weights'}`;
     // (re)build the DOM when the set of tiles changes
     const layout = tiles.map((t) => `${t.label}/${t.gate}/${t.rows}x${t.cols}`).join(',') + `|${gates.join('')}`;
     if (layout !== this.layout) this.build(tiles, gates);
@@ -289,6 +328,7 @@ export class WeightView {
     this.draws++;
     const d = this.root.dataset;
     d.mode = this.mode;
+    d.part = this.part;
     d.layer = `${this.layer}:${this.direction}`;
     d.scale = perMatrix ? 'matrix' : 'shared';
     d.tiles = String(tiles.length);
@@ -361,9 +401,10 @@ export class WeightView {
     const v = t.data[row * t.cols + col];
     const what = this.mode === 'gradients' ? 'gradient' : 'weight';
     let where;
-    if (t.label === 'b') where = `${t.colNames?.[col]}_${this.layerSuffix()}[${t.row0 + row}]  (unit ${row})`;
-    else if (t.transpose) where = `${t.tensor}[${col}, ${row}]  (${t.colNames?.[col]}, unit ${row})`;
-    else where = `${t.tensor}[${t.row0 + row}, ${col}]`;
+    const pre = this.part ? `${this.part}.` : '';
+    if (t.label === 'b') where = `${pre}${t.colNames?.[col]}_${this.layerSuffix()}[${t.row0 + row}]  (unit ${row})`;
+    else if (t.transpose) where = `${pre}${t.tensor}[${col}, ${row}]  (${t.colNames?.[col]}, unit ${row})`;
+    else where = `${pre}${t.tensor}[${t.row0 + row}, ${col}]`;
     const gate = GATE_TITLE[t.gate] ? `gate ${t.gate}` : t.gate === 'fc' ? 'output' : t.label;
     this.tip.textContent = `${t.label === 'b' ? 'bias' : t.label} · ${gate} · row ${row}, col ${col} · ${what} ${v >= 0 ? '+' : ''}${v.toPrecision(4)}\n${where}${t.note ? `\n${t.note}` : ''}`;
     this.tip.hidden = false;

@@ -17,16 +17,18 @@
  *   { type: 'want', parts }          also put these in each snapshot: 'weights' (model.getWeights()),
  *                                    'gradients' (the last training step's, model.getGradients())
  *   { type: 'load', bytes }          a saved model (model.save() or s2s.save() bytes) replaces the current
- *                                    one, for the current task -> 'init', then 'loaded' with its config;
- *                                    or 'loadError' (not a model file, or it does not fit the task: the
- *                                    current run goes on)
+ *                                    one, for the current task -> 'init', then 'loaded' with its config
+ *                                    and step; or 'loadError' (not a model file, or it does not fit the
+ *                                    task: the current run goes on). A file with optimizer state resumes
+ *                                    training: its optimizer, the step count, and the task's training
+ *                                    stream advanced past the batches already trained on
  *   { type: 'config', ..., csv: { data, heldOut } }  task csv: the user's sequences, already parsed
  *                                    and checked by the page (wasm/csv.mjs parseSequences)
  *   { type: 'csvIndex', index }      task csv: which held-out sequence the probe and the
  *                                    predictions chart show
  * Messages out:
  *   { type: 'init', version, simd, task, seq2seq, gateNames, hiddenSize, config, probe, curveLengths, editable,
- *     modelConfig (the model's, or an encoder-decoder's encoder's: the cell diagram and weight view),
+ *     modelConfig (the model's, or an encoder-decoder's, which both halves share: the cell diagram and weight view),
  *     csv (task csv: kind, targetAt, labels, inputNames, targetName, split sizes; else null) }
  *   { type: 'snapshot', step, ...progress, trace (encoder-decoders: the encoder's steps then the
  *     decoder's, trace.split the first decoder step), samples, predictions (task csv), weights?, gradients?,
@@ -191,8 +193,10 @@ function trainerOptions(config) {
  * One training run: task, model, trainer, and what has been measured so far.
  * @param {any} lab
  * @param {Config} config
- * @param {{ text?: string | null, model?: any, csv?: { data: any, heldOut?: number } | null }} [extra] the user's text
- *   (corpus 'own'); a loaded model; task csv: the parsed sequences and the held-out fraction
+ * @param {{ text?: string | null, model?: any, trainer?: any, csv?: { data: any, heldOut?: number } | null }} [extra]
+ *   the user's text (corpus 'own'); a loaded model, and a plain model's trainer loaded with it (lab.loadTrainer);
+ *   task csv: the parsed sequences and the held-out fraction. A loaded model with optimizer state resumes:
+ *   run.step is its step count and the task's training stream skips the batches it has trained on
  */
 export function createRun(lab, config, extra = {}) {
   const spec = TASKS[config.task] ?? TASKS.parity;
@@ -220,7 +224,8 @@ export function createRun(lab, config, extra = {}) {
       // a loaded encoder-decoder with its optimizer state resumes with the file's optimizer
       if (!(extra.model && model.steps > 0)) model.setTrainer(trainerOptions(config));
     } else {
-      trainer = lab.createTrainer(model, trainerOptions(config));
+      // a loaded model with its optimizer state (lab.loadTrainer) resumes with the file's trainer
+      trainer = extra.model && extra.trainer ? extra.trainer : lab.createTrainer(model, trainerOptions(config));
     }
     if (!csv) probeTask = lab.createTask(config.task, { ...taskOptions, ...spec.probe, seed: PROBE_SEED });
     // addition: a stream of fresh problems for the samples list
@@ -251,13 +256,15 @@ export function createRun(lab, config, extra = {}) {
     probeTask.free();
     defaultProbe = s2s ? raw : { ...raw, carryState: false };
   }
-  return {
+  const run = {
     config, spec, s2s, csv, task, model, trainer, sampler, length, batchSize, note,
     /** task csv: the held-out sequence the probe and the predictions chart show */
     probeIndex: 0,
     /** @type {any} the probe: a batch of 1 (seq2seq: one source row); the user may type another */
     probe: defaultProbe, defaultProbe,
     step: 0,
+    /** training steps taken in this run (a loaded model's step count starts past 0) */
+    stepsHere: 0,
     problemRound: 0,
     /** @type {any} */ lastEval: null,
     /** @type {number | null} */ solvedAt: null,
@@ -265,6 +272,22 @@ export function createRun(lab, config, extra = {}) {
     tokensPerStep: 0,
     free() { trainer?.free(); model.free(); task.free(); sampler?.free(); },
   };
+  // a loaded model that has trained (its file holds optimizer state) resumes where it stopped: the
+  // same step count, and the training stream past the batches it has seen (the same config and
+  // seed then give the next steps of the saved run, loss for loss)
+  const trained = extra.model ? (s2s ? model.steps : trainer.steps) : 0;
+  for (let k = 0; k < trained; k++) trainingBatch(run);
+  run.step = trained;
+  return run;
+}
+
+/**
+ * The next training batch of a run from its task's seeded stream, as every step draws it.
+ * @param {{ s2s: boolean, task: any, config: Config, batchSize: number, length?: number }} run
+ */
+export function trainingBatch(run) {
+  if (run.s2s) return run.task.batch(run.config.batch); // config.batch: rows per step
+  return run.task.batch(run.batchSize, run.length ? { length: run.length } : undefined); // text: run.batchSize
 }
 
 /**
@@ -461,10 +484,12 @@ function textSamples(run) {
   };
 }
 
-/** Model bytes for a file (the CLI's --model reads them too): model.save() (lab.loadModel), or an
- * encoder-decoder's s2s.save() with its optimizer state once it has trained (lab.loadSeq2Seq). @param {any} run */
+/** Model bytes for a file (the CLI's --model reads them too), with the optimizer state once the
+ * model has trained, so that Load resumes training: model.save({ trainer }) (lab.loadTrainer; lab.loadModel
+ * reads the weights), or an encoder-decoder's s2s.save({ optimizer }) (lab.loadSeq2Seq). @param {any} run */
 export function saveBytes(run) {
-  return run.s2s ? run.model.save({ optimizer: run.model.steps > 0 }) : run.model.save();
+  return run.s2s ? run.model.save({ optimizer: run.model.steps > 0 })
+    : run.model.save({ trainer: run.trainer.steps > 0 ? run.trainer : null });
 }
 
 /** 'RNNLAB\0' then a kind byte: 1 a plain model, 2 an encoder-decoder */
@@ -472,10 +497,11 @@ const MAGIC = [0x52, 0x4e, 0x4e, 0x4c, 0x41, 0x42, 0];
 
 /**
  * A model from saved bytes, and the playground config it implies: the current config (and task:
- * the file does not store one) with the model's own keys; an encoder-decoder saved with its
- * optimizer state also brings its optimizer, learning rate and clipping.
+ * the file does not store one) with the model's own keys; a model saved with its optimizer state
+ * also brings its optimizer, learning rate and clipping (a plain model: its trainer, and the BPTT
+ * chunk outside text, where bptt is the chunk length and the trainer does not truncate).
  * @param {any} lab @param {Uint8Array} bytes @param {Config} current
- * @returns {{ model: any, config: Config }}
+ * @returns {{ model: any, trainer: any, config: Config }}
  */
 export function loadBytes(lab, bytes, current) {
   if (bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) {
@@ -488,10 +514,16 @@ export function loadBytes(lab, bytes, current) {
       const o = model.trainerOptions;
       Object.assign(config, { optimizer: o.optimizer, lr: +o.learningRate.toPrecision(6), clip: +o.clipNorm.toPrecision(6) });
     }
-    return { model, config };
+    return { model, trainer: null, config };
   }
-  const model = lab.loadModel(bytes);
-  return { model, config: { ...current, ...fromModelConfig(model.config), bidir: model.config.bidirectional ? 'yes' : 'no' } };
+  const { model, trainer } = lab.loadTrainer(bytes);
+  const config = { ...current, ...fromModelConfig(model.config), bidir: model.config.bidirectional ? 'yes' : 'no' };
+  if (trainer) {
+    const o = trainer.config;
+    Object.assign(config, { optimizer: o.optimizer, lr: +trainer.learningRate.toPrecision(6), clip: +o.clipNorm.toPrecision(6) });
+    if (current.task !== 'text') config.bptt = o.truncate;
+  }
+  return { model, trainer, config };
 }
 
 /** @param {any} c a normalised model config */
@@ -513,9 +545,10 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
   let resuming = false; // a config message is rebuilding the run and will play on: snapshots say so
   let lossSum = 0, lossCount = 0;
   /** training losses and gradient norms since the last snapshot, [step, value] */
-  let losses = [], gradNorms = [];
+  /** @type {[number, number][]} */ let losses = [];
+  /** @type {[number, number][]} */ let gradNorms = [];
   /** held-out evaluations since the last snapshot */
-  let evals = [];
+  /** @type {any[]} */ let evals = [];
   let lastSnapshot = 0;
   /** text samples / generalisation curve: when last computed, and the result */
   let lastSlow = -Infinity;
@@ -552,18 +585,18 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
 
   function trainStep() {
     if (!run) return;
-    const { trainer, task, spec, config, model } = run; // config.batch: rows per step (text: run.batchSize)
+    const { trainer, spec, model } = run;
     let r;
     if (run.s2s) {
-      const batch = task.batch(config.batch);
+      const batch = trainingBatch(run);
       r = model.step(batch, { teacherForcing: 1 });
       run.tokensPerStep = batch.batchSize * (batch.srcLength + batch.tgtLength);
     } else {
-      const batch = task.batch(run.batchSize, run.length ? { length: run.length } : undefined);
+      const batch = trainingBatch(run);
       r = trainer.step(batch);
       run.tokensPerStep = batch.batchSize * batch.length;
     }
-    run.step++;
+    run.step++; run.stepsHere++;
     lossSum += r.loss; lossCount++;
     losses.push([run.step, r.loss]);
     gradNorms.push([run.step, r.gradNorm]);
@@ -606,16 +639,14 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
       return { part };
     },
     // weights and the last training step's gradients, for panels that ask ({ type: 'want', parts })
-    // (before the trace, which runs a backward pass of its own)
-    // encoder-decoders: the encoder's tensors, without their 'encoder.' prefix (the weight view
-    // draws one recurrent layer stack; the probe trace shows the encoder's steps, then the decoder's)
+    // (before the trace, which runs a backward pass of its own). Encoder-decoders: both halves,
+    // named as s2s.getWeights() names them ('encoder.weight_ih_l0', 'decoder.fc.weight', ...); the
+    // weight view picks one (they share one model config)
     (r) => {
       if (!wanted.has('weights') && !wanted.has('gradients')) return { part: {} };
-      const pick = (/** @type {Record<string, Float32Array>} */ t) => (!r.s2s ? t
-        : Object.fromEntries(Object.entries(t).filter(([k]) => k.startsWith('encoder.')).map(([k, v]) => [k.slice(8), v])));
       return { part: {
-        weights: wanted.has('weights') ? pick(r.model.getWeights()) : undefined,
-        gradients: wanted.has('gradients') && r.step > 0 ? pick(r.model.getGradients()) : undefined,
+        weights: wanted.has('weights') ? r.model.getWeights() : undefined,
+        gradients: wanted.has('gradients') && r.stepsHere > 0 ? r.model.getGradients() : undefined,
       } };
     },
     // inside the network: the probe's trace
@@ -660,11 +691,12 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
   }
   tick.port1.onmessage = loop;
 
-  /** @param {Config} config @param {any} [model] a loaded model to use instead of a fresh one */
-  async function build(config, model) {
+  /** @param {Config} config @param {any} [model] a loaded model to use instead of a fresh one
+   * @param {any} [trainer] its trainer, loaded with it (lab.loadTrainer) */
+  async function build(config, model, trainer) {
     const lab = await ready;
     if (config.task === 'text' && config.corpus === 'c') await lab.loadCorpus('c');
-    const next = createRun(lab, config, { text: ownText, model, csv: config.task === 'csv' ? csvData : undefined });
+    const next = createRun(lab, config, { text: ownText, model, trainer, csv: config.task === 'csv' ? csvData : undefined });
     run?.free();
     run = next;
     lossSum = 0; lossCount = 0; rate = []; losses = []; gradNorms = []; evals = [];
@@ -672,11 +704,11 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
     evaluate();
     post({
       type: 'init', version: lab.version, simd: lab.simd, task: config.task, seq2seq: run.s2s,
-      gateNames: run.s2s ? lab.gateNames[run.model.config.cell] : run.model.gateNames, hiddenSize: config.hidden, config,
+      gateNames: run.s2s ? lab.gateNames[/** @type {keyof typeof lab.gateNames} */ (run.model.config.cell)] : run.model.gateNames, hiddenSize: config.hidden, config,
       probe: probeInfo(run),
       curveLengths: run.spec.curve ?? null, editable: ['parity', 'addition', 'text'].includes(config.task),
       split: run.task.split ?? null, note: run.note,
-      // the cell diagram and the weight view: the (encoder's) normalised model config
+      // the cell diagram and the weight view: the normalised model config (an encoder-decoder's halves share it)
       modelConfig: { ...run.model.config },
       csv: run.csv ? { kind: run.task.kind, targetAt: run.task.targetAt, labels: [...run.task.labels],
         inputNames: [...run.task.inputNames], targetName: run.task.targetName, heldOut: run.task.split.heldout,
@@ -777,14 +809,14 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
           try {
             const current = run?.config ?? data.config;
             loaded = loadBytes(lab, new Uint8Array(data.bytes), current);
-            await build(loaded.config, loaded.model);
+            await build(loaded.config, loaded.model, loaded.trainer);
           } catch (err) {
             if (loaded && !loaded.model.freed) loaded.model.free();
             post({ type: 'loadError', error: String(/** @type {Error} */ (err)?.message ?? err) });
             if (wasPlaying && run) startPlaying();
             break;
           }
-          post({ type: 'loaded', config: loaded.config });
+          post({ type: 'loaded', config: loaded.config, step: run?.step ?? 0 });
           break;
         }
         default:
