@@ -810,7 +810,7 @@ class Model {
   /** Bytes of the model's C arenas: parameters, gradients, activations (sized for the largest
    * batch x length so far), carried state. Constant while the batch shape does not grow. */
   get arenaBytes() {
-    const ex = this.#s.rt.ex, p = this.#live().ptr, b = (w) => ex.rnnlab_model_arena_bytes(p, w) >>> 0;
+    const ex = this.#s.rt.ex, p = this.#live().ptr, b = (/** @type {number} */ w) => ex.rnnlab_model_arena_bytes(p, w) >>> 0;
     return { params: b(0), gradients: b(1), activations: b(2), state: b(3) };
   }
   /** @type {readonly TensorInfo[]} named tensors in PyTorch layout */
