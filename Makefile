@@ -5,6 +5,8 @@
 #   make bench   the benchmark table (tests/bench/bench.mjs)
 #   make bench-peers  rnnlab next to TF.js, brain.js and synaptic (tests/bench-peers/, ~2-3 min)
 #   make typecheck  strict tsc over wasm/*.mjs, rnnlab.d.ts, tests/types/consumer.ts and web/*.js (part of make test)
+#   make bench-memory training in a fixed wasm heap: a big LSTM, then a long run (~5 min)
+#   make bench-page   the page's Worker vs Node, and the page's frame rate (headless Chromium)
 #   make clean   remove everything built (node_modules stays)
 #
 # Artifacts, one rule each:
@@ -13,6 +15,7 @@
 #   build/asan/librnnlab.a       core/*.c under ASan + UBSan (what the native tests link)
 #   build/asan/test_*            one program per tests/native/test_*.c
 #   build/native/bench_*         one program per tests/native/bench_*.c, only for `make bench`
+#   build/wasm/bench_kernels.cjs the kernel microbenchmark as wasm SIMD (Node glue), only for `make bench`
 #   build/native/<tool>          every other tests/native/*.c: native helpers the JS tests run
 #                                (dump_model: the native side of tests/crossplatform.test.mjs)
 #   build/wasm/exports.flag      wasm/exports.txt as emcc wants it: _a,_b,...,_malloc,_free
@@ -77,7 +80,7 @@ WASM_SIMD_FLAGS := -O3 -msimd128
 # -Wno-pass-failed: SIMDe's `#pragma clang loop vectorize(enable)` warns under -fno-vectorize.
 WASM_SCALAR_FLAGS := -O3 -DRNNLAB_SCALAR -fno-vectorize -fno-slp-vectorize -Wno-pass-failed
 
-.PHONY: all native asan wasm serve test test-native typecheck bench bench-peers deps deps-test clean
+.PHONY: all native asan wasm serve test test-native typecheck bench bench-peers bench-memory bench-page deps deps-test clean
 all: native asan wasm
 native: build/native/librnnlab.a $(TOOL_BIN)
 asan: build/asan/librnnlab.a $(TEST_BIN)
@@ -181,6 +184,21 @@ WASM_DEPS := $(WASM_INPUTS) $(CORE_HDR) wasm/exports.txt build/wasm/exports.flag
 # nodesource /usr/bin/node does not search.
 $(WASM_OUT): export NODE_PATH := /usr/share/nodejs
 
+# The kernel microbenchmark as wasm SIMD, for `make bench` (GEMM GFLOP/s on a training step's
+# shapes): the same C file as build/native/bench_kernels, with Emscripten's Node glue (it prints),
+# in one file (-sSINGLE_FILE: the 3.1.6 glue would fetch() a separate .wasm by path, which Node's
+# fetch cannot do), named .cjs because the glue is CommonJS and package.json says "type": "module". Never part of the library or the site.
+BENCH_WASM := build/wasm/bench_kernels.cjs
+$(BENCH_WASM): export NODE_PATH := /usr/share/nodejs
+# The scalar twins are compiled as the scalar wasm build compiles them (no auto-vectorisation),
+# so the "scalar" column is what rnnlab-scalar.wasm runs.
+$(BENCH_WASM): tests/native/bench_kernels.c core/kernels_scalar.c core/kernels_simd.c $(CORE_HDR) | $(SIMDE_LINK)
+	@mkdir -p $(@D)
+	$(EMCC) $(CFLAGS_ALL) $(WASM_SCALAR_FLAGS) -c core/kernels_scalar.c -o build/wasm/bench_kernels_scalar.o
+	$(EMCC) $(CFLAGS_ALL) $(WASM_SIMD_FLAGS) -sENVIRONMENT=node -sSINGLE_FILE=1 -sALLOW_MEMORY_GROWTH=1 \
+	  tests/native/bench_kernels.c build/wasm/bench_kernels_scalar.o core/kernels_simd.c -o build/wasm/tmp-$(@F)
+	@mv build/wasm/tmp-$(@F) $@
+
 # emcc writes its output, then rewrites it in place with wasm-opt: build under build/wasm/ and
 # rename, so a test or server reading wasm/ never sees a half-written module.
 wasm/rnnlab.wasm: $(WASM_DEPS) wasm/imports.js | $(SIMDE_LINK)
@@ -236,9 +254,17 @@ typecheck: node_modules/.package-lock.json
 test: deps deps-test all dist test-native typecheck
 	node --test $(or $(NODE_TESTS),$(error no tests/*.test.mjs found))
 
-bench: wasm $(BENCH_BIN)
+bench: wasm $(BENCH_BIN) $(BENCH_WASM)
 	@if [ -f tests/bench/bench.mjs ]; then node tests/bench/bench.mjs; \
 	else echo "bench: tests/bench/bench.mjs does not exist yet"; fi
+
+# Not part of make test: minutes of training (tests/bench/memory.mjs).
+bench-memory: wasm
+	node tests/bench/memory.mjs
+
+# The page (dist/) in headless Chromium: Worker throughput vs Node, frames per second.
+bench-page: dist node_modules/.package-lock.json
+	node tests/bench/page.mjs
 
 # The peer libraries, pinned in tests/bench-peers/package-lock.json, installed there (never by
 # make test). --ignore-scripts: none of them needs an install script (core-js's only prints a

@@ -18,6 +18,7 @@
 #define RNNLAB_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* C[M,N] += A[M,K] * B[K,N] */
 void k_gemm_nn_scalar(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc);
@@ -35,6 +36,15 @@ void k_sigmoid_simd(float *y, const float *x, int n);
 /* y[i] = tanh(x[i]);  y may alias x */
 void k_tanh_scalar(float *y, const float *x, int n);
 void k_tanh_simd(float *y, const float *x, int n);
+/* y[i] = k_expf(x[i]) (NaN in: the same NaN out);  y may alias x. The softmax of the readout. */
+void k_exp_scalar(float *y, const float *x, int n);
+void k_exp_simd(float *y, const float *x, int n);
+
+/* One-hot input projection, a row gather: for r in [0, R)
+ *   pre[r, :] = (W[tok[r], :] + b1) (+ b2 when b2 is not NULL)        pre (R,G), W (V,G)
+ * the rounding of memcpy-then-add-the-biases, in that order. */
+void k_onehot_gather_scalar(float *pre, const int32_t *tok, const float *W, const float *b1, const float *b2, int R, int G);
+void k_onehot_gather_simd(float *pre, const int32_t *tok, const float *W, const float *b1, const float *b2, int R, int G);
 
 /* Fused LSTM step (PyTorch nn.LSTM, no peepholes), for B rows.
  *   gates (B,4H) row stride 4H, order [i f g o]: on entry pre-activations, on exit
@@ -76,6 +86,8 @@ float k_tanhf(float x);
 #define k_gemm_tn K_(k_gemm_tn)
 #define k_sigmoid K_(k_sigmoid)
 #define k_tanh K_(k_tanh)
+#define k_exp K_(k_exp)
+#define k_onehot_gather K_(k_onehot_gather)
 #define k_lstm_forward K_(k_lstm_forward)
 #define k_lstm_backward K_(k_lstm_backward)
 #define k_gru_forward K_(k_gru_forward)

@@ -166,6 +166,21 @@ void k_tanh_scalar(float *y, const float *x, int n) {
   for (int i = 0; i < n; i++) y[i] = tanh1(x[i]);
 }
 
+void k_exp_scalar(float *y, const float *x, int n) {
+  for (int i = 0; i < n; i++) y[i] = nan_pass(x[i], k_expf(x[i]));
+}
+
+/* pre[r] = (W[tok[r]] + b1) + b2: one rounding per added bias, in that order */
+void k_onehot_gather_scalar(float *pre, const int32_t *tok, const float *W, const float *b1, const float *b2, int R, int G) {
+  for (int r = 0; r < R; r++) {
+    float *row = pre + (size_t)r * G;
+    const float *w = W + (size_t)tok[r] * G;
+    for (int j = 0; j < G; j++) row[j] = w[j] + b1[j];
+    if (b2)
+      for (int j = 0; j < G; j++) row[j] += b2[j];
+  }
+}
+
 /* ---------------------------------------------------------------------------------------------
  * GEMMs, row-major, C accumulated. These are also the hot loops of the scalar wasm build, so
  * they are unrolled where that keeps each element's summation order (the definition) intact:

@@ -415,6 +415,16 @@ void rnnlab_model_free(rnnlab_model *m) {
 const char *rnnlab_model_error(const rnnlab_model *m) { return m ? m->err : "model is NULL"; }
 const rnnlab_config *rnnlab_model_config(const rnnlab_model *m) { return m ? &m->cfg : NULL; }
 int64_t rnnlab_model_param_count(const rnnlab_model *m) { return m ? m->trainable : 0; }
+size_t rnnlab_model_arena_bytes(const rnnlab_model *m, int which) {
+  if (!m) return 0;
+  switch (which) {
+  case 0:
+  case 1: return m->n_params * sizeof(float);
+  case 2: return m->acts ? m->acts_len * sizeof(float) + (size_t)m->cap_T * m->cap_B * sizeof(int32_t) : 0;
+  case 3: return m->C[0][0].state_h ? (size_t)m->cfg.layers * m->D * 6 * m->cap_B * m->cfg.hidden_size * sizeof(float) : 0;
+  default: return 0;
+  }
+}
 void rnnlab_model_zero_grad(rnnlab_model *m) {
   if (m) memset(m->grads, 0, m->n_params * sizeof(float));
 }
@@ -595,15 +605,18 @@ static int has_targets(const rnnlab_model *m, const rnnlab_batch *b) {
 
 void cell_project_input(const cell_ctx *x, float *pre, int add_bh) {
   const int G = x->m->G, TB = x->T * x->B;
+  if (x->tok) { /* one-hot: a row gather */
+    k_onehot_gather(pre, x->tok, x->p->Wx, x->p->bx, add_bh ? x->p->bh : NULL, TB, G);
+    return;
+  }
   for (int r = 0; r < TB; r++) {
     float *row = pre + (size_t)r * G;
-    if (x->tok) memcpy(row, x->p->Wx + (size_t)x->tok[r] * G, sizeof(float) * G); /* one-hot: a row gather */
-    else memset(row, 0, sizeof(float) * G);
+    memset(row, 0, sizeof(float) * G);
     for (int j = 0; j < G; j++) row[j] += x->p->bx[j];
     if (add_bh)
       for (int j = 0; j < G; j++) row[j] += x->p->bh[j];
   }
-  if (!x->tok) k_gemm_nn(TB, G, x->I, x->X, x->I, x->p->Wx, G, pre, G);
+  k_gemm_nn(TB, G, x->I, x->X, x->I, x->p->Wx, G, pre, G);
 }
 
 void cell_project_input_backward(const cell_ctx *x, const float *dpre, int add_bh, float *dX, int ldx) {
@@ -679,7 +692,9 @@ static float readout(rnnlab_model *m, const rnnlab_batch *b, int t0, int T, int 
       if (m->cfg.output_kind == RNNLAB_OUTPUT_SOFTMAX) {
         float mx = o[0], s = 0;
         for (int v = 1; v < V; v++) mx = o[v] > mx ? o[v] : mx;
-        for (int v = 0; v < V; v++) s += (o[v] = k_expf(o[v] - mx));
+        for (int v = 0; v < V; v++) o[v] -= mx;
+        k_exp(o, o, V);
+        for (int v = 0; v < V; v++) s += o[v];
         for (int v = 0; v < V; v++) o[v] /= s;
         if (w > 0) l = -logf_safe(o[b->target_ids[src]]);
         if (want_grad)

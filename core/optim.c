@@ -316,6 +316,9 @@ rnnlab_status rnnlab_trainer_set_learning_rate(rnnlab_trainer *t, float lr) {
 }
 
 int64_t rnnlab_trainer_steps(const rnnlab_trainer *t) { return t ? t->steps : 0; }
+size_t rnnlab_trainer_arena_bytes(const rnnlab_trainer *t) {
+  return t ? ((t->m1 != NULL) + (t->m2 != NULL)) * t->model->n_params * sizeof(float) : 0;
+}
 const rnnlab_train_config *rnnlab_trainer_config(const rnnlab_trainer *t) { return t ? &t->tc : NULL; }
 
 /* Copies the model's message after a failed model call. */

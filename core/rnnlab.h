@@ -125,6 +125,10 @@ void rnnlab_model_free(rnnlab_model *m); /* NULL is a no-op */
 const char *rnnlab_model_error(const rnnlab_model *m); /* last error message, "" after success */
 const rnnlab_config *rnnlab_model_config(const rnnlab_model *m); /* normalised */
 int64_t rnnlab_model_param_count(const rnnlab_model *m); /* trainable parameters */
+/* Bytes a model holds in its arenas, which: 0 parameters, 1 gradients, 2 activations (sized for
+ * the largest batch x length seen so far: regrown only when a larger one arrives, never inside a
+ * step of a known shape), 3 carried state and its gradients. 0 for NULL or another which. */
+size_t rnnlab_model_arena_bytes(const rnnlab_model *m, int which);
 
 /* Forward over the batch. outputs (B,T,V) batch-major, may be NULL; probabilities for
  * softmax/sigmoid, values for linear. loss (may be NULL) = sum over targeted steps of the step
@@ -201,6 +205,8 @@ const char *rnnlab_trainer_error(const rnnlab_trainer *t);
 rnnlab_status rnnlab_trainer_step(rnnlab_trainer *t, const rnnlab_batch *b, rnnlab_step_result *r);
 rnnlab_status rnnlab_trainer_set_learning_rate(rnnlab_trainer *t, float lr);
 int64_t rnnlab_trainer_steps(const rnnlab_trainer *t);
+/* Bytes of the trainer's optimizer moments (0, 1 or 2 parameter-sized arrays); 0 for NULL. */
+size_t rnnlab_trainer_arena_bytes(const rnnlab_trainer *t);
 const rnnlab_train_config *rnnlab_trainer_config(const rnnlab_trainer *t); /* as normalised; NULL for NULL */
 
 /* ---- decoding ---- */

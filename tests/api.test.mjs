@@ -514,6 +514,26 @@ test('memory growth mid-call: results stay right, and repeated calls do not grow
   w.free();
 });
 
+test('arena sizes: parameter-sized arenas, activations fixed for a shape, regrown only for a larger one', () => {
+  const cfg = { cell: 'lstm', inputSize: 5, hiddenSize: 16, outputSize: 5, seed: 3 };
+  const m = lab.createModel(cfg), t = lab.createTrainer(m, { optimizer: 'adam', learningRate: 0.01 });
+  const a0 = m.arenaBytes;
+  assert.ok(a0.params >= 4 * m.parameterCount && a0.gradients === a0.params, JSON.stringify(a0));
+  assert.equal(a0.activations, 0, 'no activations before the first pass');
+  assert.equal(t.arenaBytes, 2 * a0.params, 'Adam: two moments');
+  const b = makeBatch(cfg, 4, 10, 1);
+  t.step(b);
+  const a1 = m.arenaBytes;
+  assert.ok(a1.activations > 0 && a1.state > 0, JSON.stringify(a1));
+  for (let i = 0; i < 5; i++) t.step(b);
+  m.forward(makeBatch(cfg, 2, 6, 2)); // smaller: fits
+  assert.deepEqual(m.arenaBytes, a1, 'unchanged for the same or a smaller shape');
+  t.step(makeBatch(cfg, 8, 10, 3));
+  assert.ok(m.arenaBytes.activations > a1.activations, 'regrown for a larger batch');
+  assert.equal(lab.createTrainer(m, { optimizer: 'sgd', learningRate: 0.1 }).arenaBytes, 0, 'plain SGD keeps no moments');
+  m.free();
+});
+
 test('free is idempotent and frees the trainers too', () => {
   const m = lab.createModel({ cell: 'rnn', inputSize: 2, hiddenSize: 2, outputSize: 2 });
   const t = lab.createTrainer(m, { learningRate: 0.1 });

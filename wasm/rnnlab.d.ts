@@ -176,6 +176,8 @@ export interface Model {
   readonly config: NormalizedModelConfig;
   /** trainable parameters (an ESN's fixed reservoir excluded) */
   readonly parameterCount: number;
+  /** bytes of the C arenas; activations are sized for the largest batch x length so far */
+  readonly arenaBytes: { params: number; gradients: number; activations: number; state: number };
   readonly tensors: readonly TensorInfo[];
   readonly gateNames: readonly string[];
   readonly freed: boolean;
@@ -205,6 +207,8 @@ export interface Trainer {
   readonly config: NormalizedTrainerOptions;
   /** updates applied so far */
   readonly steps: number;
+  /** bytes of the optimizer moments in C */
+  readonly arenaBytes: number;
   readonly freed: boolean;
   /** zero_grad, forward, backward, clip, update */
   step(batch: Batch): StepResult;

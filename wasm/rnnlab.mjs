@@ -807,6 +807,12 @@ class Model {
   get config() { return this.#s.config; }
   /** Trainable parameters (an ESN's fixed reservoir is not counted). */
   get parameterCount() { return this.#s.rt.ex.rnnlab_wasm_param_count(this.#live().ptr); }
+  /** Bytes of the model's C arenas: parameters, gradients, activations (sized for the largest
+   * batch x length so far), carried state. Constant while the batch shape does not grow. */
+  get arenaBytes() {
+    const ex = this.#s.rt.ex, p = this.#live().ptr, b = (/** @type {number} */ w) => ex.rnnlab_model_arena_bytes(p, w) >>> 0;
+    return { params: b(0), gradients: b(1), activations: b(2), state: b(3) };
+  }
   /** @type {readonly TensorInfo[]} named tensors in PyTorch layout */
   get tensors() { return this.#s.info; }
   /** Gate names of the G axis of trace gates, e.g. ['i','f','g','o']. */
@@ -1011,6 +1017,8 @@ class Trainer {
   }
   /** Updates applied so far (restored by lab.loadTrainer). */
   get steps() { const t = this.#live(); return t.model.rt.ex.rnnlab_wasm_trainer_steps(t.ptr); }
+  /** Bytes of the optimizer moments in C (0, 1 or 2 parameter-sized arrays). */
+  get arenaBytes() { const t = this.#live(); return t.model.rt.ex.rnnlab_trainer_arena_bytes(t.ptr) >>> 0; }
   /** True once this trainer or its model was freed. */
   get freed() { return this.#t.ptr === 0; }
 

@@ -18,7 +18,9 @@
 // GFLOP/s uses the formula of make bench for every system (6HG + 6HV flop per character: the
 // matrix products the model needs), whatever a library computes in addition (TF.js multiplies the
 // one-hot inputs by a dense matrix, for instance). rnnlab/peer: rnnlab's characters/s at the same
-// cell and batch divided by the peer's. Measured, never asserted; not part of make test.
+// cell and batch divided by the peer's. A second table repeats rnnlab right before and after each
+// TF.js run (same cell and batch), for a ratio a changing machine load moves less. Measured, never
+// asserted; not part of make test.
 // Usage: node tests/bench-peers/peers.mjs [--seconds 1] [--max-seconds 12] [--only tfjs,brain,synaptic,rnnlab]
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
@@ -63,6 +65,10 @@ const rows = [];
 const note = (s) => console.error(`  ${s}`);
 
 // ---- TF.js, wasm backend ---------------------------------------------------------------------
+// TF.js and rnnlab back to back (rnnlab, TF.js, rnnlab for each cell and batch), so a machine
+// whose load changes during the run moves both sides of that ratio alike.
+const paired = [];
+const pairLab = only.has('tfjs') && only.has('rnnlab') ? await load({ simd: true }) : null;
 if (only.has('tfjs')) {
   const tf = await import('@tensorflow/tfjs');
   const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
@@ -84,7 +90,9 @@ if (only.has('tfjs')) {
       const { inputs, targets } = batchData(B);
       const x = tf.oneHot(tf.tensor2d(inputs, [B, T], 'int32'), V).toFloat();
       const y = tf.oneHot(tf.tensor2d(targets, [B, T], 'int32'), V).toFloat();
+      const before = pairLab ? measure(pairLab, cell, B, 1) : undefined;
       const { rate, runs } = await timeSteps(() => model.trainOnBatch(x, y), B * T);
+      if (pairLab) paired.push({ cell, B, tf: rate, rnnlab: [before, measure(pairLab, cell, B, 1)] });
       console.warn = warn;
       tf.dispose([x, y]); model.dispose();
       rows.push({ system: `TF.js ${tf.version.tfjs} wasm${simd ? ' SIMD' : ''}`, cell, B, rate, runs });
@@ -150,4 +158,10 @@ for (const { system, cell, B, rate, runs } of rows) {
   const ratio = rate === undefined || r === undefined ? '-' : system.startsWith('rnnlab') ? '1' : num(r / rate);
   const gf = rate === undefined ? '-' : (rate * flopsPerChar(cell) / 1e9).toFixed(rate * flopsPerChar(cell) < 1e7 ? 4 : 2);
   console.log(`${system.padEnd(22)} ${cell.padEnd(4)} ${String(B).padStart(5)} | ${num(rate).padStart(9)} | ${gf.padStart(7)} | ${ratio.padStart(11)} | ${String(runs).padStart(4)}`);
+}
+if (paired.length) {
+  console.log('\nrnnlab and TF.js measured back to back (rnnlab before and after each TF.js run; ratio = their mean / TF.js):');
+  console.log(`${'cell'.padEnd(4)} ${'batch'.padStart(5)} | ${'rnnlab'.padStart(15)} | ${'TF.js'.padStart(7)} | rnnlab/TF.js`);
+  for (const { cell, B, tf, rnnlab: [a, b] } of paired)
+    console.log(`${cell.padEnd(4)} ${String(B).padStart(5)} | ${`${num(a)}, ${num(b)}`.padStart(15)} | ${num(tf).padStart(7)} | ${num((a + b) / 2 / tf).padStart(12)}`);
 }

@@ -2,16 +2,27 @@
 // (wasm SIMD, wasm scalar, native), character-level LSTM/GRU/RNN, 65 one-hot inputs, H = 128,
 // T = 25, softmax over 65, Adam, batch 1 and 32. Median of 5 timed repetitions after a warm-up.
 // Prints characters/second, GFLOP/s (matrix products only: 6HG + 6HV flop per character) and the
-// ratios SIMD/scalar and SIMD/native. Measured, never asserted.
+// ratios SIMD/scalar and SIMD/native. Then, at batch 32, the step against the project's own GEMM
+// kernels on the same shapes (wasm SIMD, build/wasm/bench_kernels.cjs): the step's matrix-product
+// GFLOP/s (6HG + 6HV flop per character over the step's time) over the kernels' GFLOP/s on the
+// step's products (each product timed alone, best of 5 runs; summed as time, so the big products
+// weigh most), once for the kernels the engine calls (step/kernels is then the share of the step's
+// time the GEMMs would take at microbenchmark speed) and once for the fastest of gemm nn/nt/tn on
+// each product's M, N, K (the project's best matrix-product kernel for that shape).
+// Measured, never asserted.
 // Usage: node tests/bench/bench.mjs [--seconds 1] [--native build/native/bench_train]
+//                                   [--kernels build/wasm/bench_kernels.cjs]
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { load } from '../../wasm/rnnlab.mjs';
-import { V, H, T, flopsPerChar, measure } from './measure.mjs';
+import { V, H, T, GATES, flopsPerChar, measure } from './measure.mjs';
 
 const { values: opt } = parseArgs({
-  options: { seconds: { type: 'string', default: '1' }, native: { type: 'string', default: 'build/native/bench_train' } },
+  options: {
+    seconds: { type: 'string', default: '1' }, native: { type: 'string', default: 'build/native/bench_train' },
+    kernels: { type: 'string', default: 'build/wasm/bench_kernels.cjs' },
+  },
 });
 const budget = Number(opt.seconds);
 
@@ -35,4 +46,55 @@ console.log(`${'cell'.padEnd(5)} ${'B'.padStart(3)} | ${'wasm SIMD'.padStart(18)
 for (const { cell, B, s, sc, n } of rows) {
   const g = (x) => (x === undefined ? '' : `(${(x * flopsPerChar(cell) / 1e9).toFixed(2)})`);
   console.log(`${cell.padEnd(5)} ${String(B).padStart(3)} | ${f(s)} ${g(s).padStart(8)} | ${f(sc)} ${g(sc).padStart(8)} | ${f(n)} ${g(n).padStart(8)} | ${f(s / sc, 11)} | ${n ? f(s / n, 11) : '-'.padStart(11)}`);
+}
+
+// ---- the batch-32 step against the GEMM microbenchmark on the same shapes ----
+// The matrix products of one training step (B sequences of T, one-hot input: no input product):
+// per time step the recurrent forward nn(B,G,H) and dh_{t-1} nt(B,H,G); once per step the
+// weight gradient over all T*B rows tn(H,G,TB) and the readout nn(TB,V,H), tn(H,V,TB), nt(TB,H,V).
+function stepProducts(cell, B) {
+  const G = GATES[cell] * H, TB = T * B;
+  return [
+    { kind: 'nn', M: B, N: G, K: H, count: T }, { kind: 'nt', M: B, N: H, K: G, count: T },
+    { kind: 'tn', M: H, N: G, K: TB, count: 1 },
+    { kind: 'nn', M: TB, N: V, K: H, count: 1 }, { kind: 'tn', M: H, N: V, K: TB, count: 1 },
+    { kind: 'nt', M: TB, N: H, K: V, count: 1 },
+  ];
+}
+// Machines shared with other work move both numbers; so each cell's step and its kernels are
+// measured back to back, three times, and the medians of the ratios are printed.
+function kernelRates(cell) {
+  const shapes = [...new Set(stepProducts(cell, 32).map((p) => `${p.M},${p.N},${p.K}`))];
+  const args = [opt.kernels, String(Math.max(20, budget * 30)), '--json', ...shapes.flatMap((x) => ['--gemm', x])];
+  const rate = new Map(); // 'nn:M,N,K' -> GFLOP/s (best of 5 runs)
+  for (const line of execFileSync(process.execPath, args, { encoding: 'utf8' }).trim().split('\n')) {
+    const r = JSON.parse(line);
+    rate.set(`${r.kernel.slice(5)}:${r.shape}`, r.simd);
+  }
+  return rate;
+}
+const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+if (existsSync(opt.kernels)) {
+  console.log(`\nbatch 32, wasm SIMD: the training step vs the project's GEMM kernels on the step's shapes (${opt.kernels}), median of 3`);
+  console.log(`${'cell'.padEnd(5)} | step GFLOP/s | kernels as used: GFLOP/s  step/kernels | fastest of nn/nt/tn per shape: GFLOP/s  step/kernels`);
+  for (const cell of ['lstm', 'gru', 'rnn']) {
+    const B = 32, got = { step: [], kern: [], ratio: [], used: [], share: [] };
+    for (let rep = 0; rep < 3; rep++) {
+      const cps = measure(simd, cell, B, budget), rate = kernelRates(cell);
+      let flops = 0, tBest = 0, tUsed = 0;
+      for (const p of stepProducts(cell, B)) {
+        const f = 2 * p.M * p.N * p.K * p.count, shape = `${p.M},${p.N},${p.K}`;
+        const best = Math.max(...['nn', 'nt', 'tn'].map((k) => rate.get(`${k}:${shape}`)));
+        flops += f, tBest += f / (best * 1e9), tUsed += f / (rate.get(`${p.kind}:${shape}`) * 1e9);
+      }
+      const stepTime = (B * T) / cps, stepGF = flops / stepTime / 1e9, kernGF = flops / tBest / 1e9;
+      got.step.push(stepGF), got.kern.push(kernGF), got.ratio.push(stepGF / kernGF);
+      got.used.push(flops / tUsed / 1e9), got.share.push(tUsed / stepTime);
+    }
+    const pct = (x) => `${(100 * median(x)).toFixed(1)}%`;
+    console.log(`${cell.padEnd(5)} | ${median(got.step).toFixed(2).padStart(12)} | ${median(got.used).toFixed(2).padStart(24)} ${pct(got.share).padStart(13)} | ` +
+      `${median(got.kern).toFixed(2).padStart(38)} ${pct(got.ratio).padStart(13)}`);
+  }
+} else {
+  console.error(`(wasm kernel bench ${opt.kernels} not built: run make bench)`);
 }

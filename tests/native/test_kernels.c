@@ -1,7 +1,7 @@
 /* test_kernels.c - every SIMD twin against its scalar twin, and both against independent
  * references (libm in double, finite differences).
  *
- *   activations   SIMD == scalar bit for bit (memcmp) for n = 1..33, edge values included
+ *   activations   sigmoid, tanh, exp: SIMD == scalar bit for bit (memcmp) for n = 1..33, edge values included
  *                 (0, -0, +-1e-8, +-20, +-100, +-1e30, +-inf, NaN, -NaN): NaN in -> same NaN out
  *   k_expf        relative error vs double exp over a dense sweep of [-87, 88]     <= 2e-7
  *   k_tanhf       absolute error vs double tanh over [-20, 20]                     <= 2e-7
@@ -12,6 +12,7 @@
  *                 of M, N in 1..33 for a set of K, all K in 1..33, and big shapes; error vs a
  *                 double reference <= (K + 2) * 2^-23 * (|C0| + sum |a||b|), SIMD vs scalar
  *                 the same bound; nn and tn are expected bit-identical (same summation order)
+ *   one-hot       gather (W[tok] + b1) + b2: SIMD == scalar == the definition, bit for bit
  *   fused cells   LSTM/GRU forward and backward: SIMD == scalar bit for bit for B in
  *                 {1,2,3,5}, H in 1..33; backward vs central differences of a double
  *                 reference forward (eps 1e-6; |an - fd| <= 2e-6 + 2e-5 |fd|) and of the float
@@ -77,7 +78,7 @@ static void test_activations(uint64_t *s) {
                          1.0f,    -1.0f,  0.625f, -0.625f,  0.62499997f, 88.3f, -87.3f,
                          17.0f,   -9.0f,  1e-30f, bits_f(0x7fc12345u) /* NaN with payload */};
   const int ne = (int)(sizeof edges / sizeof edges[0]);
-  int bad_sig = 0, bad_tanh = 0, bad_alias = 0, bad_nan = 0;
+  int bad_sig = 0, bad_tanh = 0, bad_exp = 0, bad_alias = 0, bad_nan = 0;
   for (int n = 1; n <= 33; n++) {
     for (int rep = 0; rep < 4; rep++) {
       float *x = falloc((size_t)n), *ys = falloc((size_t)n), *yv = falloc((size_t)n);
@@ -108,8 +109,22 @@ static void test_activations(uint64_t *s) {
         if (isnan(x[i]) && fbits(ys[i]) != fbits(x[i])) bad_nan++;
         if (fbits(ys[i]) != fbits(k_tanhf(x[i]))) bad_nan++;
       }
+      k_exp_scalar(ys, x, n);
+      k_exp_simd(yv, x, n);
+      d = first_diff(ys, yv, (size_t)n);
+      if (d >= 0 && bad_exp++ < 5)
+        fprintf(stderr, "exp n=%d i=%ld x=%.9g: scalar %.9g (%08x) simd %.9g (%08x)\n", n, d, x[d], ys[d],
+                fbits(ys[d]), yv[d], fbits(yv[d]));
+      for (int i = 0; i < n; i++) {
+        if (isnan(x[i]) && fbits(ys[i]) != fbits(x[i])) bad_nan++;
+        if (!isnan(x[i]) && fbits(ys[i]) != fbits(k_expf(x[i]))) bad_nan++;
+      }
       /* in place (y aliases x) gives the same bits */
       float *xa = fdup(x, (size_t)n);
+      k_exp_simd(xa, xa, n);
+      if (first_diff(xa, yv, (size_t)n) >= 0) bad_alias++;
+      memcpy(xa, x, (size_t)n * sizeof(float));
+      k_tanh_simd(yv, x, n);
       k_tanh_simd(xa, xa, n);
       if (first_diff(xa, yv, (size_t)n) >= 0) bad_alias++;
       memcpy(xa, x, (size_t)n * sizeof(float));
@@ -127,6 +142,7 @@ static void test_activations(uint64_t *s) {
   }
   CHECK(bad_sig == 0, "sigmoid SIMD vs scalar: %d arrays differ", bad_sig);
   CHECK(bad_tanh == 0, "tanh SIMD vs scalar: %d arrays differ", bad_tanh);
+  CHECK(bad_exp == 0, "exp SIMD vs scalar: %d arrays differ", bad_exp);
   CHECK(bad_alias == 0, "in-place activations differ: %d", bad_alias);
   CHECK(bad_nan == 0, "NaN pass-through / helper agreement: %d bad", bad_nan);
 
@@ -357,7 +373,7 @@ static void test_gemm(uint64_t *s) {
           bitdiff += f >> 16;
           cases++;
         }
-    static const int big[][3] = {{32, 512, 128}, {1, 512, 128}, {512, 128, 32}, {37, 259, 131}, {6, 100, 300}};
+    static const int big[][3] = {{32, 512, 128}, {1, 512, 128}, {512, 128, 32}, {37, 259, 131}, {6, 100, 300}, {9, 65, 257}};
     for (size_t q = 0; q < sizeof big / sizeof big[0]; q++)
       for (int pad = 0; pad <= 7; pad += 7) {
         const int f = gemm_case(kind, big[q][0], big[q][1], big[q][2], pad, s, fails < 3);
@@ -398,6 +414,34 @@ static void test_gemm(uint64_t *s) {
 }
 
 /* ---- fused LSTM ----------------------------------------------------------------------------- */
+
+/* one-hot gather: SIMD == scalar bit for bit, both == the definition (W[tok] + b1) + b2, for
+ * every width G in 1..33 (vector body and tail), with and without b2 */
+static void test_onehot_gather(uint64_t *s) {
+  int bad = 0, cases = 0;
+  for (int G = 1; G <= 33; G++)
+    for (int with_b2 = 0; with_b2 <= 1; with_b2++) {
+      const int V = 5, R = 7;
+      float *W = falloc((size_t)V * G), *b1 = falloc((size_t)G), *b2 = falloc((size_t)G);
+      float *ps = falloc((size_t)R * G), *pv = falloc((size_t)R * G);
+      int32_t tok[7];
+      for (int t = 0; t < V * G; t++) W[t] = rnd(s) * 3.0f;
+      for (int j = 0; j < G; j++) b1[j] = rnd(s), b2[j] = rnd(s) * 1e-3f;
+      for (int r = 0; r < R; r++) tok[r] = (int32_t)((r * 3 + G) % V);
+      k_onehot_gather_scalar(ps, tok, W, b1, with_b2 ? b2 : NULL, R, G);
+      k_onehot_gather_simd(pv, tok, W, b1, with_b2 ? b2 : NULL, R, G);
+      if (first_diff(ps, pv, (size_t)R * G) >= 0) bad++;
+      for (int r = 0; r < R; r++)
+        for (int j = 0; j < G; j++) {
+          float e = W[(size_t)tok[r] * G + j] + b1[j];
+          if (with_b2) e += b2[j];
+          if (fbits(ps[(size_t)r * G + j]) != fbits(e)) bad++;
+        }
+      cases++;
+      free(W), free(b1), free(b2), free(ps), free(pv);
+    }
+  CHECK(bad == 0, "onehot_gather: %d mismatches over %d shapes (SIMD vs scalar vs definition)", bad, cases);
+}
 
 static void test_lstm_twins(uint64_t *s) {
   static const int Bs[] = {1, 2, 3, 5};
@@ -626,6 +670,7 @@ int main(void) {
   test_accuracy();
   test_fingerprint();
   test_gemm(&s);
+  test_onehot_gather(&s);
   test_lstm_twins(&s);
   test_lstm_gradcheck(&s);
   test_gru_twins(&s);
