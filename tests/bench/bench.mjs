@@ -1,6 +1,10 @@
 // bench.mjs - `make bench`: one table of training throughput for the same C compiled three ways
 // (wasm SIMD, wasm scalar, native), character-level LSTM/GRU/RNN, 65 one-hot inputs, H = 128,
-// T = 25, softmax over 65, Adam, batch 1 and 32. Median of 5 timed repetitions after a warm-up.
+// T = 25, softmax over 65, Adam, batch 1 and 32. Each measurement is the median of 5 timed
+// repetitions after a warm-up; the three builds of one configuration are measured back to back
+// (native, SIMD, scalar), --rounds times (default 3) over the whole table, and the table prints
+// the medians over rounds: throughput and the ratios of each round (a load change on a shared
+// machine then hits all three columns of a round alike instead of one column).
 // Prints characters/second, GFLOP/s (matrix products only: 6HG + 6HV flop per character) and the
 // ratios SIMD/scalar and SIMD/native. Then, at batch 32, the step against the project's own GEMM
 // kernels on the same shapes (wasm SIMD, build/wasm/bench_kernels.cjs): the step's matrix-product
@@ -10,7 +14,7 @@
 // time the GEMMs would take at microbenchmark speed) and once for the fastest of gemm nn/nt/tn on
 // each product's M, N, K (the project's best matrix-product kernel for that shape).
 // Measured, never asserted.
-// Usage: node tests/bench/bench.mjs [--seconds 1] [--native build/native/bench_train]
+// Usage: node tests/bench/bench.mjs [--seconds 1] [--rounds 3] [--native build/native/bench_train]
 //                                   [--kernels build/wasm/bench_kernels.cjs]
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
@@ -20,7 +24,7 @@ import { V, H, T, GATES, flopsPerChar, measure } from './measure.mjs';
 
 const { values: opt } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '1' }, native: { type: 'string', default: 'build/native/bench_train' },
+    seconds: { type: 'string', default: '1' }, rounds: { type: 'string', default: '3' }, native: { type: 'string', default: 'build/native/bench_train' },
     kernels: { type: 'string', default: 'build/wasm/bench_kernels.cjs' },
   },
 });
@@ -28,25 +32,36 @@ const budget = Number(opt.seconds);
 
 const rows = [];
 const simd = await load({ simd: true }), scalar = await load({ simd: false });
-let native = new Map();
-if (existsSync(opt.native)) {
-  const out = execFileSync(opt.native, [String(budget)], { encoding: 'utf8' });
-  for (const line of out.trim().split('\n')) { const r = JSON.parse(line); native.set(`${r.cell}/${r.batch}`, r.charsPerSec); }
-} else {
-  console.error(`(native bench ${opt.native} not built: run make bench)`);
-}
-for (const cell of ['lstm', 'gru', 'rnn'])
-  for (const B of [1, 32]) {
-    const s = measure(simd, cell, B, budget), sc = measure(scalar, cell, B, budget), n = native.get(`${cell}/${B}`);
-    rows.push({ cell, B, s, sc, n });
+const rounds = Math.max(1, Number(opt.rounds) | 0);
+const haveNative = existsSync(opt.native);
+if (!haveNative) console.error(`(native bench ${opt.native} not built: run make bench)`);
+/** one native measurement of one configuration (a fresh process, like the wasm side's fresh model) */
+const nativeRun = (cell, B) => {
+  const out = execFileSync(opt.native, [String(budget), cell, String(B)], { encoding: 'utf8' });
+  return JSON.parse(out.trim()).charsPerSec;
+};
+const median = (a) => { const b = a.filter((x) => x !== undefined).sort((x, y) => x - y); return b.length ? b[b.length >> 1] : undefined; };
+const configs = [];
+for (const cell of ['lstm', 'gru', 'rnn']) for (const B of [1, 32]) configs.push({ cell, B, runs: [] });
+for (let r = 0; r < rounds; r++)
+  for (const c of configs) {
+    const n = haveNative ? nativeRun(c.cell, c.B) : undefined;
+    c.runs.push({ n, s: measure(simd, c.cell, c.B, budget), sc: measure(scalar, c.cell, c.B, budget) });
   }
+for (const { cell, B, runs } of configs)
+  rows.push({
+    cell, B, s: median(runs.map((x) => x.s)), sc: median(runs.map((x) => x.sc)), n: median(runs.map((x) => x.n)),
+    sOverSc: median(runs.map((x) => x.s / x.sc)), sOverN: median(runs.map((x) => (x.n ? x.s / x.n : undefined))),
+    spread: runs.map((x) => (x.n ? x.s / x.n : NaN)),
+  });
 const f = (x, w = 9) => (x === undefined ? '-' : x >= 100 ? Math.round(x).toString() : x.toFixed(2)).padStart(w);
 console.log(`rnnlab ${simd.version} training throughput, characters/second (GFLOP/s), V=${V} H=${H} T=${T}, Adam, one thread`);
 console.log(`${'cell'.padEnd(5)} ${'B'.padStart(3)} | ${'wasm SIMD'.padStart(18)} | ${'wasm scalar'.padStart(18)} | ${'native'.padStart(18)} | SIMD/scalar | SIMD/native`);
-for (const { cell, B, s, sc, n } of rows) {
+for (const { cell, B, s, sc, n, sOverSc, sOverN, spread } of rows) {
   const g = (x) => (x === undefined ? '' : `(${(x * flopsPerChar(cell) / 1e9).toFixed(2)})`);
-  console.log(`${cell.padEnd(5)} ${String(B).padStart(3)} | ${f(s)} ${g(s).padStart(8)} | ${f(sc)} ${g(sc).padStart(8)} | ${f(n)} ${g(n).padStart(8)} | ${f(s / sc, 11)} | ${n ? f(s / n, 11) : '-'.padStart(11)}`);
+  console.log(`${cell.padEnd(5)} ${String(B).padStart(3)} | ${f(s)} ${g(s).padStart(8)} | ${f(sc)} ${g(sc).padStart(8)} | ${f(n)} ${g(n).padStart(8)} | ${f(sOverSc, 11)} | ${sOverN ? f(sOverN, 11) : '-'.padStart(11)}   ${spread.every(Number.isFinite) ? `(${spread.map((x) => x.toFixed(2)).join(' ')})` : ''}`);
 }
+console.log(`medians over ${rounds} rounds; each round measures native, SIMD and scalar of a row back to back; in brackets: SIMD/native of each round`);
 
 // ---- the batch-32 step against the GEMM microbenchmark on the same shapes ----
 // The matrix products of one training step (B sequences of T, one-hot input: no input product):
@@ -73,7 +88,6 @@ function kernelRates(cell) {
   }
   return rate;
 }
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 if (existsSync(opt.kernels)) {
   console.log(`\nbatch 32, wasm SIMD: the training step vs the project's GEMM kernels on the step's shapes (${opt.kernels}), median of 3`);
   console.log(`${'cell'.padEnd(5)} | step GFLOP/s | kernels as used: GFLOP/s  step/kernels | fastest of nn/nt/tn per shape: GFLOP/s  step/kernels`);

@@ -2,10 +2,12 @@
  * input, softmax over 65, T = 25, Adam) for each cell and batch size and prints one JSON line per
  * run: {"cell","batch","charsPerSec","gflops","seconds"}. Timed with CLOCK_MONOTONIC after a
  * warm-up; the median of several timed repetitions. Not a test: nothing is asserted.
- * Usage: bench_train [seconds_per_run]   (default 1.0) */
+ * Usage: bench_train [seconds_per_run [cell [batch]]]   (default 1.0, every cell and batch; a cell
+ * name and a batch size run that one configuration, so bench.mjs can interleave it with wasm) */
 #define _POSIX_C_SOURCE 199309L
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "../../core/rnnlab.h"
@@ -33,9 +35,12 @@ int main(int argc, char **argv) {
   const char *names[3] = {"lstm", "gru", "rnn"};
   const int gates[3] = {4, 3, 1};
   const int batches[2] = {1, 32};
+  const char *only_cell = argc > 2 ? argv[2] : NULL;
+  const int only_batch = argc > 3 ? atoi(argv[3]) : 0;
   for (int ci = 0; ci < 3; ci++)
     for (int bi = 0; bi < 2; bi++) {
       const int B = batches[bi];
+      if ((only_cell && strcmp(only_cell, names[ci]) != 0) || (only_batch && only_batch != B)) continue;
       rnnlab_config c;
       rnnlab_config_default(&c);
       c.cell = cells[ci], c.input_size = V, c.hidden_size = H, c.output_size = V, c.seed_lo = 1;
