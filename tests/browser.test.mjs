@@ -28,11 +28,14 @@ import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from './helpers/server.mjs';
 
+/** Page weight budget in bytes (README, Hosting): everything the default page loads to train. */
+const PAGE_BUDGET = 1_000_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = path.join(ROOT, 'dist');
 const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
@@ -118,6 +121,8 @@ async function openPage(t, { width = 1280, height = 800 } = {}) {
       }
     },
     /** a cheap fingerprint of a canvas's pixels */
+    /** every URL requested so far (the page's and its worker's) */
+    requests: () => [...requests],
     pixels: (/** @type {string} */ selector) => page.evaluate((sel) =>
       /** @type {HTMLCanvasElement} */ (document.querySelector(sel)).toDataURL(), selector),
     check() {
@@ -187,6 +192,19 @@ test('default preset: parity trains in the worker until solved, and every panel 
   const cps = Number(await page.textContent('#chars-per-sec'));
   assert.ok(sps > 0 && cps > sps, `steps/s ${sps}, chars/s ${cps}`);
   await page.screenshot({ path: path.join(ARTIFACTS, 'browser.png') });
+
+  // ---- page weight: every file requested to load the page and train (the page's and the worker's
+  // requests, read back from dist/), under a budget the README states
+  const files = [...new Set(p.requests().filter((u) => u.startsWith(p.url)).map((u) => new URL(u).pathname))]
+    .map((f) => (f === '/' ? '/index.html' : f));
+  let raw = 0, gz = 0;
+  for (const f of files) {
+    const body = await fs.readFile(path.join(DIST, decodeURIComponent(f)));
+    raw += body.length, gz += zlib.gzipSync(body, { level: 9 }).length;
+  }
+  t.diagnostic(`page weight: ${raw} bytes in ${files.length} files (${gz} gzipped): ${files.join(' ')}`);
+  assert.ok(files.includes('/rnnlab.wasm') && files.includes('/worker.js'), `the worker's requests are counted: ${files}`);
+  assert.ok(raw < PAGE_BUDGET, `page weight ${raw} bytes, budget ${PAGE_BUDGET}`);
 
   // ---- space pauses (focus on the page body, not a control)
   await page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement)?.blur());
