@@ -24,126 +24,17 @@
  * Screenshots (gitignored): tests/artifacts/browser.png (1280x800, mid-training),
  * browser-1024.png, browser-text.png, browser-reverse.png, browser-dark.png, browser-embed.png.
  */
-import test, { after, before } from 'node:test';
+import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import zlib from 'node:zlib';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serveStatic } from './helpers/server.mjs';
+import { ARTIFACTS, DIST, LONG, pause, skipReason as skip, useBrowser } from './helpers/browser.mjs';
 
 /** Page weight budget in bytes (README, Hosting): everything the default page loads to train. */
 const PAGE_BUDGET = 1_000_000;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DIST = path.join(ROOT, 'dist');
-const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'; // Debian's; override for another install
-// generous: the machine may be shared; no wall-clock time is asserted
-const LONG = 60_000;
 
-const skip = !existsSync(CHROMIUM) && !process.env.CI
-  ? `${CHROMIUM} not found (apt-get install chromium, or run make test)`
-  : false;
-
-/** @type {Awaited<ReturnType<typeof serveStatic>> | undefined} */
-let srv;
-/** @type {import('playwright-core').BrowserContext | undefined} */
-let ctx;
-/** @type {string | undefined} */
-let profile;
-
-before(async () => {
-  if (skip) return;
-  assert.ok(existsSync(path.join(DIST, 'index.html')), 'dist/index.html missing: run `make dist` (make test does)');
-  const { chromium } = await import('playwright-core');
-  srv = await serveStatic(DIST);
-  profile = await fs.mkdtemp(path.join(os.tmpdir(), 'rnnlab-chromium-'));
-  ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    acceptDownloads: true,
-    // --no-sandbox: required as root (CI); the rest keeps Chromium from phoning home.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-  });
-  await fs.mkdir(ARTIFACTS, { recursive: true });
-});
-
-after(async () => {
-  await ctx?.close();
-  await srv?.close();
-  if (profile) await fs.rm(profile, { recursive: true, force: true });
-});
-
-/**
- * A fresh page that records console errors / warnings, page errors, failed and external requests;
- * check() asserts there were none, close() closes it.
- * @param {import('node:test').TestContext} t
- */
-async function openPage(t, { width = 1280, height = 800 } = {}) {
-  const page = await /** @type {import('playwright-core').BrowserContext} */ (ctx).newPage();
-  await page.setViewportSize({ width, height });
-  t.after(() => page.close());
-  /** @type {string[]} */
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.stack ?? e}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  /** @type {string[]} */
-  const requests = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}: ${r.failure()?.errorText}`));
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.url()}: HTTP ${r.status()}`); });
-  const url = /** @type {NonNullable<typeof srv>} */ (srv).url;
-  return {
-    page,
-    url,
-    /** go to the playground with a hash and wait for its first snapshot */
-    async open(hash = '') {
-      await page.goto(`${url}${hash}`);
-      await page.waitForFunction(() => {
-        const s = /** @type {any} */ (window).__state;
-        return s?.ready && s.snapshots >= 1;
-      }, null, { timeout: LONG });
-    },
-    state: () => page.evaluate(() => /** @type {any} */ (window).__state),
-    /** waits until fn(window.__state) is true */
-    async until(/** @type {string} */ cond, /** @type {any} */ arg = null) {
-      try {
-        await page.waitForFunction(new Function('arg', `const s = window.__state; return ${cond};`), arg, { timeout: LONG });
-      } catch (err) {
-        const s = await page.evaluate(() => ({ .../** @type {any} */ (window).__state, probeOutputs: undefined, samples: undefined }));
-        throw new Error(`waiting for ${cond} (arg ${JSON.stringify(arg)}): ${/** @type {Error} */ (err).message}\nstate: ${JSON.stringify(s)}`);
-      }
-    },
-    /** a cheap fingerprint of a canvas's pixels */
-    /** every URL requested so far (the page's and its worker's) */
-    requests: () => [...requests],
-    pixels: (/** @type {string} */ selector) => page.evaluate((sel) =>
-      /** @type {HTMLCanvasElement} */ (document.querySelector(sel)).toDataURL(), selector),
-    check() {
-      assert.deepEqual(problems, [], 'no console error or warning, no failed request');
-      const external = requests.filter((u) => !u.startsWith(url) && !u.startsWith('data:') && !u.startsWith('blob:') && u !== 'about:blank');
-      assert.deepEqual(external, [], 'no external request');
-    },
-  };
-}
-
-/** Pause and wait until the worker has stopped (two reads of the step agree). @param {any} p */
-async function pause(p) {
-  const n = (await p.state()).snapshots;
-  await p.page.click('#play');
-  await p.until('s.playing === false && s.snapshots > arg', n);
-  for (;;) {
-    const a = (await p.state()).step;
-    await p.page.waitForTimeout(300);
-    if ((await p.state()).step === a) return;
-  }
-}
+const { openPage } = useBrowser();
 
 test('default preset: parity trains in the worker until solved, and every panel redraws', { skip, timeout: 120_000 }, async (t) => {
   const p = await openPage(t);

@@ -2,77 +2,34 @@
 /* views.test.mjs - the cell diagram and the weight view, in headless Chromium, on their demo page
  * (dist/views-demo.html, from `make dist`).
  *
- * The page loads with no console error or warning and no failed request; while the model trains
- * (main thread, in slices) the diagram's and the weight view's pixels change; the scrubber moves
- * the diagram through time; the cell select redraws it: LSTM standard -> NFG (f drawn as a constant),
- * CIFG (f derived from i), NP (no peepholes), vanilla (peepholes), FGR, 1997, NIAF, NOAF, both GRU
- * forms, RNN, CT-RNN and ESN each give a different drawing and the data attributes say what was
- * drawn; the weights <-> gradients toggle changes the weight view; hovering a weight tile shows a
- * tooltip with its gate, row, column and value.
+ * The page loads with no console error or warning, no failed request and nothing off 127.0.0.1;
+ * while the model trains (main thread, in slices) the diagram's and the weight view's pixels
+ * change; the scrubber moves the diagram through time; the cell select redraws it: LSTM standard
+ * -> NFG (f drawn as a constant), CIFG (f derived from i), NP (no peepholes), vanilla (peepholes),
+ * FGR, 1997, NIAF, NOAF, both GRU forms, RNN, CT-RNN and ESN each give a different drawing and the
+ * data attributes say what was drawn; the weights <-> gradients toggle changes the weight view;
+ * hovering a weight tile shows a tooltip with its gate, row, column and value.
  *
  * Needs Debian's /usr/bin/chromium (or $CHROMIUM), driven by playwright-core. Without it the test
  * is skipped, except under CI. Writes tests/artifacts/views-*.png (gitignored) to look at.
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serveStatic } from './helpers/server.mjs';
+import { ARTIFACTS, DIST, skipReason as skip, useBrowser } from './helpers/browser.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DIST = path.join(ROOT, 'dist');
-const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-
-const skip = !existsSync(CHROMIUM) && !process.env.CI
-  ? `${CHROMIUM} not found (apt-get install chromium, or run make test)`
-  : false;
+const { openPage } = useBrowser({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
 
 test('cell diagram and weight view: live while training, per variant, toggles and hover',
   { skip, timeout: 90_000 }, async (t) => {
     assert.ok(existsSync(path.join(DIST, 'views-demo.html')), 'dist/views-demo.html missing: run `make dist`');
-    const { chromium } = await import('playwright-core');
+    const p = await openPage(t);
+    const { page } = p;
 
-    /** @type {Awaited<ReturnType<typeof serveStatic>> | undefined} */
-    let srv;
-    /** @type {import('playwright-core').BrowserContext | undefined} */
-    let ctx;
-    /** @type {string | undefined} */
-    let profile;
-    t.after(async () => {
-      await ctx?.close();
-      await srv?.close();
-      if (profile) await fs.rm(profile, { recursive: true, force: true });
-    });
-    srv = await serveStatic(DIST);
-    profile = await fs.mkdtemp(path.join(os.tmpdir(), 'rnnlab-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      deviceScaleFactor: 1,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-    });
-    const page = ctx.pages()[0] ?? await ctx.newPage();
-    /** @type {string[]} */
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.stack ?? e}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-    });
-    /** @type {string[]} */
-    const failed = [];
-    page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
-    page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.url()}: HTTP ${r.status()}`); });
-
-    await fs.mkdir(ARTIFACTS, { recursive: true });
     const shot = (/** @type {string} */ name) => page.screenshot({ path: path.join(ARTIFACTS, `views-${name}.png`), fullPage: true });
     const state = () => page.evaluate(() => /** @type {any} */ (window).__views);
-    const diagramPixels = () => page.evaluate(() => /** @type {HTMLCanvasElement} */ (document.querySelector('.cd-canvas')).toDataURL());
+    const diagramPixels = () => p.pixels('.cd-canvas');
     const weightPixels = () => page.evaluate(() => [...document.querySelectorAll('.wv-tile canvas')]
       .map((c) => /** @type {HTMLCanvasElement} */ (c).toDataURL()).join('|'));
     const cd = (/** @type {string} */ key) => page.getAttribute('.cd-root', `data-${key}`);
@@ -87,7 +44,7 @@ test('cell diagram and weight view: live while training, per variant, toggles an
     };
 
     // ---- load: LSTM standard, untrained, drawn
-    await page.goto(`${srv.url}views-demo.html`);
+    await page.goto(`${p.url}views-demo.html`);
     await page.waitForFunction(() => /** @type {any} */ (window).__views?.ready, null, { timeout: 20_000 });
     assert.equal((await state()).error, null);
     assert.equal(await cd('cell'), 'lstm');
@@ -216,7 +173,7 @@ test('cell diagram and weight view: live while training, per variant, toggles an
     await shot('gru');
 
     // ---- deep and bidirectional: both widgets pick a layer and direction
-    await page.goto(`${srv.url}views-demo.html?cell=gru:after&layers=2&bidirectional=1`);
+    await page.goto(`${p.url}views-demo.html?cell=gru:after&layers=2&bidirectional=1`);
     await page.waitForFunction(() => /** @type {any} */ (window).__views?.ready, null, { timeout: 20_000 });
     await page.click('#vd-step');
     await page.waitForFunction(() => /** @type {any} */ (window).__views.step > 0);
@@ -253,11 +210,10 @@ test('cell diagram and weight view: live while training, per variant, toggles an
 
     // ---- dark colour scheme
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.goto(`${srv.url}views-demo.html?cell=lstm:vanilla`);
+    await page.goto(`${p.url}views-demo.html?cell=lstm:vanilla`);
     await page.waitForFunction(() => /** @type {any} */ (window).__views?.ready, null, { timeout: 20_000 });
     for (let k = 0; k < 4; k++) await page.click('#vd-step');
     await shot('dark');
 
-    assert.deepEqual(problems, []);
-    assert.deepEqual(failed, []);
+    p.check(); // no console error or warning, no failed request, nothing off the server
   });

@@ -25,6 +25,8 @@
  * Does not: run the model, keep history, or know about the worker.
  */
 
+import { fillLayerSelect, fitCanvas, labelledSelect, widgetFrame } from './canvas.js';
+
 const W = 700, H = 366; // logical drawing size; the canvas scales it to its CSS width
 
 /** @typedef {{ cell?: string, variant?: string, resetAfter?: boolean, gruResetAfter?: boolean,
@@ -115,16 +117,9 @@ export class CellDiagram {
    * @param {{ title?: string, config?: CellConfig }} [opts]
    */
   constructor(container, opts = {}) {
-    this.root = document.createElement('section');
-    this.root.className = 'cd-root';
-    const head = document.createElement('div');
-    head.className = 'cd-head';
-    const title = document.createElement('h3');
-    title.className = 'cd-title';
-    title.textContent = opts.title ?? 'Cell, live';
-    this.subtitle = document.createElement('span');
-    this.subtitle.className = 'cd-sub';
-    title.append(' ', this.subtitle);
+    const { root, head, title, sub } = widgetFrame('cd', opts.title ?? 'Cell, live');
+    this.root = root;
+    this.subtitle = sub;
     head.append(title);
 
     this.canvas = document.createElement('canvas');
@@ -145,19 +140,14 @@ export class CellDiagram {
     this.stepOut = document.createElement('output');
     scrub.append(scrubText, this.scrubber, this.stepOut);
     // unit
-    const unitLabel = document.createElement('label');
+    const { label: unitLabel, select: unitSelect } = labelledSelect('units ', 'cd-unit');
     unitLabel.className = 'cd-unit';
-    unitLabel.append('units ');
-    this.unitSelect = document.createElement('select');
-    this.unitSelect.name = 'cd-unit';
-    unitLabel.append(this.unitSelect);
+    this.unitSelect = unitSelect;
     // layer / direction
-    this.layerLabel = document.createElement('label');
+    const layer = labelledSelect('layer ', 'cd-layer');
+    this.layerLabel = layer.label;
     this.layerLabel.className = 'cd-layer';
-    this.layerLabel.append('layer ');
-    this.layerSelect = document.createElement('select');
-    this.layerSelect.name = 'cd-layer';
-    this.layerLabel.append(this.layerSelect);
+    this.layerSelect = layer.select;
     this.layerLabel.hidden = true;
     controls.append(scrub, unitLabel, this.layerLabel);
 
@@ -228,18 +218,7 @@ export class CellDiagram {
     this.eq.replaceChildren(...s.eq.map((e) => { const c = document.createElement('code'); c.textContent = e; return c; }));
     // layers / directions
     const L = this.config.layers ?? 1, D = this.config.bidirectional ? 2 : 1;
-    this.layerSelect.replaceChildren();
-    for (let l = 0; l < L; l++) {
-      for (let dd = 0; dd < D; dd++) {
-        const o = document.createElement('option');
-        o.value = `${l}:${dd}`;
-        o.textContent = `${l}${D > 1 ? (dd ? ' reverse' : ' forward') : ''}`;
-        this.layerSelect.append(o);
-      }
-    }
-    this.layer = Math.min(this.layer, L - 1); this.direction = Math.min(this.direction, D - 1);
-    this.layerSelect.value = `${this.layer}:${this.direction}`;
-    this.layerLabel.hidden = L * D === 1;
+    [this.layer, this.direction] = fillLayerSelect(this.layerLabel, this.layerSelect, L, D, [this.layer, this.direction]);
     this.flat = null; this.full = null;
     this.renderLegend();
     this.draw();
@@ -348,14 +327,12 @@ export class CellDiagram {
     const s = this.scene;
     if (!s) return;
     const canvas = this.canvas;
-    const dpr = window.devicePixelRatio || 1;
     const cssW = canvas.clientWidth || W;
     const cssH = Math.round((cssW * H) / W);
     if (canvas.style.height !== `${cssH}px`) canvas.style.height = `${cssH}px`;
-    const pw = Math.round(cssW * dpr), ph = Math.round(cssH * dpr);
-    if (canvas.width !== pw || canvas.height !== ph) { canvas.width = pw; canvas.height = ph; }
+    fitCanvas(canvas, cssW, cssH);
     const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
-    ctx.setTransform(pw / W, 0, 0, ph / H, 0, 0);
+    ctx.setTransform(canvas.width / W, 0, 0, canvas.height / H, 0, 0);
     const css = getComputedStyle(this.root);
     const fg = css.getPropertyValue('--cd-fg').trim() || '#1b1f24';
     const muted = css.getPropertyValue('--cd-muted').trim() || '#5b6470';
@@ -419,9 +396,7 @@ export class CellDiagram {
     const rh = 16, top = 4, x0 = 34, cssW = cv.clientWidth || 600;
     const cssH = top + Math.max(1, rows.length) * rh + 16;
     if (cv.style.height !== `${cssH}px`) cv.style.height = `${cssH}px`;
-    const dpr = window.devicePixelRatio || 1;
-    const pw = Math.round(cssW * dpr), ph = Math.round(cssH * dpr);
-    if (cv.width !== pw || cv.height !== ph) { cv.width = pw; cv.height = ph; }
+    const { dpr } = fitCanvas(cv, cssW, cssH);
     const ctx = /** @type {CanvasRenderingContext2D} */ (cv.getContext('2d'));
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, cssW, cssH);

@@ -5,6 +5,8 @@
  *   bars.update(gradNorm, symbols, S);   // an encoder-decoder: the encoder's S steps, then the decoder's
  */
 
+import { fitCanvas, showTip } from './canvas.js';
+
 /** @param {HTMLCanvasElement} canvas @param {HTMLElement} tooltip */
 export function createGradBars(canvas, tooltip) {
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
@@ -15,11 +17,7 @@ export function createGradBars(canvas, tooltip) {
   function draw() {
     if (!last) return;
     const { g } = last;
-    const dpr = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth, h = canvas.clientHeight;
-    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-      canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
-    }
+    const { w, h, dpr } = fitCanvas(canvas);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     // log scale from a decade under the smallest value to the largest (at most 8 decades)
@@ -69,11 +67,7 @@ export function createGradBars(canvas, tooltip) {
     const t = Math.min(last.g.length - 1, Math.floor(((e.clientX - r.left) / r.width) * last.g.length));
     const sp = last.split;
     const where = sp === null ? `step ${t}` : t < sp ? `encoder step ${t}` : `decoder step ${t - sp}`;
-    tooltip.textContent = `|dL/dh| ${where}, input ${JSON.stringify(last.symbols[t] ?? '')}: ${last.g[t].toExponential(3)}`;
-    tooltip.hidden = false;
-    // keep it on screen near the right edge
-    tooltip.style.left = `${Math.max(4, Math.min(e.clientX + 12, window.innerWidth - tooltip.offsetWidth - 4))}px`;
-    tooltip.style.top = `${e.clientY + 12}px`;
+    showTip(tooltip, `|dL/dh| ${where}, input ${JSON.stringify(last.symbols[t] ?? '')}: ${last.g[t].toExponential(3)}`, e);
   });
   canvas.addEventListener('mouseleave', () => { tooltip.hidden = true; });
 

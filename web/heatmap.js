@@ -10,6 +10,8 @@
  * or 'signed' (symmetric about 0, blue-white-orange, scaled to max |value| but at least 1).
  */
 
+import { fitCanvas, showTip } from './canvas.js';
+
 /**
  * @param {HTMLElement} parent
  * @param {{ title: string, range: [number, number] | 'signed', tooltip: HTMLElement }} opts
@@ -54,11 +56,7 @@ export function createHeatmap(parent, opts) {
       }
     }
     cctx.putImageData(img, 0, 0);
-    const dpr = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth, h = canvas.clientHeight;
-    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-      canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
-    }
+    const { dpr } = fitCanvas(canvas);
     ctx.imageSmoothingEnabled = false;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.drawImage(cell, 0, 0, canvas.width, canvas.height);
@@ -79,13 +77,8 @@ export function createHeatmap(parent, opts) {
     const t = Math.min(last.T - 1, Math.floor(((e.clientX - r.left) / r.width) * last.T));
     const j = Math.min(last.H - 1, Math.floor(((e.clientY - r.top) / r.height) * last.H));
     const v = last.values[t * last.H + j];
-    const tip = opts.tooltip;
     const where = last.split === null ? `step ${t}` : t < last.split ? `encoder step ${t}` : `decoder step ${t - last.split}`;
-    tip.textContent = `${opts.title.split(' ')[0]}: unit ${j}, ${where}, input ${JSON.stringify(last.symbols[t] ?? '')}: ${v.toFixed(4)}`;
-    tip.hidden = false;
-    // keep it on screen near the right edge
-    tip.style.left = `${Math.max(4, Math.min(e.clientX + 12, window.innerWidth - tip.offsetWidth - 4))}px`;
-    tip.style.top = `${e.clientY + 12}px`;
+    showTip(opts.tooltip, `${opts.title.split(' ')[0]}: unit ${j}, ${where}, input ${JSON.stringify(last.symbols[t] ?? '')}: ${v.toFixed(4)}`, e);
   });
   canvas.addEventListener('mouseleave', () => { opts.tooltip.hidden = true; });
 

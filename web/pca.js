@@ -9,6 +9,8 @@
  * does not flip. Points are coloured by time (light = early); hovering shows the step and input.
  */
 
+import { fitCanvas, showTip } from './canvas.js';
+
 /**
  * The first k principal directions of rows x (n rows of d values), by power iteration.
  * @param {Float32Array} x @param {number} n @param {number} d @param {number} k
@@ -61,11 +63,7 @@ export function createPCA(canvas, tooltip) {
 
   function draw() {
     if (!last) return;
-    const dpr = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth, h = canvas.clientHeight;
-    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-      canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
-    }
+    const { w, h, dpr } = fitCanvas(canvas);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     const style = getComputedStyle(canvas);
@@ -117,10 +115,7 @@ export function createPCA(canvas, tooltip) {
     }
     if (best < 0) { tooltip.hidden = true; return; }
     const tgt = last.targets?.[best];
-    tooltip.textContent = `step ${best}, input ${JSON.stringify(last.symbols[best] ?? '')}${tgt ? `, target ${tgt}` : ''}: (${px[best].toFixed(3)}, ${py[best].toFixed(3)})`;
-    tooltip.hidden = false;
-    tooltip.style.left = `${Math.max(4, Math.min(e.clientX + 12, window.innerWidth - tooltip.offsetWidth - 4))}px`;
-    tooltip.style.top = `${e.clientY + 12}px`;
+    showTip(tooltip, `step ${best}, input ${JSON.stringify(last.symbols[best] ?? '')}${tgt ? `, target ${tgt}` : ''}: (${px[best].toFixed(3)}, ${py[best].toFixed(3)})`, e);
   });
   canvas.addEventListener('mouseleave', () => { tooltip.hidden = true; });
 

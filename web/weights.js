@@ -22,6 +22,8 @@
  * Does not: compute anything from the model, or keep history.
  */
 
+import { fillLayerSelect, labelledSelect, showTip, widgetFrame } from './canvas.js';
+
 /** @typedef {Record<string, Float32Array | number[]>} Tensors
  *  @typedef {{ cell?: string, variant?: string, inputSize: number, hiddenSize: number, layers?: number,
  *    bidirectional?: boolean }} WeightConfig */
@@ -142,16 +144,9 @@ export class WeightView {
    */
   constructor(container, opts = {}) {
     this.opts = opts;
-    this.root = document.createElement('section');
-    this.root.className = 'wv-root';
-    const head = document.createElement('div');
-    head.className = 'wv-head';
-    const title = document.createElement('h3');
-    title.className = 'wv-title';
-    title.textContent = opts.title ?? 'Weights by gate';
-    this.sub = document.createElement('span');
-    this.sub.className = 'wv-sub';
-    title.append(' ', this.sub);
+    const { root, head, title, sub } = widgetFrame('wv', opts.title ?? 'Weights by gate');
+    this.root = root;
+    this.sub = sub;
 
     const controls = document.createElement('div');
     controls.className = 'wv-controls';
@@ -175,29 +170,22 @@ export class WeightView {
     }
     for (const r of Object.values(this.radios)) r.name = this.radios.weights.name;
     // an encoder-decoder: which half (shown only for prefixed tensors)
-    this.partLabel = document.createElement('label');
-    this.partLabel.append('half ');
-    this.partSelect = document.createElement('select');
-    this.partSelect.name = 'wv-part';
+    const part = labelledSelect('half ', 'wv-part');
+    this.partLabel = part.label;
+    this.partSelect = part.select;
     for (const v of PARTS) {
       const o = document.createElement('option'); o.value = v; o.textContent = v; this.partSelect.append(o);
     }
-    this.partLabel.append(this.partSelect);
     this.partLabel.hidden = true;
-    this.layerLabel = document.createElement('label');
-    this.layerLabel.append('layer ');
-    this.layerSelect = document.createElement('select');
-    this.layerSelect.name = 'wv-layer';
-    this.layerLabel.append(this.layerSelect);
+    const layer = labelledSelect('layer ', 'wv-layer');
+    this.layerLabel = layer.label;
+    this.layerSelect = layer.select;
     this.layerLabel.hidden = true;
-    const scaleLabel = document.createElement('label');
-    scaleLabel.append('colour scale ');
-    this.scaleSelect = document.createElement('select');
-    this.scaleSelect.name = 'wv-scale';
+    const { label: scaleLabel, select: scaleSelect } = labelledSelect('colour scale ', 'wv-scale');
+    this.scaleSelect = scaleSelect;
     for (const [v, t] of [['matrix', 'per matrix'], ['shared', 'shared']]) {
       const o = document.createElement('option'); o.value = v; o.textContent = t; this.scaleSelect.append(o);
     }
-    scaleLabel.append(this.scaleSelect);
     controls.append(modes, this.partLabel, this.layerLabel, scaleLabel);
     head.append(title, controls);
 
@@ -246,16 +234,7 @@ export class WeightView {
     const key = `${L}:${D}`;
     if (this.layerSelect.dataset.key !== key) {
       this.layerSelect.dataset.key = key;
-      this.layerSelect.replaceChildren();
-      for (let l = 0; l < L; l++) for (let d = 0; d < D; d++) {
-        const o = document.createElement('option');
-        o.value = `${l}:${d}`;
-        o.textContent = `${l}${D > 1 ? (d ? ' reverse' : ' forward') : ''}`;
-        this.layerSelect.append(o);
-      }
-      this.layer = Math.min(this.layer, L - 1); this.direction = Math.min(this.direction, D - 1);
-      this.layerSelect.value = `${this.layer}:${this.direction}`;
-      this.layerLabel.hidden = L * D === 1;
+      [this.layer, this.direction] = fillLayerSelect(this.layerLabel, this.layerSelect, L, D, [this.layer, this.direction]);
     }
     this.data = data;
     this.radios.gradients.disabled = !data.gradients;
@@ -406,10 +385,8 @@ export class WeightView {
     else if (t.transpose) where = `${pre}${t.tensor}[${col}, ${row}]  (${t.colNames?.[col]}, unit ${row})`;
     else where = `${pre}${t.tensor}[${t.row0 + row}, ${col}]`;
     const gate = GATE_TITLE[t.gate] ? `gate ${t.gate}` : t.gate === 'fc' ? 'output' : t.label;
-    this.tip.textContent = `${t.label === 'b' ? 'bias' : t.label} · ${gate} · row ${row}, col ${col} · ${what} ${v >= 0 ? '+' : ''}${v.toPrecision(4)}\n${where}${t.note ? `\n${t.note}` : ''}`;
-    this.tip.hidden = false;
-    this.tip.style.left = `${Math.max(4, Math.min(e.clientX + 14, window.innerWidth - this.tip.offsetWidth - 4))}px`;
-    this.tip.style.top = `${e.clientY + 14}px`;
+    const text = `${t.label === 'b' ? 'bias' : t.label} · ${gate} · row ${row}, col ${col} · ${what} ${v >= 0 ? '+' : ''}${v.toPrecision(4)}\n${where}${t.note ? `\n${t.note}` : ''}`;
+    showTip(this.tip, text, e, 14);
   }
 
   layerSuffix() { return `l${this.layer}${this.direction ? '_reverse' : ''}`; }
