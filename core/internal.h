@@ -12,6 +12,8 @@
 #ifndef RNNLAB_INTERNAL_H
 #define RNNLAB_INTERNAL_H
 
+#include <stdarg.h>
+
 #include "rnnlab.h"
 #include "rng.h"
 
@@ -121,7 +123,10 @@ struct rnnlab_seq2seq {
 /* the decoder's seed from the seq2seq's (one seed, distinct weights for the two halves) */
 #define SEQ2SEQ_DECODER_SALT 0xD1B54A32D192ED03ull
 
-/* model.c */
+/* model.c: every error message of the core is written by these two. err may be NULL or errlen 0
+ * (nothing is written); the message is truncated to errlen - 1 bytes; returns s. */
+rnnlab_status status_fail(char *err, size_t errlen, rnnlab_status s, const char *fmt, ...);
+rnnlab_status status_vfail(char *err, size_t errlen, rnnlab_status s, const char *fmt, va_list ap);
 rnnlab_status model_fail(rnnlab_model *m, rnnlab_status s, const char *fmt, ...);
 rnnlab_status model_check_batch(rnnlab_model *m, const rnnlab_batch *b);
 /* One pass over steps [t0, t0+len) of b: forward, and backward too when do_backward.

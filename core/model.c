@@ -32,23 +32,23 @@ const char *rnnlab_status_str(rnnlab_status s) {
   return "unknown status";
 }
 
-static void vformat(char *err, size_t errlen, const char *fmt, va_list ap) {
-  if (!err || !errlen) return;
-  vsnprintf(err, errlen, fmt, ap);
+rnnlab_status status_vfail(char *err, size_t errlen, rnnlab_status s, const char *fmt, va_list ap) {
+  if (err && errlen) vsnprintf(err, errlen, fmt, ap);
+  return s;
+}
+
+rnnlab_status status_fail(char *err, size_t errlen, rnnlab_status s, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  status_vfail(err, errlen, s, fmt, ap);
+  va_end(ap);
+  return s;
 }
 
 rnnlab_status model_fail(rnnlab_model *m, rnnlab_status s, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vformat(m->err, sizeof m->err, fmt, ap);
-  va_end(ap);
-  return s;
-}
-
-static rnnlab_status fail_buf(char *err, size_t errlen, rnnlab_status s, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vformat(err, errlen, fmt, ap);
+  status_vfail(m->err, sizeof m->err, s, fmt, ap);
   va_end(ap);
   return s;
 }
@@ -117,7 +117,7 @@ void lstm_parts_get(int variant, int *in_gate, int *forget_gate, int *out_gate, 
 static int finite(float x) { return x == x && x - x == 0.0f; }
 
 static rnnlab_status check_config(const rnnlab_config *c, char *err, size_t errlen) {
-#define BAD(...) return fail_buf(err, errlen, RNNLAB_EINVAL, __VA_ARGS__)
+#define BAD(...) return status_fail(err, errlen, RNNLAB_EINVAL, __VA_ARGS__)
   if (c->cell < 0 || c->cell > RNNLAB_CELL_ESN) BAD("config.cell: unknown cell %d", c->cell);
   if (c->cell == RNNLAB_CELL_LSTM && (c->variant < 0 || c->variant >= RNNLAB_LSTM_VARIANT_COUNT))
     BAD("config.variant: unknown LSTM variant %d", c->variant);
@@ -383,16 +383,16 @@ static void zero_dead_blocks(rnnlab_model *m) {
 
 rnnlab_status rnnlab_model_create(const rnnlab_config *cfg, rnnlab_model **out, char *err, size_t errlen) {
   if (err && errlen) err[0] = 0;
-  if (!out) return fail_buf(err, errlen, RNNLAB_EINVAL, "out pointer is NULL");
+  if (!out) return status_fail(err, errlen, RNNLAB_EINVAL, "out pointer is NULL");
   *out = NULL;
-  if (!cfg) return fail_buf(err, errlen, RNNLAB_EINVAL, "config is NULL");
+  if (!cfg) return status_fail(err, errlen, RNNLAB_EINVAL, "config is NULL");
   rnnlab_status s = check_config(cfg, err, errlen);
   if (s) return s;
   rnnlab_model *m = calloc(1, sizeof *m);
-  if (!m) return fail_buf(err, errlen, RNNLAB_ENOMEM, "out of memory");
+  if (!m) return status_fail(err, errlen, RNNLAB_ENOMEM, "out of memory");
   s = model_build(m, cfg);
   if (s) {
-    fail_buf(err, errlen, s, "%s", m->err);
+    status_fail(err, errlen, s, "%s", m->err);
     rnnlab_model_free(m);
     return s;
   }

@@ -172,70 +172,59 @@ static int optim_moments(int32_t optimizer) {
 
 /* ---- errors ---- */
 
-static void optim_format(char *err, size_t errlen, const char *fmt, va_list ap) {
-  if (err && errlen > 0) vsnprintf(err, errlen, fmt, ap);
-}
-
 static rnnlab_status optim_fail(rnnlab_trainer *t, rnnlab_status s, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  optim_format(t->err, sizeof t->err, fmt, ap);
+  status_vfail(t->err, sizeof t->err, s, fmt, ap);
   va_end(ap);
   return s;
-}
-
-static void optim_set_err(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  optim_format(err, errlen, fmt, ap);
-  va_end(ap);
 }
 
 /* Writes the first problem with tc into err (errlen bytes); returns 0 when tc is valid. */
 static int optim_check_config(const rnnlab_train_config *tc, char *err, size_t errlen) {
   if (tc->optimizer < RNNLAB_OPT_SGD || tc->optimizer > RNNLAB_OPT_ADAGRAD) {
-    optim_set_err(err, errlen, "optimizer: unknown optimizer %d (0 sgd, 1 momentum, 2 rmsprop, 3 adam, 4 adagrad)",
+    (void)status_fail(err, errlen, RNNLAB_EINVAL, "optimizer: unknown optimizer %d (0 sgd, 1 momentum, 2 rmsprop, 3 adam, 4 adagrad)",
                   (int)tc->optimizer);
     return 1;
   }
   if (!isfinite(tc->learning_rate) || !(tc->learning_rate > 0.0f)) {
-    optim_set_err(err, errlen, "learning_rate must be finite and > 0 (got %g)", (double)tc->learning_rate);
+    (void)status_fail(err, errlen, RNNLAB_EINVAL, "learning_rate must be finite and > 0 (got %g)", (double)tc->learning_rate);
     return 1;
   }
   if (!(tc->momentum >= 0.0f && tc->momentum < 1.0f)) {
-    optim_set_err(err, errlen, "momentum must be in [0, 1) (got %g)", (double)tc->momentum);
+    (void)status_fail(err, errlen, RNNLAB_EINVAL, "momentum must be in [0, 1) (got %g)", (double)tc->momentum);
     return 1;
   }
   if (tc->nesterov != 0 && tc->nesterov != 1) {
-    optim_set_err(err, errlen, "nesterov must be 0 or 1 (got %d)", (int)tc->nesterov);
+    (void)status_fail(err, errlen, RNNLAB_EINVAL, "nesterov must be 0 or 1 (got %d)", (int)tc->nesterov);
     return 1;
   }
   if (!(tc->beta1 >= 0.0f && tc->beta1 < 1.0f)) {
-    optim_set_err(err, errlen, "beta1 must be in [0, 1) (got %g)", (double)tc->beta1);
+    (void)status_fail(err, errlen, RNNLAB_EINVAL, "beta1 must be in [0, 1) (got %g)", (double)tc->beta1);
     return 1;
   }
   if (!(tc->beta2 >= 0.0f && tc->beta2 < 1.0f)) {
-    optim_set_err(err, errlen, "beta2 must be in [0, 1) (got %g)", (double)tc->beta2);
+    (void)status_fail(err, errlen, RNNLAB_EINVAL, "beta2 must be in [0, 1) (got %g)", (double)tc->beta2);
     return 1;
   }
   if (!isfinite(tc->eps) || !(tc->eps > 0.0f)) {
-    optim_set_err(err, errlen, "eps must be finite and > 0 (got %g)", (double)tc->eps);
+    (void)status_fail(err, errlen, RNNLAB_EINVAL, "eps must be finite and > 0 (got %g)", (double)tc->eps);
     return 1;
   }
   if (!isfinite(tc->weight_decay) || !(tc->weight_decay >= 0.0f)) {
-    optim_set_err(err, errlen, "weight_decay must be finite and >= 0 (got %g)", (double)tc->weight_decay);
+    (void)status_fail(err, errlen, RNNLAB_EINVAL, "weight_decay must be finite and >= 0 (got %g)", (double)tc->weight_decay);
     return 1;
   }
   if (!isfinite(tc->clip_norm) || !(tc->clip_norm >= 0.0f)) {
-    optim_set_err(err, errlen, "clip_norm must be finite and >= 0, 0 = off (got %g)", (double)tc->clip_norm);
+    (void)status_fail(err, errlen, RNNLAB_EINVAL, "clip_norm must be finite and >= 0, 0 = off (got %g)", (double)tc->clip_norm);
     return 1;
   }
   if (!isfinite(tc->clip_value) || !(tc->clip_value >= 0.0f)) {
-    optim_set_err(err, errlen, "clip_value must be finite and >= 0, 0 = off (got %g)", (double)tc->clip_value);
+    (void)status_fail(err, errlen, RNNLAB_EINVAL, "clip_value must be finite and >= 0, 0 = off (got %g)", (double)tc->clip_value);
     return 1;
   }
   if (tc->truncate < 0) {
-    optim_set_err(err, errlen, "truncate must be >= 0, 0 = full BPTT (got %d)", (int)tc->truncate);
+    (void)status_fail(err, errlen, RNNLAB_EINVAL, "truncate must be >= 0, 0 = full BPTT (got %d)", (int)tc->truncate);
     return 1;
   }
   return 0;
@@ -271,13 +260,13 @@ rnnlab_status rnnlab_trainer_create(rnnlab_model *m, const rnnlab_train_config *
   if (err && errlen > 0) err[0] = '\0';
   if (out) *out = NULL;
   if (!m || !tc || !out) {
-    optim_set_err(err, errlen, "trainer_create: model, config and out must not be NULL");
+    (void)status_fail(err, errlen, RNNLAB_EINVAL, "trainer_create: model, config and out must not be NULL");
     return RNNLAB_EINVAL;
   }
   if (optim_check_config(tc, err, errlen)) return RNNLAB_EINVAL;
   t = (rnnlab_trainer *)calloc(1, sizeof *t);
   if (!t) {
-    optim_set_err(err, errlen, "out of memory allocating the trainer");
+    (void)status_fail(err, errlen, RNNLAB_EINVAL, "out of memory allocating the trainer");
     return RNNLAB_ENOMEM;
   }
   t->model = m;
@@ -286,7 +275,7 @@ rnnlab_status rnnlab_trainer_create(rnnlab_model *m, const rnnlab_train_config *
   if (moments & 1) t->m1 = (float *)calloc(m->n_params ? m->n_params : 1, sizeof(float));
   if (moments & 2) t->m2 = (float *)calloc(m->n_params ? m->n_params : 1, sizeof(float));
   if (((moments & 1) && !t->m1) || ((moments & 2) && !t->m2)) {
-    optim_set_err(err, errlen, "out of memory allocating optimizer state (%lu floats per moment)",
+    (void)status_fail(err, errlen, RNNLAB_EINVAL, "out of memory allocating optimizer state (%lu floats per moment)",
                   (unsigned long)m->n_params);
     rnnlab_trainer_free(t);
     return RNNLAB_ENOMEM;

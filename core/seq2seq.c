@@ -22,7 +22,7 @@
 static rnnlab_status s2s_fail(rnnlab_seq2seq *s, rnnlab_status st, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(s->err, sizeof s->err, fmt, ap);
+  status_vfail(s->err, sizeof s->err, st, fmt, ap);
   va_end(ap);
   return st;
 }

@@ -39,8 +39,6 @@
  * through rnnlab_trainer_create, steps >= 0, the moments against the optimizer, finite moments
  * (without t_out the optimizer block is only length- and CRC-checked). On any failure everything allocated is freed and *m_out / *t_out are NULL.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -316,16 +314,6 @@ rnnlab_status rnnlab_model_save(rnnlab_model *m, const rnnlab_trainer *t, uint8_
 
 /* ---- load ---- */
 
-static rnnlab_status ser_fail(char *err, size_t errlen, rnnlab_status s, const char *fmt, ...) {
-  va_list ap;
-  if (err && errlen > 0) {
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-  }
-  return s;
-}
-
 /* Rebuilds a model from bytes written by rnnlab_model_save (see the format and the order of the
  * checks at the top). m_out is required; t_out may be NULL. On success *m_out owns a new model
  * and *t_out a new trainer for it when the data holds optimizer state (else NULL). */
@@ -343,32 +331,32 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
   if (err && errlen > 0) err[0] = '\0';
   if (m_out) *m_out = NULL;
   if (t_out) *t_out = NULL;
-  if (!m_out) return ser_fail(err, errlen, RNNLAB_EINVAL, "load: m_out must not be NULL");
-  if (!buf || len == 0) return ser_fail(err, errlen, RNNLAB_EFORMAT, "empty buffer: no saved model");
+  if (!m_out) return status_fail(err, errlen, RNNLAB_EINVAL, "load: m_out must not be NULL");
+  if (!buf || len == 0) return status_fail(err, errlen, RNNLAB_EFORMAT, "empty buffer: no saved model");
   if (len >= 8 && memcmp(buf, s2s_magic, 8) == 0)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT,
+    return status_fail(err, errlen, RNNLAB_EFORMAT,
                     "this is a saved seq2seq model, not a model: load it with rnnlab_seq2seq_load (lab.loadSeq2Seq)");
   if (len < SER_MIN_LEN)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT, "too short: %lu bytes, a saved rnnlab model has at least %d",
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "too short: %lu bytes, a saved rnnlab model has at least %d",
                     (unsigned long)len, SER_MIN_LEN);
   if (memcmp(buf, ser_magic, 8) != 0)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT, "not an rnnlab model (bad magic)");
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "not an rnnlab model (bad magic)");
   version = ser_get_u32(buf + 8);
   if (version > SER_VERSION)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT, "saved by a newer rnnlab (format %lu); this build reads format %u",
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "saved by a newer rnnlab (format %lu); this build reads format %u",
                     (unsigned long)version, SER_VERSION);
   if (version != SER_VERSION)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT, "unknown format version %lu", (unsigned long)version);
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "unknown format version %lu", (unsigned long)version);
   flags = ser_get_u32(buf + 12);
   if (flags & ~SER_FLAG_OPTIM)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT, "unknown flags 0x%lx", (unsigned long)flags);
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "unknown flags 0x%lx", (unsigned long)flags);
   hlen = ser_get_u32(buf + 16);
   if (hlen != SER_HEADER_LEN)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT, "bad header length %lu (format 1 has %d)", (unsigned long)hlen,
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "bad header length %lu (format 1 has %d)", (unsigned long)hlen,
                     SER_HEADER_LEN);
   n64 = ser_get_u64(buf + 20 + SER_CONFIG_WORDS * 4);
   if (n64 == 0 || n64 > (uint64_t)RNNLAB_MAX_PARAMS)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT, "bad parameter count %llu (limit %d)", (unsigned long long)n64,
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "bad parameter count %llu (limit %d)", (unsigned long long)n64,
                     RNNLAB_MAX_PARAMS);
   n = (size_t)n64;
 
@@ -377,24 +365,24 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
   expected = optim_at;
   if (flags & SER_FLAG_OPTIM) {
     if (len < optim_at + SER_OPTIM_LEN) /* the moments mask is not there to size the rest */
-      return ser_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected at least %lu bytes, got %lu",
+      return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected at least %lu bytes, got %lu",
                       (unsigned long)(optim_at + SER_OPTIM_LEN + SER_CRC_LEN), (unsigned long)len);
     moments = ser_get_u32(buf + optim_at + SER_OPTIM_LEN - 4);
     if (moments & ~3u)
-      return ser_fail(err, errlen, RNNLAB_EFORMAT, "bad optimizer moments mask 0x%lx: the file is corrupted",
+      return status_fail(err, errlen, RNNLAB_EFORMAT, "bad optimizer moments mask 0x%lx: the file is corrupted",
                       (unsigned long)moments);
     expected += SER_OPTIM_LEN + 4 * n * ser_popcount2(moments);
   }
   expected += SER_CRC_LEN;
   if (len < expected)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected %lu bytes, got %lu", (unsigned long)expected,
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected %lu bytes, got %lu", (unsigned long)expected,
                     (unsigned long)len);
   if (len > expected)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT,
+    return status_fail(err, errlen, RNNLAB_EFORMAT,
                     "length mismatch: expected %lu bytes, got %lu (trailing data or a corrupted header)",
                     (unsigned long)expected, (unsigned long)len);
   if (rnnlab_crc32(buf, len - SER_CRC_LEN) != ser_get_u32(buf + len - SER_CRC_LEN))
-    return ser_fail(err, errlen, RNNLAB_EFORMAT, "checksum mismatch: file is corrupted");
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "checksum mismatch: file is corrupted");
 
   /* the model: create validates the config; then overwrite its fresh weights */
   for (k = 0; k < SER_CONFIG_WORDS; k++) w[k] = ser_get_u32(buf + 20 + 4 * k);
@@ -403,16 +391,16 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
   s = rnnlab_model_create(&cfg, &m, cerr, sizeof cerr);
   if (s != RNNLAB_OK) {
     rnnlab_model_free(m);
-    return ser_fail(err, errlen, s, "saved config rejected: %s", cerr[0] ? cerr : rnnlab_status_str(s));
+    return status_fail(err, errlen, s, "saved config rejected: %s", cerr[0] ? cerr : rnnlab_status_str(s));
   }
   if (m->n_params != n) {
-    s = ser_fail(err, errlen, RNNLAB_EFORMAT, "parameter count mismatch: the file has %lu, its config needs %lu",
+    s = status_fail(err, errlen, RNNLAB_EFORMAT, "parameter count mismatch: the file has %lu, its config needs %lu",
                  (unsigned long)n, (unsigned long)m->n_params);
     goto fail;
   }
   bad = ser_get_f32s(m->params, buf + SER_HEADER_LEN, n);
   if (bad != n) {
-    s = ser_fail(err, errlen, RNNLAB_EFORMAT, "parameter %lu is not finite", (unsigned long)bad);
+    s = status_fail(err, errlen, RNNLAB_EFORMAT, "parameter %lu is not finite", (unsigned long)bad);
     goto fail;
   }
 
@@ -426,18 +414,18 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
     su = ser_get_u64(p);
     p += 8 + 4; /* steps, moments mask (read above) */
     if (su > (uint64_t)INT64_MAX) {
-      s = ser_fail(err, errlen, RNNLAB_EFORMAT, "bad optimizer step count");
+      s = status_fail(err, errlen, RNNLAB_EFORMAT, "bad optimizer step count");
       goto fail;
     }
     steps = (int64_t)su;
     cerr[0] = '\0';
     s = rnnlab_trainer_create(m, &tc, &t, cerr, sizeof cerr);
     if (s != RNNLAB_OK) {
-      s = ser_fail(err, errlen, s, "saved train config rejected: %s", cerr[0] ? cerr : rnnlab_status_str(s));
+      s = status_fail(err, errlen, s, "saved train config rejected: %s", cerr[0] ? cerr : rnnlab_status_str(s));
       goto fail;
     }
     if (ser_moments(t) != moments) {
-      s = ser_fail(err, errlen, RNNLAB_EFORMAT, "optimizer state mismatch: the file has moments 0x%lx, optimizer %d uses 0x%lx",
+      s = status_fail(err, errlen, RNNLAB_EFORMAT, "optimizer state mismatch: the file has moments 0x%lx, optimizer %d uses 0x%lx",
                    (unsigned long)moments, (int)tc.optimizer, (unsigned long)ser_moments(t));
       goto fail;
     }
@@ -445,7 +433,7 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
       bad = ser_get_f32s(t->m1, p, n);
       p += 4 * n;
       if (bad != n) {
-        s = ser_fail(err, errlen, RNNLAB_EFORMAT, "optimizer moment m1[%lu] is not finite", (unsigned long)bad);
+        s = status_fail(err, errlen, RNNLAB_EFORMAT, "optimizer moment m1[%lu] is not finite", (unsigned long)bad);
         goto fail;
       }
     }
@@ -453,7 +441,7 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
       bad = ser_get_f32s(t->m2, p, n);
       p += 4 * n;
       if (bad != n) {
-        s = ser_fail(err, errlen, RNNLAB_EFORMAT, "optimizer moment m2[%lu] is not finite", (unsigned long)bad);
+        s = status_fail(err, errlen, RNNLAB_EFORMAT, "optimizer moment m2[%lu] is not finite", (unsigned long)bad);
         goto fail;
       }
     }
@@ -507,11 +495,11 @@ rnnlab_status rnnlab_seq2seq_save(rnnlab_seq2seq *s, int with_optimizer, uint8_t
   if (!s) return RNNLAB_EINVAL;
   s->err[0] = '\0';
   if (with_optimizer && (!s->tenc || !s->tdec))
-    return ser_fail(s->err, sizeof s->err, RNNLAB_ESTATE,
+    return status_fail(s->err, sizeof s->err, RNNLAB_ESTATE,
                     "save: no optimizer state yet (it is created by the first training step); save without it");
   const size_t need = rnnlab_seq2seq_save_size(s, with_optimizer);
   if (!buf || len < need)
-    return ser_fail(s->err, sizeof s->err, RNNLAB_EINVAL, "save: buffer too small: need %lu bytes, got %lu",
+    return status_fail(s->err, sizeof s->err, RNNLAB_EINVAL, "save: buffer too small: need %lu bytes, got %lu",
                     (unsigned long)need, (unsigned long)(buf ? len : 0));
   const rnnlab_trainer *te = with_optimizer ? s->tenc : NULL, *td = with_optimizer ? s->tdec : NULL;
   const size_t E = rnnlab_model_save_size(s->enc, te), D = rnnlab_model_save_size(s->dec, td);
@@ -527,7 +515,7 @@ rnnlab_status rnnlab_seq2seq_save(rnnlab_seq2seq *s, int with_optimizer, uint8_t
   rnnlab_status st = rnnlab_model_save(s->enc, te, p, E);
   if (!st) st = rnnlab_model_save(s->dec, td, p + E, D);
   if (st)
-    return ser_fail(s->err, sizeof s->err, st, "save: %s", s->enc->err[0] ? s->enc->err : s->dec->err);
+    return status_fail(s->err, sizeof s->err, st, "save: %s", s->enc->err[0] ? s->enc->err : s->dec->err);
   p += E + D;
   ser_put_u32(p, rnnlab_crc32(buf, (size_t)(p - buf)));
   return RNNLAB_OK;
@@ -556,38 +544,38 @@ rnnlab_status rnnlab_seq2seq_load(const uint8_t *buf, size_t len, int with_optim
   char cerr[ERRLEN];
   if (err && errlen > 0) err[0] = '\0';
   if (out) *out = NULL;
-  if (!out) return ser_fail(err, errlen, RNNLAB_EINVAL, "load: out must not be NULL");
-  if (!buf || len == 0) return ser_fail(err, errlen, RNNLAB_EFORMAT, "empty buffer: no saved seq2seq model");
+  if (!out) return status_fail(err, errlen, RNNLAB_EINVAL, "load: out must not be NULL");
+  if (!buf || len == 0) return status_fail(err, errlen, RNNLAB_EFORMAT, "empty buffer: no saved seq2seq model");
   if (len >= 8 && memcmp(buf, ser_magic, 8) == 0)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT,
+    return status_fail(err, errlen, RNNLAB_EFORMAT,
                     "this is a saved model, not a seq2seq model: load it with rnnlab_model_load (lab.loadModel)");
   if (len < S2S_MIN_LEN)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT, "too short: %lu bytes, a saved rnnlab seq2seq model has at least %d",
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "too short: %lu bytes, a saved rnnlab seq2seq model has at least %d",
                     (unsigned long)len, S2S_MIN_LEN);
-  if (memcmp(buf, s2s_magic, 8) != 0) return ser_fail(err, errlen, RNNLAB_EFORMAT, "not an rnnlab seq2seq model (bad magic)");
+  if (memcmp(buf, s2s_magic, 8) != 0) return status_fail(err, errlen, RNNLAB_EFORMAT, "not an rnnlab seq2seq model (bad magic)");
   const uint32_t version = ser_get_u32(buf + 8), flags = ser_get_u32(buf + 12), hlen = ser_get_u32(buf + 16);
   if (version > SER_VERSION)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT, "saved by a newer rnnlab (format %lu); this build reads format %u",
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "saved by a newer rnnlab (format %lu); this build reads format %u",
                     (unsigned long)version, SER_VERSION);
-  if (version != SER_VERSION) return ser_fail(err, errlen, RNNLAB_EFORMAT, "unknown format version %lu", (unsigned long)version);
-  if (flags & ~SER_FLAG_OPTIM) return ser_fail(err, errlen, RNNLAB_EFORMAT, "unknown flags 0x%lx", (unsigned long)flags);
+  if (version != SER_VERSION) return status_fail(err, errlen, RNNLAB_EFORMAT, "unknown format version %lu", (unsigned long)version);
+  if (flags & ~SER_FLAG_OPTIM) return status_fail(err, errlen, RNNLAB_EFORMAT, "unknown flags 0x%lx", (unsigned long)flags);
   if (hlen != S2S_HEADER_LEN)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT, "bad header length %lu (format 1 has %d)", (unsigned long)hlen, S2S_HEADER_LEN);
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "bad header length %lu (format 1 has %d)", (unsigned long)hlen, S2S_HEADER_LEN);
   const uint64_t rng = ser_get_u64(buf + 20), E = ser_get_u64(buf + 28), D = ser_get_u64(buf + 36);
   const uint64_t max_image = SER_HEADER_LEN + SER_OPTIM_LEN + SER_CRC_LEN + 12ull * RNNLAB_MAX_PARAMS;
   if (E < SER_MIN_LEN || D < SER_MIN_LEN || E > max_image || D > max_image)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT, "bad image lengths %llu and %llu: the file is corrupted",
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "bad image lengths %llu and %llu: the file is corrupted",
                     (unsigned long long)E, (unsigned long long)D);
   const uint64_t expected = S2S_HEADER_LEN + E + D + SER_CRC_LEN;
   if ((uint64_t)len < expected)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected %llu bytes, got %lu", (unsigned long long)expected,
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected %llu bytes, got %lu", (unsigned long long)expected,
                     (unsigned long)len);
   if ((uint64_t)len > expected)
-    return ser_fail(err, errlen, RNNLAB_EFORMAT,
+    return status_fail(err, errlen, RNNLAB_EFORMAT,
                     "length mismatch: expected %llu bytes, got %lu (trailing data or a corrupted header)",
                     (unsigned long long)expected, (unsigned long)len);
   if (rnnlab_crc32(buf, len - SER_CRC_LEN) != ser_get_u32(buf + len - SER_CRC_LEN))
-    return ser_fail(err, errlen, RNNLAB_EFORMAT, "checksum mismatch: file is corrupted");
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "checksum mismatch: file is corrupted");
 
   rnnlab_model *m[2] = {NULL, NULL};
   rnnlab_trainer *t[2] = {NULL, NULL};
@@ -598,15 +586,15 @@ rnnlab_status rnnlab_seq2seq_load(const uint8_t *buf, size_t len, int with_optim
   for (int k = 0; k < 2 && !st; k++) {
     cerr[0] = '\0';
     st = rnnlab_model_load(img[k], n[k], &m[k], &t[k], cerr, sizeof cerr);
-    if (st) st = ser_fail(err, errlen, st, "%s: %s", half[k], cerr[0] ? cerr : rnnlab_status_str(st));
+    if (st) st = status_fail(err, errlen, st, "%s: %s", half[k], cerr[0] ? cerr : rnnlab_status_str(st));
     else if (!t[k] != !(flags & SER_FLAG_OPTIM))
-      st = ser_fail(err, errlen, RNNLAB_EFORMAT, "%s: optimizer state %s, the header says otherwise", half[k],
+      st = status_fail(err, errlen, RNNLAB_EFORMAT, "%s: optimizer state %s, the header says otherwise", half[k],
                     t[k] ? "present" : "absent");
   }
   const char *why = st ? NULL : s2s_mismatch(&m[0]->cfg, &m[1]->cfg);
-  if (why) st = ser_fail(err, errlen, RNNLAB_EFORMAT, "not one seq2seq model: %s", why);
+  if (why) st = status_fail(err, errlen, RNNLAB_EFORMAT, "not one seq2seq model: %s", why);
   rnnlab_seq2seq *s = st ? NULL : calloc(1, sizeof *s);
-  if (!st && !s) st = ser_fail(err, errlen, RNNLAB_ENOMEM, "out of memory");
+  if (!st && !s) st = status_fail(err, errlen, RNNLAB_ENOMEM, "out of memory");
   if (st) {
     for (int k = 0; k < 2; k++) rnnlab_trainer_free(t[k]), rnnlab_model_free(m[k]);
     return st;

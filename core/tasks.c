@@ -64,11 +64,10 @@
  */
 #include <math.h>
 #include <stdarg.h>
-#include <stdio.h> /* vsnprintf only */
 #include <stdlib.h>
 #include <string.h>
 
-#include "rnnlab.h"
+#include "internal.h"
 #include "rng.h"
 
 #define TASK_ERRLEN 256
@@ -181,22 +180,10 @@ struct rnnlab_task {
   char err[TASK_ERRLEN];
 };
 
-static void vformat(char *err, size_t errlen, const char *fmt, va_list ap) {
-  if (err && errlen) vsnprintf(err, errlen, fmt, ap);
-}
-
 static rnnlab_status task_fail(rnnlab_task *t, rnnlab_status s, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vformat(t->err, sizeof t->err, fmt, ap);
-  va_end(ap);
-  return s;
-}
-
-static rnnlab_status fail_buf(char *err, size_t errlen, rnnlab_status s, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vformat(err, errlen, fmt, ap);
+  status_vfail(t->err, sizeof t->err, s, fmt, ap);
   va_end(ap);
   return s;
 }
@@ -327,14 +314,14 @@ static rnnlab_status parse_options(rnnlab_task *t, const char *opts, int *corpus
     p = e ? e + 1 : end;
     if (k0 == k1 && !eq) continue; /* empty item, e.g. a trailing comma */
     if ((size_t)(k1 - k0) >= sizeof key || (size_t)(v1 - v0) >= sizeof val)
-      return fail_buf(err, errlen, RNNLAB_EINVAL, "task '%s': option '%.*s' is too long", name, (int)(k1 - k0), k0);
+      return status_fail(err, errlen, RNNLAB_EINVAL, "task '%s': option '%.*s' is too long", name, (int)(k1 - k0), k0);
     memcpy(key, k0, (size_t)(k1 - k0)), key[k1 - k0] = 0;
     memcpy(val, v0, (size_t)(v1 - v0)), val[v1 - v0] = 0;
     if (!key_allowed(t->kind, key, strlen(key)))
-      return fail_buf(err, errlen, RNNLAB_EINVAL, "task '%s': unknown option '%s' (known: %s)", name, key, task_keys[t->kind]);
-    if (!eq) return fail_buf(err, errlen, RNNLAB_EINVAL, "task '%s': option '%s' needs a value (key=value)", name, key);
+      return status_fail(err, errlen, RNNLAB_EINVAL, "task '%s': unknown option '%s' (known: %s)", name, key, task_keys[t->kind]);
+    if (!eq) return status_fail(err, errlen, RNNLAB_EINVAL, "task '%s': option '%s' needs a value (key=value)", name, key);
     for (int i = 0; i < nseen; i++)
-      if (!strcmp(seen[i], key)) return fail_buf(err, errlen, RNNLAB_EINVAL, "task '%s': option '%s' is given twice", name, key);
+      if (!strcmp(seen[i], key)) return status_fail(err, errlen, RNNLAB_EINVAL, "task '%s': option '%s' is given twice", name, key);
     if (nseen < 16) strcpy(seen[nseen++], key);
     int ok = 1;
     const char *want = "";
@@ -357,7 +344,7 @@ static rnnlab_status parse_options(rnnlab_task *t, const char *opts, int *corpus
     else if (!strcmp(key, "holdout")) {
       ok = parse_float(val, 0, 1, &t->holdout) && t->holdout > 0 && t->holdout < 1, want = "a number in (0, 1)";
     }
-    if (!ok) return fail_buf(err, errlen, RNNLAB_EINVAL, "task '%s': option %s=%s: must be %s", name, key, val, want);
+    if (!ok) return status_fail(err, errlen, RNNLAB_EINVAL, "task '%s': option %s=%s: must be %s", name, key, val, want);
   }
   return RNNLAB_OK;
 }
@@ -506,17 +493,17 @@ static int cmp_cp(const void *a, const void *b) {
 /* Builds the vocabulary from the training split and maps the text to ids. */
 static rnnlab_status text_build(rnnlab_task *t, const uint8_t *bytes, size_t n, char *err, size_t errlen) {
   uint32_t *cp = malloc((n ? n : 1) * sizeof *cp);
-  if (!cp) return fail_buf(err, errlen, RNNLAB_ENOMEM, "out of memory decoding %zu bytes of text", n);
+  if (!cp) return status_fail(err, errlen, RNNLAB_ENOMEM, "out of memory decoding %zu bytes of text", n);
   size_t m = utf8_decode(bytes, n, cp);
   if (m > TEXT_MAX_CHARS) {
     free(cp);
-    return fail_buf(err, errlen, RNNLAB_EINVAL, "task 'text': the text has %zu characters, more than %d", m, TEXT_MAX_CHARS);
+    return status_fail(err, errlen, RNNLAB_EINVAL, "task 'text': the text has %zu characters, more than %d", m, TEXT_MAX_CHARS);
   }
   size_t n_tail = (size_t)((double)m * t->holdout);
   size_t n_train = m - n_tail;
   if (n_tail < 2 || n_train < 2) {
     free(cp);
-    return fail_buf(err, errlen, RNNLAB_EINVAL,
+    return status_fail(err, errlen, RNNLAB_EINVAL,
                     "task 'text': the text is too short (%zu characters): holdout=%g leaves %zu for training and %zu held out (need >= 2 each)",
                     m, (double)t->holdout, n_train, n_tail);
   }
@@ -525,7 +512,7 @@ static rnnlab_status text_build(rnnlab_task *t, const uint8_t *bytes, size_t n, 
   t->text = malloc(m * sizeof(int32_t));
   if (!sorted || !cc || !t->text) {
     free(cp), free(sorted), free(cc);
-    return fail_buf(err, errlen, RNNLAB_ENOMEM, "out of memory for %zu characters of text", m);
+    return status_fail(err, errlen, RNNLAB_ENOMEM, "out of memory for %zu characters of text", m);
   }
   memcpy(sorted, cp, n_train * sizeof *sorted);
   qsort(sorted, n_train, sizeof *sorted, cmp_u32);
@@ -544,7 +531,7 @@ static rnnlab_status text_build(rnnlab_task *t, const uint8_t *bytes, size_t n, 
   t->vocab = calloc((size_t)V, sizeof *t->vocab);
   if (!t->vocab) {
     free(cp), free(cc);
-    return fail_buf(err, errlen, RNNLAB_ENOMEM, "out of memory for the vocabulary");
+    return status_fail(err, errlen, RNNLAB_ENOMEM, "out of memory for the vocabulary");
   }
   utf8_encode(0xFFFD, t->vocab[0]); /* UNK shows as the replacement character */
   for (int v = 1; v < V; v++) utf8_encode(cc[v - 1].cp, t->vocab[v]);
@@ -703,41 +690,41 @@ static void fill_info(rnnlab_task *t) {
 rnnlab_status rnnlab_task_create(const char *name, const char *options, const uint8_t *text, size_t text_len,
                                  rnnlab_task **out, char *err, size_t errlen) {
   if (err && errlen) err[0] = 0;
-  if (!out) return fail_buf(err, errlen, RNNLAB_EINVAL, "task_create: out is NULL");
+  if (!out) return status_fail(err, errlen, RNNLAB_EINVAL, "task_create: out is NULL");
   *out = NULL;
-  if (!name) return fail_buf(err, errlen, RNNLAB_EINVAL, "task name is NULL");
+  if (!name) return status_fail(err, errlen, RNNLAB_EINVAL, "task name is NULL");
   int kind = -1;
   for (int i = 0; i < TASK_KINDS; i++)
     if (!strcmp(name, task_names[i])) kind = i;
   if (kind < 0)
-    return fail_buf(err, errlen, RNNLAB_EINVAL,
+    return status_fail(err, errlen, RNNLAB_EINVAL,
                     "unknown task '%.40s' (known: parity, addition, text, reber, adding, temporal-order, copy, reverse, decimal-addition)", name);
-  if (text && kind != TASK_TEXT) return fail_buf(err, errlen, RNNLAB_EINVAL, "task '%s' takes no text (only 'text' does)", name);
+  if (text && kind != TASK_TEXT) return status_fail(err, errlen, RNNLAB_EINVAL, "task '%s' takes no text (only 'text' does)", name);
   rnnlab_task *t = calloc(1, sizeof *t);
-  if (!t) return fail_buf(err, errlen, RNNLAB_ENOMEM, "out of memory for a task");
+  if (!t) return status_fail(err, errlen, RNNLAB_ENOMEM, "out of memory for a task");
   t->kind = (task_kind)kind;
   set_defaults(t);
   int corpus_grammar = 0;
   rnnlab_status s = parse_options(t, options, &corpus_grammar, err, errlen);
   if (!s && t->kind != TASK_TEXT && t->min_length > t->length)
-    s = fail_buf(err, errlen, RNNLAB_EINVAL, "task '%s': minLength=%d is larger than length=%d", name, t->min_length, t->length);
+    s = status_fail(err, errlen, RNNLAB_EINVAL, "task '%s': minLength=%d is larger than length=%d", name, t->min_length, t->length);
   if (!s && t->kind != TASK_TEXT) {
     int lo, hi;
     length_bounds(t, &lo, &hi);
     if (t->length < lo || t->length > hi)
-      s = fail_buf(err, errlen, RNNLAB_EINVAL, "task '%s': length must be in %d..%d, got %d", name, lo, hi, t->length);
+      s = status_fail(err, errlen, RNNLAB_EINVAL, "task '%s': length must be in %d..%d, got %d", name, lo, hi, t->length);
     else if (t->eval_length && (t->eval_length < lo || t->eval_length > hi))
-      s = fail_buf(err, errlen, RNNLAB_EINVAL, "task '%s': evalLength must be in %d..%d, got %d", name, lo, hi, t->eval_length);
+      s = status_fail(err, errlen, RNNLAB_EINVAL, "task '%s': evalLength must be in %d..%d, got %d", name, lo, hi, t->eval_length);
   }
   if (!s && t->kind == TASK_TEXT) {
-    if (text && corpus_grammar) s = fail_buf(err, errlen, RNNLAB_EINVAL, "task 'text': both corpus=grammar and text bytes given");
+    if (text && corpus_grammar) s = status_fail(err, errlen, RNNLAB_EINVAL, "task 'text': both corpus=grammar and text bytes given");
     else if (text) s = text_build(t, text, text_len, err, errlen);
     else {
       rng_state r;
       char *g = NULL;
       rng_seed(&r, mix_seed(t->seed, SALT_CORPUS));
       size_t n = grammar_corpus(&r, (size_t)t->chars, &g);
-      s = n ? text_build(t, (const uint8_t *)g, n, err, errlen) : fail_buf(err, errlen, RNNLAB_ENOMEM, "out of memory for the corpus");
+      s = n ? text_build(t, (const uint8_t *)g, n, err, errlen) : status_fail(err, errlen, RNNLAB_ENOMEM, "out of memory for the corpus");
       free(g);
     }
   }
