@@ -20,6 +20,22 @@ import { RECIPES, train } from './run.mjs';
 import { checkInt, fail, isObject, show } from './check.mjs';
 import { createCsvTask, csvTaskState } from './csvtask.mjs';
 
+/**
+ * The options of a held-out set ({ count, length, seed }; 0 = the task's default for count and
+ * length), checked: [count, length, seed lo, seed hi].
+ * @param {string} what @param {unknown} options @param {number} maxCount @param {number} maxLength
+ * @returns {[number, number, number, number]}
+ */
+function evalOptions(what, options, maxCount, maxLength) {
+  if (!isObject(options)) fail(`${what}: options must be an object (got ${show(options)})`);
+  const o = /** @type {{ count?: unknown, length?: unknown, seed?: unknown }} */ (options);
+  onlyKeys(o, what, ['count', 'length', 'seed']);
+  const count = o.count === undefined ? 0 : checkInt('count', o.count, 1, maxCount);
+  const length = o.length === undefined ? 0 : checkInt('length', o.length, 1, maxLength);
+  const [lo, hi] = checkSeed('seed', /** @type {any} */ (o.seed) ?? 0);
+  return [count, length, lo, hi];
+}
+
 /** @typedef {import('./rnnlab.d.ts').TaskOptions} TaskOptions */
 /** @typedef {import('./rnnlab.d.ts').TaskResult} TaskResult */
 /** @typedef {import('./rnnlab.d.ts').Seq2SeqBatch} Seq2SeqBatch */
@@ -238,11 +254,7 @@ class Task {
   evaluate(model, options = {}) {
     const s = live(this.#s), rt = s.rt;
     const m = s.hooks.ownModel(model, 'evaluate');
-    if (!isObject(options)) fail(`evaluate: options must be an object (got ${show(options)})`);
-    onlyKeys(options, 'evaluate', ['count', 'length', 'seed']);
-    const count = options.count === undefined ? 0 : checkInt('count', options.count, 1, 1 << 24);
-    const length = options.length === undefined ? 0 : checkInt('length', options.length, 1, s.raw.max_length);
-    const [lo, hi] = checkSeed('seed', options.seed ?? 0);
+    const [count, length, lo, hi] = evalOptions('evaluate', options, 1 << 24, s.raw.max_length);
     const p = rt.alloc(4 * RESULT_FIELDS.length);
     try {
       check(s, rt.ex.rnnlab_wasm_task_evaluate(s.ptr, m.ptr, count, length, lo, hi, p));
@@ -308,11 +320,7 @@ class Task {
    */
   evalSet(options = {}) {
     const s = live(this.#s), rt = s.rt;
-    if (!isObject(options)) fail(`evalSet: options must be an object (got ${show(options)})`);
-    onlyKeys(options, 'evalSet', ['count', 'length', 'seed']);
-    const count = options.count === undefined ? 0 : checkInt('count', options.count, 1, 1 << 20);
-    const length = options.length === undefined ? 0 : checkInt('length', options.length, 1, s.raw.max_length);
-    const [lo, hi] = checkSeed('seed', options.seed ?? 0);
+    const [count, length, lo, hi] = evalOptions('evalSet', options, 1 << 20, s.raw.max_length);
     const p = rt.alloc(4 * S2S_FIELDS.length);
     try {
       check(s, rt.ex.rnnlab_wasm_task_seq2seq_eval(s.ptr, count, length, lo, hi, p));
