@@ -12,8 +12,9 @@
  * It never allocates inside a step: the moments are allocated once in rnnlab_trainer_create.
  *
  * Numerics. Every optimizer follows torch.optim's documented update (dampening 0, no amsgrad,
- * not maximize, Adagrad lr_decay 0 and initial_accumulator_value 0), computed in float32 with the
- * same operation order, so one step matches PyTorch to float rounding (PyTorch keeps its scalar
+ * not maximize, Adagrad lr_decay 0 and initial_accumulator_value 0), computed in float32 in the
+ * same operation order (Adam: the paper's form with folded constants, see optim_adam_step), so
+ * one step matches PyTorch to float rounding (PyTorch keeps its scalar
  * hyper-parameters in double; ours are the float32 values of the config). The only square root is
  * sqrtf (correctly rounded in IEEE-754, one instruction natively and in wasm); Adam's beta^t is
  * an exact-order product in double (pow by squaring) and the double square roots are two Newton
@@ -38,12 +39,18 @@ void optim_zero(float *a, size_t n) {
   for (i = 0; i < n; i++) a[i] = 0.0f;
 }
 
-/* sum of g[i]^2 in double: exact for each square, so no overflow even for FLT_MAX elements */
+/* sum of g[i]^2 in double: exact for each square, so no overflow even for FLT_MAX elements.
+ * Eight partial sums (element i goes to sum i mod 8), added pairwise at the end: one running sum
+ * is a chain of dependent additions, 3-4 cycles each, which made this pass cost as much as the
+ * optimizer update; eight independent chains run at the adder's throughput and vectorise. The
+ * order is fixed by the code, not by the compiler, so every build gives the same bits. */
 static double optim_sumsq(const float *g, size_t n) {
-  double s = 0.0;
-  size_t i;
-  for (i = 0; i < n; i++) s += (double)g[i] * (double)g[i];
-  return s;
+  double s[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+  size_t i = 0, l;
+  for (; i + 8 <= n; i += 8)
+    for (l = 0; l < 8; l++) s[l] += (double)g[i + l] * (double)g[i + l];
+  for (l = 0; i < n; i++, l++) s[l] += (double)g[i] * (double)g[i];
+  return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
 }
 
 /* sqrt in double with only sqrtf and arithmetic: scale by an even power of two into float range
@@ -122,25 +129,27 @@ static void optim_rmsprop_step(float *w, const float *g, float *v, size_t n, flo
 /* Adam (torch.optim.Adam, Kingma & Ba 2015), t = 1, 2, ...:
  *   m <- b1 * m + (1 - b1) * g'
  *   v <- b2 * v + (1 - b2) * g'^2
- *   step = lr / (1 - b1^t)
- *   w <- w - step * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
- * (PyTorch's arrangement: eps is added after the bias correction of v.) */
+ *   w <- w - lr * (m / (1 - b1^t)) / (sqrt(v) / sqrt(1 - b2^t) + eps)
+ * PyTorch's update (eps added after the bias correction of v), computed as in section 2 of the
+ * paper with the bias corrections folded into two constants, so a weight costs one division and
+ * one square root (the division is the dearest operation of the loop, in wasm most of all):
+ *   w <- w - a_t * m / (sqrt(v) + eps_t),   a_t = lr * sqrt(1 - b2^t) / (1 - b1^t),
+ *                                           eps_t = eps * sqrt(1 - b2^t)
+ * The same value up to float rounding (a few ulp); a_t and eps_t are computed in double. */
 static void optim_adam_step(float *w, const float *g, float *m1, float *m2, size_t n, float lr,
                             float b1, float b2, float eps, float wd, int64_t t) {
   const double bc1 = 1.0 - optim_powi((double)b1, t);
-  const double bc2 = 1.0 - optim_powi((double)b2, t);
-  const float step = (float)((double)lr / bc1);
-  const float bc2_sqrt = (float)optim_dsqrt(bc2);
+  const double bc2_sqrt = optim_dsqrt(1.0 - optim_powi((double)b2, t));
+  const float a_t = (float)((double)lr * bc2_sqrt / bc1), eps_t = (float)((double)eps * bc2_sqrt);
   const float c1 = 1.0f - b1, c2 = 1.0f - b2;
   size_t i;
   for (i = 0; i < n; i++) {
     float gi = g[i] + wd * w[i];
     float mi = b1 * m1[i] + c1 * gi;
     float vi = b2 * m2[i] + c2 * (gi * gi);
-    float denom = sqrtf(vi) / bc2_sqrt + eps;
     m1[i] = mi;
     m2[i] = vi;
-    w[i] = w[i] - step * (mi / denom);
+    w[i] = w[i] - a_t * mi / (sqrtf(vi) + eps_t);
   }
 }
 
