@@ -401,6 +401,13 @@ static void gemm_nt_row(int N, int K, const float *a, const float *B, int ldb, f
     const float *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
     v128_t s0 = VF(0.0f), s1 = VF(0.0f), s2 = VF(0.0f), s3 = VF(0.0f);
     int k = 0;
+    for (; k + 8 <= K; k += 8) { /* two steps per trip, same order: fewer loop and address ops */
+      const v128_t x = VLOAD(a + k), x4 = VLOAD(a + k + 4);
+      s0 = VADD(VADD(s0, VMUL(x, VLOAD(b0 + k))), VMUL(x4, VLOAD(b0 + k + 4)));
+      s1 = VADD(VADD(s1, VMUL(x, VLOAD(b1 + k))), VMUL(x4, VLOAD(b1 + k + 4)));
+      s2 = VADD(VADD(s2, VMUL(x, VLOAD(b2 + k))), VMUL(x4, VLOAD(b2 + k + 4)));
+      s3 = VADD(VADD(s3, VMUL(x, VLOAD(b3 + k))), VMUL(x4, VLOAD(b3 + k + 4)));
+    }
     for (; k + 4 <= K; k += 4) {
       const v128_t x = VLOAD(a + k);
       s0 = VADD(s0, VMUL(x, VLOAD(b0 + k)));
