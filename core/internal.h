@@ -137,6 +137,7 @@ rnnlab_status model_build(rnnlab_model *m, const rnnlab_config *cfg); /* tables 
 /* Makes src's carried state (forward direction, every layer) dst's carried state for batch B;
  * both models must have the same cell, hidden size and layers. */
 rnnlab_status model_copy_state(rnnlab_model *dst, const rnnlab_model *src, int B);
+rnnlab_status model_reserve_state(rnnlab_model *m, int B);
 void model_init_weights(rnnlab_model *m);
 
 /* cells: one family per file, forward then backward over the whole sequence of one (layer, dir).

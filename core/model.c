@@ -515,6 +515,10 @@ static rnnlab_status ensure_acts(rnnlab_model *m, int T, int B) {
   return RNNLAB_OK;
 }
 
+/* Room for a carried state of batch B (and a pass of (1, B)); serialize.c's load then writes the
+ * rows and sets state_B. */
+rnnlab_status model_reserve_state(rnnlab_model *m, int B) { return ensure_acts(m, 1, B); }
+
 rnnlab_status model_copy_state(rnnlab_model *dst, const rnnlab_model *src, int B) {
   if (src->state_B != B) return model_fail(dst, RNNLAB_ESTATE, "no carried state of batch %d to copy", B);
   rnnlab_status s = ensure_acts(dst, 1, B);

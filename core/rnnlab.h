@@ -307,11 +307,13 @@ rnnlab_status rnnlab_model_score(rnnlab_model *m, const int32_t *prompt, int32_t
 
 /* ---- save / load ---- */
 
-/* Bytes needed to save m (and t's optimizer state when t is not NULL; t must belong to m). */
+/* Bytes needed to save m (and, when t is not NULL, t's optimizer state and the model's carried
+ * state, so that a run saved mid-stream resumes exactly; t must belong to m). */
 size_t rnnlab_model_save_size(const rnnlab_model *m, const rnnlab_trainer *t);
 rnnlab_status rnnlab_model_save(rnnlab_model *m, const rnnlab_trainer *t, uint8_t *buf, size_t len);
-/* Rebuilds a model (bit-exact weights). If the data holds optimizer state and t_out is not
- * NULL, a trainer with that state is created too (else *t_out = NULL). */
+/* Rebuilds a model (bit-exact weights, and the carried state when the data holds one). If the
+ * data holds optimizer state and t_out is not NULL, a trainer with that state is created too
+ * (else *t_out = NULL). */
 rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m_out, rnnlab_trainer **t_out, char *err, size_t errlen);
 
 /* ---- sequence to sequence ---- */

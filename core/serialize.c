@@ -13,7 +13,8 @@
  *   offset  size          field
  *   0       8             magic "RNNLAB\0\1"
  *   8       4             u32 format version = 1
- *   12      4             u32 flags: bit 0 = optimizer state present; other bits 0
+ *   12      4             u32 flags: bit 0 = optimizer state present; bit 1 = carried state
+ *                         present (only with bit 0); other bits 0
  *   16      4             u32 header length = 120 (offset of the first parameter)
  *   20      23*4          rnnlab_config, one u32 word per field in declaration order
  *                         (int32 fields two's complement, float fields by bit pattern)
@@ -26,9 +27,14 @@
  *   P+52    4             u32 moments present: bit 0 = m1, bit 1 = m2
  *   P+56    n_params*4    m1 (if bit 0), f32, same layout as params
  *   ...     n_params*4    m2 (if bit 1)
+ *   -- only when flags bit 1: the carried state (truncated BPTT over a stream), so that a run
+ *      saved mid-stream resumes exactly; written with the optimizer state when the model has one --
+ *   S       4             u32 B: the batch the state belongs to (the model's state_B)
+ *   S+4     L*2*B*H*4     per layer l = 0..L-1: h (B x H), then c (B x H), f32: the forward
+ *                         direction's final state of the last pass (c is zeros for cells without)
  *   -- always --
  *   end-4   4             u32 CRC-32 (IEEE 802.3, reflected poly 0xEDB88320) of all bytes before it
- *   where P = 120 + 4*n_params.
+ *   where P = 120 + 4*n_params and S the end of the optimizer block.
  *
  * Load checks, in this order, each failing with RNNLAB_EFORMAT and a message: minimum length,
  * magic, version ("saved by a newer rnnlab (format N)"), header length and flags, n_params
@@ -37,7 +43,9 @@
  * then the config through rnnlab_model_create (its status and message), the parameter count
  * against the created model, finite parameters; with optimizer state and t_out, the train config
  * through rnnlab_trainer_create, steps >= 0, the moments against the optimizer, finite moments
- * (without t_out the optimizer block is only length- and CRC-checked). On any failure everything allocated is freed and *m_out / *t_out are NULL.
+ * (without t_out the optimizer block is only length- and CRC-checked); the carried state's batch
+ * against the config's limits (before the length check, which it sizes) and its values finite.
+ * The carried state is restored with or without t_out: it belongs to the model. On any failure everything allocated is freed and *m_out / *t_out are NULL.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +54,7 @@
 
 #define SER_VERSION 1u
 #define SER_FLAG_OPTIM 1u
+#define SER_FLAG_STATE 2u
 #define SER_CONFIG_WORDS 23
 #define SER_TRAIN_WORDS 11
 #define SER_HEADER_LEN (8 + 4 + 4 + 4 + SER_CONFIG_WORDS * 4 + 8) /* 120 */
@@ -265,13 +274,23 @@ static size_t ser_popcount2(uint32_t mask) { return (size_t)(mask & 1u) + (size_
 
 /* ---- save ---- */
 
+/* Floats of the carried state saved with a trainer: L x (h, c) x state_B x H, or 0 without one. */
+static size_t ser_state_floats(const rnnlab_model *m) {
+  if (m->state_B <= 0 || !m->C[0][0].state_h) return 0;
+  return (size_t)m->cfg.layers * 2 * (size_t)m->state_B * (size_t)m->cfg.hidden_size;
+}
+
 /* Bytes rnnlab_model_save writes for m (and t's state when t is not NULL); 0 for a NULL model. */
 size_t rnnlab_model_save_size(const rnnlab_model *m, const rnnlab_trainer *t) {
-  size_t n, len;
+  size_t n, len, st;
   if (!m) return 0;
   n = m->n_params;
   len = SER_HEADER_LEN + 4 * n + SER_CRC_LEN;
-  if (t) len += SER_OPTIM_LEN + 4 * n * ser_popcount2(ser_moments(t));
+  if (t) {
+    len += SER_OPTIM_LEN + 4 * n * ser_popcount2(ser_moments(t));
+    st = ser_state_floats(m);
+    if (st) len += 4 + 4 * st;
+  }
   return len;
 }
 
@@ -293,7 +312,7 @@ rnnlab_status rnnlab_model_save(rnnlab_model *m, const rnnlab_trainer *t, uint8_
   memcpy(p, ser_magic, 8);
   p += 8;
   p = ser_put_u32(p, SER_VERSION);
-  p = ser_put_u32(p, t ? SER_FLAG_OPTIM : 0u);
+  p = ser_put_u32(p, t ? (SER_FLAG_OPTIM | (ser_state_floats(m) ? SER_FLAG_STATE : 0u)) : 0u);
   p = ser_put_u32(p, SER_HEADER_LEN);
   ser_config_words(w, &m->cfg);
   for (k = 0; k < SER_CONFIG_WORDS; k++) p = ser_put_u32(p, w[k]);
@@ -306,6 +325,15 @@ rnnlab_status rnnlab_model_save(rnnlab_model *m, const rnnlab_trainer *t, uint8_
     p = ser_put_u32(p, ser_moments(t));
     if (t->m1) p = ser_put_f32s(p, t->m1, n);
     if (t->m2) p = ser_put_f32s(p, t->m2, n);
+    if (ser_state_floats(m)) {
+      const size_t BH = (size_t)m->state_B * (size_t)m->cfg.hidden_size;
+      int l;
+      p = ser_put_u32(p, (uint32_t)m->state_B);
+      for (l = 0; l < m->cfg.layers; l++) {
+        p = ser_put_f32s(p, m->C[l][0].state_h, BH);
+        p = ser_put_f32s(p, m->C[l][0].state_c, BH);
+      }
+    }
   }
   p = ser_put_u32(p, rnnlab_crc32(buf, (size_t)(p - buf)));
   m->err[0] = '\0';
@@ -319,9 +347,9 @@ rnnlab_status rnnlab_model_save(rnnlab_model *m, const rnnlab_trainer *t, uint8_
  * and *t_out a new trainer for it when the data holds optimizer state (else NULL). */
 rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m_out, rnnlab_trainer **t_out,
                                 char *err, size_t errlen) {
-  uint32_t version, flags, hlen, moments = 0, w[SER_CONFIG_WORDS], tw[SER_TRAIN_WORDS];
+  uint32_t version, flags, hlen, moments = 0, state_B = 0, w[SER_CONFIG_WORDS], tw[SER_TRAIN_WORDS];
   uint64_t n64;
-  size_t n, expected, optim_at, k, bad;
+  size_t n, expected, optim_at, state_at = 0, k, bad;
   rnnlab_config cfg;
   rnnlab_model *m = NULL;
   rnnlab_trainer *t = NULL;
@@ -348,8 +376,11 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
   if (version != SER_VERSION)
     return status_fail(err, errlen, RNNLAB_EFORMAT, "unknown format version %lu", (unsigned long)version);
   flags = ser_get_u32(buf + 12);
-  if (flags & ~SER_FLAG_OPTIM)
+  if (flags & ~(SER_FLAG_OPTIM | SER_FLAG_STATE))
     return status_fail(err, errlen, RNNLAB_EFORMAT, "unknown flags 0x%lx", (unsigned long)flags);
+  if ((flags & SER_FLAG_STATE) && !(flags & SER_FLAG_OPTIM))
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "bad flags 0x%lx: a carried state is saved only with optimizer state",
+                    (unsigned long)flags);
   hlen = ser_get_u32(buf + 16);
   if (hlen != SER_HEADER_LEN)
     return status_fail(err, errlen, RNNLAB_EFORMAT, "bad header length %lu (format 1 has %d)", (unsigned long)hlen,
@@ -372,6 +403,27 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
       return status_fail(err, errlen, RNNLAB_EFORMAT, "bad optimizer moments mask 0x%lx: the file is corrupted",
                       (unsigned long)moments);
     expected += SER_OPTIM_LEN + 4 * n * ser_popcount2(moments);
+  }
+  if (flags & SER_FLAG_STATE) {
+    /* sized by the config's layers and hidden size, read raw here (the model is created below) */
+    const uint32_t H = ser_get_u32(buf + 20 + 4 * 6), L = ser_get_u32(buf + 20 + 4 * 7);
+    uint64_t bytes;
+    if (len < expected + 4 + SER_CRC_LEN)
+      return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected at least %lu bytes, got %lu",
+                      (unsigned long)(expected + 4 + SER_CRC_LEN), (unsigned long)len);
+    state_B = ser_get_u32(buf + expected);
+    if (L < 1 || L > RNNLAB_MAX_LAYERS || H < 1 || H > RNNLAB_MAX_HIDDEN)
+      bytes = len - SER_CRC_LEN - expected; /* rnnlab_model_create rejects this config by name below */
+    else if (state_B < 1 || (uint64_t)state_B * H > (uint64_t)RNNLAB_MAX_ELEMS)
+      return status_fail(err, errlen, RNNLAB_EFORMAT, "bad carried state: batch %lu for %lu layers of %lu: the file is corrupted",
+                      (unsigned long)state_B, (unsigned long)L, (unsigned long)H);
+    else
+      bytes = 4 + 4 * (uint64_t)L * 2 * state_B * H; /* <= 4 + 2^37: no overflow in 64 bits */
+    if (bytes > (uint64_t)(len - expected))
+      return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected %llu bytes, got %lu",
+                      (unsigned long long)(expected + bytes + SER_CRC_LEN), (unsigned long)len);
+    state_at = expected;
+    expected += (size_t)bytes;
   }
   expected += SER_CRC_LEN;
   if (len < expected)
@@ -446,6 +498,22 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
       }
     }
     t->steps = steps;
+  }
+  if (flags & SER_FLAG_STATE) {
+    const size_t BH = (size_t)state_B * (size_t)m->cfg.hidden_size;
+    const uint8_t *p = buf + state_at + 4;
+    int l;
+    s = model_reserve_state(m, (int)state_B);
+    if (s != RNNLAB_OK) {
+      s = status_fail(err, errlen, s, "carried state: %s", m->err[0] ? m->err : rnnlab_status_str(s));
+      goto fail;
+    }
+    for (l = 0; l < m->cfg.layers; l++, p += 8 * BH)
+      if (ser_get_f32s(m->C[l][0].state_h, p, BH) != BH || ser_get_f32s(m->C[l][0].state_c, p + 4 * BH, BH) != BH) {
+        s = status_fail(err, errlen, RNNLAB_EFORMAT, "carried state of layer %d is not finite", l);
+        goto fail;
+      }
+    m->state_B = (int)state_B;
   }
   *m_out = m;
   if (t_out) *t_out = t;

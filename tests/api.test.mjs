@@ -415,6 +415,26 @@ test('save with trainer state round-trips: the loaded trainer continues identica
   }
 });
 
+test('a text stream saved mid-way (truncated BPTT, carried state) resumes exactly after loadTrainer', () => {
+  const task = lab.createTask('text', { seed: 3 });
+  const m = lab.createModel({ ...task.modelConfig, cell: 'lstm', hiddenSize: 12, layers: 2, seed: 5 });
+  const tr = lab.createTrainer(m, { optimizer: 'adam', learningRate: 0.01, clipNorm: 1 });
+  const batches = Array.from({ length: 6 }, () => task.batch(4, { length: 16 }));
+  assert.ok(!batches[0].carryState && batches.slice(1).every((b) => b.carryState), 'text batches continue each row\'s stream');
+  for (const b of batches.slice(0, 3)) tr.step(b);
+  const bytes = m.save({ trainer: tr });
+  const withState = lab.loadModel(bytes), without = lab.loadModel(m.save());
+  const lossWith = withState.forward(batches[3]).loss, lossWithout = without.forward(batches[3]).loss;
+  const { model: m2, trainer: t2 } = lab.loadTrainer(bytes);
+  const steps = batches.slice(3).map((b) => [tr.step(b), t2.step(b)]);
+  for (const [a, b] of steps) assert.deepEqual(b, a, 'the same step results: the stream goes on from the saved state');
+  assert.deepEqual(m2.getWeights(), m.getWeights());
+  assert.equal(lossWith, steps[0][0].loss, 'loadModel restores the carried state too');
+  assert.notEqual(lossWithout, lossWith, 'a weights-only file restarts the stream from zeros');
+  for (const x of [m, m2, withState, without]) x.free();
+  task.free();
+});
+
 test('trace: shapes, ranges, and batch-major layout', () => {
   const cfg = { cell: 'lstm', inputSize: 3, hiddenSize: 4, outputSize: 3, layers: 2, bidirectional: true, seed: 2 };
   const m = lab.createModel(cfg);

@@ -10,8 +10,9 @@
  *   - a share link (URL hash) round-trips the configuration and reproduces the run
  *   - save the model to a file, reset, load it back: the same predictions; the same for an
  *     encoder-decoder (reverse); a file that does not fit the task shows an alert, the run goes on
- *   - a plain model's file holds its optimizer state: loaded, it resumes training at the saved step
- *     with the same losses and predictions as the run that went on without save and load
+ *   - a plain model's file holds its optimizer state (and text's carried state): loaded, it resumes
+ *     training at the saved step with the same losses and predictions as the run that went on
+ *     without save and load (parity and text)
  *   - text: greedy, beam and sampled continuations change while training; the temperature
  *     slider applies live
  *   - sequence to sequence (reverse, the preset): solved, fresh problems marked right / wrong
@@ -183,18 +184,20 @@ test('save the model to a file, reset, load it back: the same predictions', { sk
   p.check();
 });
 
-test('a plain model saved mid-training resumes exactly: the next steps\' losses and predictions match', { skip, timeout: 90_000 }, async (t) => {
+// text carries its hidden state from step to step (truncated BPTT over streams): the file holds it
+for (const [task, hash] of [['parity', '#task=parity'], ['text', '#task=text&hidden=16']])
+test(`a plain model saved mid-training resumes exactly (${task}): the next steps' losses and predictions match`, { skip, timeout: 90_000 }, async (t) => {
   const p = await openPage(t);
   const { page } = p;
-  await p.open('#task=parity');
+  await p.open(hash);
   await page.click('#play');
   await p.until('s.step >= 40');
   await pause(p);
   const saved = (await p.state()).step;
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
-  const file = path.join(ARTIFACTS, 'browser-parity-resume.rnnlab');
+  const file = path.join(ARTIFACTS, `browser-${task}-resume.rnnlab`);
   await download.saveAs(file);
-  assert.match(download.suggestedFilename(), new RegExp(`^parity-lstm-step${saved}\\.rnnlab$`));
+  assert.match(download.suggestedFilename(), new RegExp(`^${task}-lstm-step${saved}\\.rnnlab$`));
   const K = 4;
   /** K single steps; their training losses, the probe's outputs after them and the step readout */
   const steps = async () => {

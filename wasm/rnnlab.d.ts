@@ -194,7 +194,8 @@ export interface Model {
    * exactly as it was, so probing between training steps does not disturb the training stream. */
   trace(batch: Batch): Trace;
   resetState(): void;
-  /** bytes for lab.loadModel; with { trainer } also its optimizer state, for lab.loadTrainer */
+  /** bytes for lab.loadModel; with { trainer } also its optimizer state and the carried state
+   * (truncated BPTT over a stream), for lab.loadTrainer: a run saved mid-stream resumes exactly */
   save(options?: { trainer?: Trainer | null }): Uint8Array;
   /** frees the model and its trainers; idempotent */
   free(): void;

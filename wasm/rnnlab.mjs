@@ -925,8 +925,8 @@ class Model {
   resetState() { const s = this.#live(); s.rt.ex.rnnlab_model_reset_state(s.ptr); }
 
   /**
-   * The model (and, with { trainer }, that trainer's optimizer state) as bytes for lab.loadModel /
-   * lab.loadTrainer.
+   * The model (and, with { trainer }, that trainer's optimizer state and the model's carried state,
+   * so that a stream saved mid-way resumes exactly) as bytes for lab.loadModel / lab.loadTrainer.
    * @param {{ trainer?: Trainer | null }} [options]
    */
   save(options = {}) {

@@ -129,6 +129,9 @@ static void test_round_trip(const ser_case *k) {
   if (!make_trained(k, 5, &m, &t)) { rnnlab_trainer_free(t), rnnlab_model_free(m); return; }
   const size_t n = m->n_params;
   const int nmom = (t->m1 != NULL) + (t->m2 != NULL);
+  /* training with truncate 3 over T = 5 carried a state of batch B: saved with the trainer */
+  const size_t BH = (size_t)B * 5, st = (size_t)k->layers * 2 * BH;
+  CHECK(m->state_B == B, "%s: carried state of batch %d after training", k->name, m->state_B);
   size_t len, len2, wlen;
   uint8_t *buf = save_alloc(m, t, &len);
   uint8_t *again = save_alloc(m, t, &len2);
@@ -137,11 +140,12 @@ static void test_round_trip(const ser_case *k) {
   memcpy(saved, m->params, n * sizeof(float));
 
   /* layout facts */
-  CHECK(len == 120 + 4 * n + 56 + 4 * n * nmom + 4, "%s: size %zu for n %zu", k->name, len, n);
+  CHECK(len == 120 + 4 * n + 56 + 4 * n * nmom + 4 + 4 * st + 4, "%s: size %zu for n %zu", k->name, len, n);
   CHECK(wlen == 120 + 4 * n + 4, "%s: weights-only size %zu", k->name, wlen);
   CHECK(len == len2 && memcmp(buf, again, len) == 0, "%s: save is not deterministic", k->name);
   CHECK(memcmp(buf, "RNNLAB\0\1", 8) == 0, "%s: magic", k->name);
-  CHECK(le32(buf + 8) == 1 && le32(buf + 12) == 1 && le32(buf + 16) == 120, "%s: version/flags/header", k->name);
+  CHECK(le32(buf + 8) == 1 && le32(buf + 12) == 3 && le32(buf + 16) == 120, "%s: version/flags/header", k->name);
+  CHECK(le32(buf + len - 4 - 4 * st - 4) == B, "%s: the carried state's batch field", k->name);
   CHECK(le32(wonly + 12) == 0, "%s: weights-only flags", k->name);
   CHECK(le32(buf + 112) == (uint32_t)n && le32(buf + 116) == 0, "%s: n_params field", k->name);
   CHECK(le32(buf + 20 + 4 * 6) == 5, "%s: hidden_size word", k->name);
@@ -168,6 +172,10 @@ static void test_round_trip(const ser_case *k) {
     CHECK((t2->m1 != NULL) == (t->m1 != NULL) && (t2->m2 != NULL) == (t->m2 != NULL), "%s: moment presence", k->name);
     if (t->m1 && t2->m1) CHECK(memcmp(t->m1, t2->m1, n * sizeof(float)) == 0, "%s: m1 differs", k->name);
     if (t->m2 && t2->m2) CHECK(memcmp(t->m2, t2->m2, n * sizeof(float)) == 0, "%s: m2 differs", k->name);
+    CHECK(m2->state_B == B, "%s: loaded carried state of batch %d", k->name, m2->state_B);
+    for (int l = 0; l < k->layers && m2->state_B == B; l++)
+      CHECK(memcmp(m->C[l][0].state_h, m2->C[l][0].state_h, BH * sizeof(float)) == 0 &&
+            memcmp(m->C[l][0].state_c, m2->C[l][0].state_c, BH * sizeof(float)) == 0, "%s: layer %d state differs", k->name, l);
     /* the weights are the trained ones, not a re-initialisation from the saved seed */
     rnnlab_model *fresh = NULL;
     if (rnnlab_model_create(&m->cfg, &fresh, err, sizeof err) == RNNLAB_OK)
@@ -179,9 +187,10 @@ static void test_round_trip(const ser_case *k) {
     uint8_t *re = save_alloc(m2, t2, &len3);
     CHECK(len3 == len && memcmp(re, buf, len) == 0, "%s: re-save differs", k->name);
     free(re);
-    /* training continues identically */
+    /* training continues identically, from the carried state (a stream saved mid-way) */
     batch_buf bb;
     batch_make(&bb, &m->cfg, 999);
+    bb.b.carry_state = 1;
     rnnlab_step_result r1, r2;
     CHECK(rnnlab_trainer_step(t, &bb.b, &r1) == RNNLAB_OK, "%s: continue original", k->name);
     CHECK(rnnlab_trainer_step(t2, &bb.b, &r2) == RNNLAB_OK, "%s: continue loaded: %s", k->name, rnnlab_trainer_error(t2));
@@ -201,10 +210,12 @@ static void test_round_trip(const ser_case *k) {
   m2 = NULL;
   s = rnnlab_model_load(buf, len, &m2, NULL, err, sizeof err);
   CHECK(s == RNNLAB_OK && m2, "%s: load without t_out: %s", k->name, err);
+  if (m2) CHECK(m2->state_B == B, "%s: the carried state is the model's: loaded without t_out too", k->name);
   rnnlab_model_free(m2);
   t2 = (rnnlab_trainer *)1;
   s = rnnlab_model_load(wonly, wlen, &m2, &t2, err, sizeof err);
   CHECK(s == RNNLAB_OK && m2 && t2 == NULL, "%s: load weights-only: %s", k->name, err);
+  if (m2) CHECK(m2->state_B == 0, "%s: a weights-only file has no carried state", k->name);
   if (m2) CHECK(memcmp(saved, m2->params, n * sizeof(float)) == 0, "%s: weights-only params differ", k->name);
   rnnlab_model_free(m2);
   free(buf), free(again), free(wonly), free(saved);
@@ -270,6 +281,8 @@ static void test_crafted(void) {
   rnnlab_trainer *t;
   if (!make_trained(&cases[0], 4, &m, &t)) { rnnlab_trainer_free(t), rnnlab_model_free(m); return; }
   const size_t n = m->n_params, P = 120 + 4 * n;
+  /* cases[0]: H = 4, batch B; the carried state block after Adam's two moments, layer 0 first */
+  const size_t S = P + 56 + 8 * n, BH = (size_t)B * 4;
   size_t len;
   uint8_t *buf = save_alloc(m, t, &len);
   uint8_t *bad = malloc(len + 64);
@@ -293,18 +306,29 @@ static void test_crafted(void) {
   CRAFT(put_le32(bad + 8, 2), RNNLAB_EFORMAT, "saved by a newer rnnlab (format 2)", "future version");
   CRAFT(put_le32(bad + 8, 0x01000000u), RNNLAB_EFORMAT, "newer", "big-endian version");
   CRAFT(put_le32(bad + 8, 0), RNNLAB_EFORMAT, "version 0", "version 0");
-  CRAFT(put_le32(bad + 12, 3), RNNLAB_EFORMAT, "flags", "unknown flag");
+  CRAFT(put_le32(bad + 12, 7), RNNLAB_EFORMAT, "unknown flags", "unknown flag");
+  CRAFT(put_le32(bad + 12, 2), RNNLAB_EFORMAT, "a carried state is saved only with optimizer state", "state without optimizer");
   CRAFT(put_le32(bad + 16, 124), RNNLAB_EFORMAT, "header length", "header length");
   CRAFT(put_le32(bad + 112, 0), RNNLAB_EFORMAT, "parameter count", "n_params 0");
   CRAFT(put_le32(bad + 116, 1), RNNLAB_EFORMAT, "parameter count", "n_params 2^32");
   CRAFT(put_le32(bad + 112, (uint32_t)n + 1), RNNLAB_EFORMAT, NULL, "n_params + 1");
   CRAFT(put_le32(bad + 12, 0), RNNLAB_EFORMAT, "length mismatch", "flag cleared, state still there");
+  CRAFT(put_le32(bad + 12, 1), RNNLAB_EFORMAT, "length mismatch", "state flag cleared, state still there");
+  /* the carried state: its batch sizes the block (checked before the length), its values finite */
+  CRAFT(put_le32(bad + S, 0), RNNLAB_EFORMAT, "bad carried state: batch 0", "state batch 0");
+  CRAFT(put_le32(bad + S, 0x7FFFFFFFu), RNNLAB_EFORMAT, "bad carried state", "state batch 2^31");
+  CRAFT(put_le32(bad + S, B + 1), RNNLAB_EFORMAT, "truncated: expected", "state batch + 1");
+  CRAFT(put_le32(bad + S, 1), RNNLAB_EFORMAT, "length mismatch", "state batch 1");
+  CRAFT(put_le32(bad + S + 4 + 4 * 1, 0x7FC00000u), RNNLAB_EFORMAT, "carried state of layer 0 is not finite", "NaN in h");
+  CRAFT(put_le32(bad + S + 4 + 4 * (2 * BH - 1), 0x7F800000u), RNNLAB_EFORMAT, "not finite", "Inf in c");
   CRAFT(put_le32(bad + P + 52, 7), RNNLAB_EFORMAT, "moments", "moments mask 7");
-  CRAFT(put_le32(bad + P + 52, 1), RNNLAB_EFORMAT, "expected", "moments mask 1 (lengths)");
+  /* one moment fewer: the carried state's batch is read from inside m2 */
+  CRAFT(put_le32(bad + P + 52, 1), RNNLAB_EFORMAT, "bad carried state", "moments mask 1 (lengths)");
   /* the config goes through rnnlab_model_create: its status and message */
   CRAFT(put_le32(bad + 20 + 4 * 6, 0), RNNLAB_EINVAL, "saved config rejected", "hidden_size 0");
   CRAFT(put_le32(bad + 20 + 4 * 0, 99), RNNLAB_EINVAL, "cell", "unknown cell");
-  CRAFT(put_le32(bad + 20 + 4 * 6, 3), RNNLAB_EFORMAT, "parameter count mismatch", "hidden_size 3 (other n_params)");
+  /* the carried state is sized by the hidden size, so the length check sees this first */
+  CRAFT(put_le32(bad + 20 + 4 * 6, 3), RNNLAB_EFORMAT, "length mismatch", "hidden_size 3 (other n_params)");
   CRAFT(put_le32(bad + 20 + 4 * 18, 0x7FC00000u), RNNLAB_EINVAL, "alpha", "alpha NaN");
   /* weights and moments must be finite */
   CRAFT(put_le32(bad + 120 + 4 * 3, 0x7FC00000u), RNNLAB_EFORMAT, "parameter 3 is not finite", "NaN weight");
