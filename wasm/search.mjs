@@ -183,13 +183,13 @@ function withNext(rt, fn, next, call) {
  * Bytes for K result rows of L tokens: tokens, lengths, log-probs, scores, count.
  * @param {number} K @param {number} L
  */
-export const resultBytes = (K, L) => 4 * (K * L + 3 * K + 1);
+const resultBytes = (K, L) => 4 * (K * L + 3 * K + 1);
 
 /**
  * @param {any} rt @param {number} p start of the result block @param {number} K @param {number} L
  * @param {number} strategy @returns {SearchResult}
  */
-export function readResult(rt, p, K, L, strategy) {
+function readResult(rt, p, K, L, strategy) {
   const lenPtr = p + 4 * K * L, lpPtr = lenPtr + 4 * K, scPtr = lpPtr + 4 * K, countPtr = scPtr + 4 * K;
   const count = rt.i32(countPtr, 1)[0];
   const lengths = rt.i32(lenPtr, K).slice(), lp = rt.f32(lpPtr, K).slice(), sc = rt.f32(scPtr, K).slice();
@@ -206,7 +206,30 @@ export function readResult(rt, p, K, L, strategy) {
 }
 
 /** @param {Record<string, number>} raw */
-export const resultRows = (raw) => (raw.strategy === 1 || raw.strategy === 2 ? raw.beam_width : 1);
+const resultRows = (raw) => (raw.strategy === 1 || raw.strategy === 2 ? raw.beam_width : 1);
+
+/**
+ * One decode call into wasm, in the layout every decoder shares (lab.search, model.generate,
+ * s2s.decode): the decode config, then ids (a prompt or a source; may be empty), then the result
+ * block (K x L tokens, lengths, log-probs, scores, count), then `extra` bytes. call makes the C
+ * call and checks its status; rows are the five result pointers in the C functions' order.
+ * @param {any} rt @param {Record<string, number>} raw checked decode config (decodeRaw)
+ * @param {ArrayLike<number>} ids @param {number} extra
+ * @param {(cfg: number, ids: number, n: number, rows: number[], extra: number) => void} call
+ * @returns {SearchResult}
+ */
+export function decodeCall(rt, raw, ids, extra, call) {
+  const K = resultRows(raw), L = raw.length, N = ids.length, cfg = 4 * DECODE_FIELDS.length;
+  const p = rt.alloc(cfg + 4 * N + resultBytes(K, L) + extra);
+  try {
+    const pi = p + cfg, res = pi + 4 * N;
+    rt.writeStruct(p, DECODE_FIELDS, raw);
+    if (N) rt.i32(pi, N).set(ids);
+    const rows = [res, res + 4 * K * L, res + 4 * (K * L + K), res + 4 * (K * L + 2 * K), res + 4 * (K * L + 3 * K)];
+    call(p, pi, N, rows, res + resultBytes(K, L));
+    return readResult(rt, res, K, L, raw.strategy);
+  } finally { rt.free(p); }
+}
 
 // ---- the methods ----
 
@@ -221,18 +244,12 @@ function search(rt, defaults, options) {
   const V = checkInt('search: options.vocabSize', o.vocabSize, 1, rt.limits.maxIO);
   const raw = decodeRaw('search', o, V, defaults, rt.limits.maxElems);
   raw.vocab_size = V;
-  const K = resultRows(raw), L = raw.length, cfg = 4 * DECODE_FIELDS.length;
-  const p = rt.alloc(cfg + resultBytes(K, L) + ERRLEN);
-  try {
-    const res = p + cfg, err = res + resultBytes(K, L);
-    rt.writeStruct(p, DECODE_FIELDS, raw);
+  const next = /** @type {(prefix: Int32Array) => unknown} */ (o.next);
+  return decodeCall(rt, raw, new Int32Array(0), ERRLEN, (cfg, _ids, _n, rows, err) => {
     rt.u8(err, 1)[0] = 0;
-    const next = /** @type {(prefix: Int32Array) => unknown} */ (o.next);
-    const status = withNext(rt, 'search', next, (id) => rt.ex.rnnlab_wasm_search(p, id, res, res + 4 * K * L,
-      res + 4 * (K * L + K), res + 4 * (K * L + 2 * K), res + 4 * (K * L + 3 * K), err, ERRLEN));
+    const status = withNext(rt, 'search', next, (id) => rt.ex.rnnlab_wasm_search(cfg, id, ...rows, err, ERRLEN));
     rt.check(status, 'buffer', err);
-    return readResult(rt, res, K, L, raw.strategy);
-  } finally { rt.free(p); }
+  });
 }
 
 /** @param {any} rt @param {unknown} options @returns {number} */
@@ -277,17 +294,8 @@ function generate(s, defaults, options) {
   if (o.carryState !== undefined && typeof o.carryState !== 'boolean') fail(`generate: options.carryState must be true or false (got ${show(o.carryState)})`);
   const raw = decodeRaw('generate', o, V, defaults, rt.limits.maxElems);
   raw.vocab_size = V;
-  const K = resultRows(raw), L = raw.length, P = prompt.length, cfg = 4 * DECODE_FIELDS.length;
-  const p = rt.alloc(cfg + 4 * P + resultBytes(K, L));
-  try {
-    const pp = p + cfg, res = pp + 4 * P;
-    rt.writeStruct(p, DECODE_FIELDS, raw);
-    rt.i32(pp, P).set(prompt);
-    const status = rt.ex.rnnlab_wasm_model_generate(s.ptr, p, pp, P, o.carryState ? 1 : 0, res, res + 4 * K * L,
-      res + 4 * (K * L + K), res + 4 * (K * L + 2 * K), res + 4 * (K * L + 3 * K));
-    rt.check(status, 'model', s.ptr);
-    return readResult(rt, res, K, L, raw.strategy);
-  } finally { rt.free(p); }
+  return decodeCall(rt, raw, prompt, 0, (cfg, ids, n, rows) =>
+    rt.check(rt.ex.rnnlab_wasm_model_generate(s.ptr, cfg, ids, n, o.carryState ? 1 : 0, ...rows), 'model', s.ptr));
 }
 
 /** @param {any} s ModelState @param {unknown} options @returns {number} */

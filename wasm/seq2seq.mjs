@@ -14,7 +14,7 @@
  *   { batchSize, srcLength, tgtLength, src: Int32Array (B*S), decIn: Int32Array (B*U), decTgt: Int32Array (B*U) }
  * src is left-padded with PAD; decIn = BOS y1..yn PAD...; decTgt = y1..yn EOS -1...
  */
-import { DECODE_FIELDS, DECODE_KEYS, decodeRaw, readResult, resultBytes, resultRows } from './search.mjs';
+import { DECODE_FIELDS, DECODE_KEYS, decodeCall, decodeRaw } from './search.mjs';
 import { taskStateOf } from './tasks.mjs';
 import { checkInt, fail, isObject, show } from './check.mjs';
 
@@ -255,16 +255,7 @@ class Seq2Seq {
     checkIds('decode: src', src, src.length, s.SV);
     const raw = decodeRaw('decode', /** @type {Record<string, unknown>} */ (rest), s.TV, this.#hooks.decodeDefaults(), rt.limits.maxElems);
     raw.vocab_size = s.TV;
-    const K = resultRows(raw), L = raw.length, S = src.length, cfg = 4 * DECODE_FIELDS.length;
-    const p = rt.alloc(cfg + 4 * S + resultBytes(K, L));
-    try {
-      const ps = p + cfg, res = ps + 4 * S;
-      rt.writeStruct(p, DECODE_FIELDS, raw);
-      rt.i32(ps, S).set(src);
-      this.#check(rt.ex.rnnlab_seq2seq_decode(s.ptr, ps, S, bos, p, res, res + 4 * K * L, res + 4 * (K * L + K),
-        res + 4 * (K * L + 2 * K), res + 4 * (K * L + 3 * K)));
-      return readResult(rt, res, K, L, raw.strategy);
-    } finally { rt.free(p); }
+    return decodeCall(rt, raw, src, 0, (cfg, ids, n, rows) => this.#check(rt.ex.rnnlab_seq2seq_decode(s.ptr, ids, n, bos, cfg, ...rows)));
   }
 
   /**
