@@ -18,7 +18,7 @@
  *   - sequence to sequence (reverse, the preset): solved, fresh problems marked right / wrong
  *   - every task's preset builds and trains; the probe can be typed
  *   - accessibility: every control has an accessible name; Tab reaches Play with a visible focus
- *     ring, in light and dark colour schemes
+ *     ring; every text has WCAG AA contrast (helpers/contrast.mjs); in light and dark colour schemes
  *   - embed mode hides the controls; web/embed-example.html runs the module
  * Needs Debian's /usr/bin/chromium (or $CHROMIUM), driven by playwright-core, which downloads no
  * browser. Without it the tests are skipped, except under CI, where a missing browser is a failure.
@@ -31,6 +31,7 @@ import fs from 'node:fs/promises';
 import zlib from 'node:zlib';
 import path from 'node:path';
 import { ARTIFACTS, DIST, LONG, pause, skipReason as skip, useBrowser } from './helpers/browser.mjs';
+import { lowContrast } from './helpers/contrast.mjs';
 
 /** Page weight budget in bytes (README, Hosting): everything the default page loads to train. */
 const PAGE_BUDGET = 1_000_000;
@@ -393,7 +394,7 @@ test('every task preset builds, trains and snapshots; 1024 px wide fits', { skip
   p.check();
 });
 
-test('accessibility: every control has a name, Tab reaches Play with a visible focus ring, light and dark', { skip, timeout: 90_000 }, async (t) => {
+test('accessibility: every control has a name, Tab reaches Play with a visible focus ring, text contrast >= 4.5:1, light and dark', { skip, timeout: 90_000 }, async (t) => {
   const p = await openPage(t);
   const { page } = p;
   for (const scheme of /** @type {const} */ (['light', 'dark'])) {
@@ -441,6 +442,23 @@ test('accessibility: every control has a name, Tab reaches Play with a visible f
       return { tag: el.tagName, name: el.getAttribute('name'), style: getComputedStyle(el).outlineStyle };
     });
     assert.deepEqual(sel, { tag: 'SELECT', name: 'task', style: 'solid' }, 'Play, Step, Reset, then the task');
+    // contrast: every visible text at least 4.5:1 against its background (3:1 when large), after
+    // some training so charts, legends and samples are filled in; the check itself catches a
+    // planted grey-on-grey text
+    await page.click('#play');
+    await p.until('s.step >= 30');
+    await pause(p);
+    await page.evaluate(() => {
+      const probe = Object.assign(document.createElement('span'), { id: 'contrast-probe', textContent: 'grey on grey' });
+      probe.style.cssText = 'color: #888; background: #999';
+      document.body.append(probe);
+    });
+    const planted = await lowContrast(page);
+    assert.deepEqual(planted.low.map((l) => l.id), ['contrast-probe'], `${scheme}: only the planted text is too faint`);
+    await page.evaluate(() => document.getElementById('contrast-probe')?.remove());
+    const { checked, low } = await lowContrast(page);
+    assert.ok(checked >= 100, `${scheme}: ${checked} texts checked`);
+    assert.deepEqual(low, [], `${scheme}: texts under WCAG AA contrast`);
     if (scheme === 'dark') await page.screenshot({ path: path.join(ARTIFACTS, 'browser-dark.png') });
   }
   p.check();
