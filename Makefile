@@ -251,6 +251,7 @@ typecheck: node_modules/.package-lock.json
 	node_modules/.bin/tsc -p tests/types
 	node_modules/.bin/tsc -p tests/types/tsconfig.web.json
 	node_modules/.bin/tsc -p tests/types/tsconfig.worker.json
+	node_modules/.bin/tsc -p tests/types/tsconfig.cli.json
 
 # Native sanitizer tests and the type check first, then node's test runner, whose summary is the
 # last output.

@@ -27,9 +27,14 @@ import { load } from '../wasm/rnnlab.mjs';
 /** @typedef {'task' | 'csv' | 'model' | 'trainer' | 'train' | 'cli'} Group */
 /** @typedef {'int' | 'number' | 'word' | 'bool' | 'seed' | 'file' | 'pair' | 'list'} Kind */
 /** @typedef {{ name: string, group: Group, kind: Kind, arg: string, help: string }} Option */
+/**
+ * What plan() returns: the objects of a run. csvFile only for a --csv run.
+ * @typedef {{ task: string, recipeName: string | null, csvFile?: string, taskOptions: Record<string, any>,
+ *   textFile: string | undefined, model: Record<string, any>, trainer: Record<string, any>, train: Record<string, any> }} Plan
+ */
 
 /** @type {Option[]} One row per option: JS name, where the value goes, its type, its help line. */
-const OPTIONS = [
+const OPTIONS = /** @satisfies {[string, Group, Kind, string, string][]} */ ([
   // the run
   ['task', 'cli', 'word', 'NAME', 'parity, addition, reber, adding, temporal-order, text'],
   ['recipe', 'cli', 'word', 'NAME', "start from this recipe of lab.recipes (default: the task's; 'none': engine defaults)"],
@@ -108,14 +113,14 @@ const OPTIONS = [
   ['json', 'cli', 'bool', '', 'print one JSON object instead of text'],
   ['quiet', 'cli', 'bool', '', 'no progress output'],
   ['help', 'cli', 'bool', '', 'this help'],
-].map(([name, group, kind, arg, help]) => ({ name, group, kind, arg, help }));
+]).map(([name, group, kind, arg, help]) => ({ name, group, kind, arg, help }));
 const BY_NAME = new Map(OPTIONS.map((o) => [o.name, o]));
 
 /** hiddenSize -> hidden-size @param {string} s */
 const kebab = (s) => s.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 
 const EVAL_TRAIN = ['evalSeed', 'testCount', 'testLength', 'testSeed', 'curve', 'curveCount', 'beamWidth'];
-/** Which options each command takes. */
+/** @type {Record<string, string[]>} Which options each command takes. */
 const COMMANDS = {
   train: OPTIONS.filter((o) => o.group !== 'cli' || ['task', 'recipe', 'seed', 'save', 'json', 'quiet', 'help'].includes(o.name)).map((o) => o.name),
   // (the csv group is train's only: eval of a csv task would have to repeat the split)
@@ -360,6 +365,7 @@ const LSTM_ONLY = ['variant', 'forgetBias', 'gRange', 'hRange'];
  * Splits parsed options into createTask / createModel / createTrainer / train objects, on top of
  * the recipe. Returns everything needed to create the objects.
  * @param {any} lab @param {Record<string, any>} v
+ * @returns {Promise<Plan>}
  */
 async function plan(lab, v) {
   if (v.csv !== undefined) return planCsv(v);
@@ -375,8 +381,10 @@ async function plan(lab, v) {
   if (task === undefined) throw new UsageError(`--task is required (one of ${lab.tasks.join(', ')}), or --csv FILE`);
   if (task === 'csv') throw new UsageError('--task csv reads your own sequences: give --csv FILE');
   if (!lab.tasks.includes(task)) throw new UsageError(`unknown task '${task}' (known: ${lab.tasks.join(', ')})`);
-  /** @type {Record<string, any>} */
-  const taskOpt = {}, modelOpt = {}, trainerOpt = {}, trainOpt = {};
+  /** @type {Record<string, any>} */ const taskOpt = {};
+  /** @type {Record<string, any>} */ const modelOpt = {};
+  /** @type {Record<string, any>} */ const trainerOpt = {};
+  /** @type {Record<string, any>} */ const trainOpt = {};
   for (const [name, value] of Object.entries(v)) {
     const o = /** @type {Option} */ (BY_NAME.get(name));
     if (name === 'variant' && task === 'temporal-order' && (value === 'a' || value === 'b')) taskOpt.variant = value;
@@ -418,13 +426,16 @@ const NOT_CSV = ['length', 'minLength', 'evalLength', 'evalCount', 'mode', 'symb
 /**
  * plan() for --csv FILE: reads the file (the loader takes text) into lab.createTask('csv') options.
  * @param {Record<string, any>} v
+ * @returns {Promise<Plan>}
  */
 async function planCsv(v) {
   if (v.task !== undefined && v.task !== 'csv') throw new UsageError(`give either --task ${v.task} or --csv ${v.csv}, not both`);
   if (v.recipe !== undefined && v.recipe !== 'none') throw new UsageError('--recipe: the recipes are for the built-in tasks; a --csv run starts from its own defaults');
   for (const k of NOT_CSV) if (v[k] !== undefined) throw new UsageError(`--${kebab(k)} is not an option of --csv (lab.createTask('csv'))`);
-  /** @type {Record<string, any>} */
-  const taskOpt = {}, modelOpt = {}, trainerOpt = {}, trainOpt = {};
+  /** @type {Record<string, any>} */ const taskOpt = {};
+  /** @type {Record<string, any>} */ const modelOpt = {};
+  /** @type {Record<string, any>} */ const trainerOpt = {};
+  /** @type {Record<string, any>} */ const trainOpt = {};
   for (const [name, value] of Object.entries(v)) {
     const o = /** @type {Option} */ (BY_NAME.get(name));
     if (name === 'csv') continue;
@@ -565,7 +576,7 @@ async function cmdTrain(lab, v, positionals) {
         `${p.recipeName ? ` (recipe '${p.recipeName}')` : ''}, ${shape}, ${fmtInt(model.parameterCount)} parameters; ` +
         `${tc.optimizer} lr ${+tc.learningRate.toPrecision(4)}${tc.clipNorm ? ` clip-norm ${+tc.clipNorm.toPrecision(4)}` : ''}; ` +
         `batch ${p.train.batchSize ?? 32}, up to ${fmtInt(maxSteps)} steps`);
-      if (isCsv) console.log(describeCsv(task, p.csvFile, p.train.target));
+      if (isCsv) console.log(describeCsv(task, /** @type {string} */ (p.csvFile), p.train.target));
       else console.log(isText ? 'criterion: bits per character below every n-gram baseline on the held-out text'
         : `criterion: accuracy >= ${+crit.target.toPrecision(4)} on ${fmtInt(crit.count)} held-out sequences of length ${crit.length}`);
     }
