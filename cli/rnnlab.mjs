@@ -123,8 +123,8 @@ const EVAL_TRAIN = ['evalSeed', 'testCount', 'testLength', 'testSeed', 'curve', 
 /** @type {Record<string, string[]>} Which options each command takes. */
 const COMMANDS = {
   train: OPTIONS.filter((o) => o.group !== 'cli' || ['task', 'recipe', 'seed', 'save', 'json', 'quiet', 'help'].includes(o.name)).map((o) => o.name),
-  // (the csv group is train's only: eval of a csv task would have to repeat the split)
-  eval: OPTIONS.filter((o) => o.group === 'task' || EVAL_TRAIN.includes(o.name) ||
+  // eval --csv repeats train's split: the same file, split options and --seed give the same held-out sequences
+  eval: OPTIONS.filter((o) => o.group === 'task' || o.group === 'csv' || EVAL_TRAIN.includes(o.name) ||
     ['task', 'recipe', 'seed', 'model', 'variant', 'json', 'help'].includes(o.name)).map((o) => o.name),
   reproduce: ['seeds', 'quick', 'maxSteps', 'json', 'quiet', 'help'],
   recipes: ['json', 'help'],
@@ -194,15 +194,19 @@ Numbers as 0.01 or 1e-3; booleans as --bidirectional or --bidirectional=false. c
   }
   if (cmd === 'eval') {
     return `usage: rnnlab eval --model FILE --task NAME [task options]
+       rnnlab eval --model FILE --csv FILE [--inputs A,B] [--target COL] [--target-at step|end] [--seed N]
 
 Loads a model written by 'rnnlab train --save' and scores it on the task's final test: the same
 held-out sequences 'train' tested on, given the same task options (and --seed for text, whose
-generated corpus depends on it).
+generated corpus depends on it). With --csv: the file's held-out split, which the same file,
+column options, --held-out and --seed make the one 'train --csv' tested on.
 
 ${['model', 'task', 'recipe', 'seed'].map(optionLine).join('\n')}
 task:
 ${groupLines('task', cmd).join('\n')}
 ${optionLine('variant')}
+your own sequences (as given to train --csv):
+${groupLines('csv', cmd).join('\n')}
 test:
 ${groupLines('train', cmd).join('\n')}
 ${['json', 'help'].map(optionLine).join('\n')}`;
@@ -633,6 +637,7 @@ async function cmdTrain(lab, v, positionals) {
 async function cmdEval(lab, v, positionals) {
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (options are --name value)`);
   if (v.model === undefined) throw new UsageError('--model FILE is required (a model written by rnnlab train --save)');
+  if (v.csv !== undefined) return evalCsv(lab, v);
   if (v.variant !== undefined && !(v.task === 'temporal-order' && (v.variant === 'a' || v.variant === 'b'))) {
     throw new UsageError(`--variant ${v.variant}: eval takes temporal-order's a | b only (a saved model keeps its own cell settings)`);
   }
@@ -673,6 +678,47 @@ async function cmdEval(lab, v, positionals) {
       if (curve) console.log(`accuracy by test length: ${curve.map((/** @type {any} */ q) => `${q.length}: ${q.accuracy.toFixed(4)}`).join(', ')}`);
       const where = { length: t.testLength ?? task.criterion.length, count: t.testCount ?? task.criterion.count };
       console.log(`test (fresh held-out data): ${describeResult(test, task.name, where)}; ${test.solved ? 'solved' : 'not solved'}`);
+    }
+  } finally {
+    model?.free();
+    task.free();
+  }
+}
+
+/**
+ * eval --csv: a saved model on the held-out split of a csv task built from the same file and options
+ * as its training run (the split and the standardisation statistics are functions of them).
+ * @param {any} lab @param {Record<string, any>} v
+ */
+async function evalCsv(lab, v) {
+  for (const k of EVAL_TRAIN) if (v[k] !== undefined) throw new UsageError(`--${kebab(k)} is not an option of eval --csv: the held-out split is fixed by the file, --held-out and --seed`);
+  if (v.variant !== undefined) throw new UsageError('--variant is not an option of eval --csv (the saved model keeps its own cell)');
+  const p = await plan(lab, v);
+  let bytes;
+  try { bytes = await readFile(v.model); } catch (e) { throw new CliError(`cannot read --model ${v.model}: ${/** @type {Error} */ (e).message}`); }
+  const csvFile = /** @type {string} */ (p.csvFile);
+  const task = await createTask(lab, 'csv', p.taskOptions, csvFile);
+  let model = null;
+  try {
+    model = lab.loadModel(new Uint8Array(bytes));
+    const c = model.config, want = task.modelConfig;
+    if (c.inputSize !== want.inputSize || c.outputSize !== want.outputSize || (c.output === 'linear') !== (want.output === 'linear')) {
+      throw new CliError(`--model ${v.model} (${c.inputSize} inputs, ${c.outputSize} ${c.output} outputs) does not fit ${csvFile} as given ` +
+        `(${want.inputSize} inputs, ${want.outputSize} ${want.output} outputs): give the --inputs, --target, --target-at and --kind it was trained with`);
+    }
+    const t0 = performance.now();
+    const test = task.evaluate(model);
+    const seconds = (performance.now() - t0) / 1000;
+    if (v.json) {
+      const { text: _, ...taskOptions } = p.taskOptions;
+      console.log(toJSON({ command: 'eval', version: lab.version, simd: lab.simd, file: v.model, task: 'csv', taskOptions,
+        csv: { file: csvFile, kind: task.kind, targetAt: task.targetAt, inputs: task.inputNames, target: task.targetName,
+          labels: task.labels, split: task.split, stats: task.stats },
+        model: c, parameterCount: model.parameterCount, test, seconds }));
+    } else {
+      console.log(`${v.model}: ${c.cell} H=${c.hiddenSize}${c.layers > 1 ? ` x${c.layers}` : ''}, ${fmtInt(model.parameterCount)} parameters`);
+      console.log(describeCsv(task, csvFile, p.train.target));
+      console.log(`test (held-out split): ${describeCsvResult(task, test)}`);
     }
   } finally {
     model?.free();

@@ -176,7 +176,7 @@ test('reproduce 1997 --quick: four experiments, a table beside the paper\'s numb
   assert.match(bad.stderr, /known: 1997/);
 });
 
-test('train --csv: an example file trains and reports the held-out RMSE; a bad file names itself and the line, exit 1', async () => {
+test('train --csv: an example file trains and reports the held-out RMSE; a bad file names itself and the line, exit 1; eval --csv repeats the test', async () => {
   const r = await rnnlab('train', '--csv', 'web/examples/sine-phase.csv', '--inputs', 'x', '--target', 'next', '--target-at', 'step',
     '--max-steps', '300', '--seed', '1');
   assert.equal(r.code, 0, r.stderr);
@@ -210,6 +210,24 @@ test('train --csv: an example file trains and reports the held-out RMSE; a bad f
     const usage = await rnnlab('train', '--task', 'parity', '--target-at', 'end');
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /--target-at is for --csv FILE/);
+
+    // eval --csv: the saved model on the same split gives train's held-out result exactly
+    const model = join(dir, 'two.rnnlab');
+    const t2 = await rnnlab('train', '--csv', 'web/examples/two-class.csv', '--max-steps', '200', '--seed', '3', '--save', model, '--json');
+    assert.equal(t2.code, 0, t2.stderr);
+    const e2 = await rnnlab('eval', '--model', model, '--csv', 'web/examples/two-class.csv', '--seed', '3', '--json');
+    assert.equal(e2.code, 0, e2.stderr);
+    const [trained, evaluated] = [JSON.parse(t2.stdout), JSON.parse(e2.stdout)];
+    assert.equal(evaluated.command, 'eval');
+    assert.deepEqual(evaluated.csv.split, trained.csv.split);
+    assert.deepEqual(evaluated.test, trained.test, 'the same held-out sequences, the same scores');
+    const text = await rnnlab('eval', '--model', model, '--csv', 'web/examples/two-class.csv', '--seed', '3');
+    assert.match(text.stdout, /^test \(held-out split\): accuracy [\d.]+ on \d+ sequences/m);
+    const misfit = await rnnlab('eval', '--model', model, '--csv', 'web/examples/sine-phase.csv', '--inputs', 'x', '--target', 'next');
+    assert.equal(misfit.code, 1);
+    assert.match(misfit.stderr, /two\.rnnlab \(1 inputs, 2 softmax outputs\) does not fit web\/examples\/sine-phase\.csv as given \(1 inputs, 1 linear outputs\)/);
+    const wrongOpt = await rnnlab('eval', '--model', model, '--csv', 'web/examples/two-class.csv', '--test-count', '5');
+    assert.equal(wrongOpt.code, 2);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
