@@ -12,7 +12,7 @@
  *     encoder-decoder (reverse); a file that does not fit the task shows an alert, the run goes on
  *   - a plain model's file holds its optimizer state (and text's carried state): loaded, it resumes
  *     training at the saved step with the same losses and predictions as the run that went on
- *     without save and load (parity and text)
+ *     without save and load (parity, text, and a CSV example)
  *   - text: greedy, beam and sampled continuations change while training; the temperature
  *     slider applies live
  *   - sequence to sequence (reverse, the preset): solved, fresh problems marked right / wrong
@@ -185,8 +185,9 @@ test('save the model to a file, reset, load it back: the same predictions', { sk
   p.check();
 });
 
-// text carries its hidden state from step to step (truncated BPTT over streams): the file holds it
-for (const [task, hash] of [['parity', '#task=parity'], ['text', '#task=text&hidden=16']])
+// text carries its hidden state from step to step (truncated BPTT over streams): the file holds it;
+// a CSV example's run resumes its seeded batch stream like the built-in tasks
+for (const [task, hash] of [['parity', '#task=parity'], ['text', '#task=text&hidden=16'], ['csv', '#task=csv&data=sine-phase']])
 test(`a plain model saved mid-training resumes exactly (${task}): the next steps' losses and predictions match`, { skip, timeout: 90_000 }, async (t) => {
   const p = await openPage(t);
   const { page } = p;
