@@ -39,8 +39,10 @@ endif
 EMCC ?= emcc
 PORT ?= 8000
 
-CORE_SRC := $(wildcard core/*.c)
-CORE_HDR := $(wildcard core/*.h)
+# core/ and its subfolders (one per idea: kernels/, recurrent/, tasks/, ...); -Icore finds
+# internal.h and rnnlab.h from any of them.
+CORE_SRC := $(wildcard core/*.c core/*/*.c)
+CORE_HDR := $(wildcard core/*.h core/*/*.h)
 NATIVE_OBJ := $(CORE_SRC:core/%.c=build/native/obj/%.o)
 ASAN_OBJ := $(CORE_SRC:core/%.c=build/asan/obj/%.o)
 TEST_BIN := $(patsubst tests/native/%.c,build/asan/%,$(wildcard tests/native/test_*.c))

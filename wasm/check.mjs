@@ -2,7 +2,7 @@
 /**
  * check.mjs - the small argument helpers every module of the wrapper shares: how an error is
  * thrown (fail, always 'rnnlab: ...'), how a value appears in a message (show), and the two
- * checks every module needs (isObject, checkInt). Turning C statuses into exceptions is not here:
+ * checks every module needs (isObject, checkInt, checkSeed), and where the module runs (isNode). Turning C statuses into exceptions is not here:
  * that is rnnlab.mjs Runtime.check, the one place.
  */
 
@@ -27,3 +27,18 @@ export function checkInt(name, v, lo, hi) {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) fail(`${name} must be an integer in ${lo}..${hi} (got ${show(v)})`);
   return v;
 }
+
+/** seed -> [lo, hi] 32-bit words. @param {string} name @param {unknown} v @returns {[number, number]} */
+export function checkSeed(name, v) {
+  if (typeof v === 'bigint') {
+    if (v < 0n || v >= 1n << 64n) fail(`${name} must be in 0..2^64-1 (got ${show(v)})`);
+    return [Number(v & 0xffffffffn), Number(v >> 32n)];
+  }
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    fail(`${name} must be an integer in 0..2^53-1 or a BigInt (got ${show(v)})`);
+  }
+  return [v % 2 ** 32, Math.floor(v / 2 ** 32)];
+}
+
+/** Running under Node (file URLs are read from disk there). */
+export const isNode = () => typeof (/** @type {any} */ (globalThis).process?.versions?.node) === 'string';

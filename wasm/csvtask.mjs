@@ -19,6 +19,7 @@
 
 import { parseSequences, splitIndices, standardization, createRng, shuffle } from './csv.mjs';
 import { checkInt, fail, isObject, show } from './check.mjs';
+import { HANDLES } from './handles.mjs';
 
 /** @typedef {import('./csv.mjs').Dataset} Dataset */
 
@@ -109,7 +110,7 @@ class CsvTask {
   #order = /** @type {number[]} */ ([]);
   #pos = 0;
   #rng;
-  static { stateOf = (t) => (t !== null && typeof t === 'object' && #s in t ? t.#s : undefined); }
+  static { stateOf = (t) => (t !== null && typeof t === 'object' && #s in t ? t.#s : undefined); HANDLES.csvTask.define(stateOf); }
 
   /** @param {Dataset} ds @param {number} heldOut @param {number | bigint} seed @param {{ rt: any, ownModel: (m: unknown, fn: string) => any }} hooks */
   constructor(ds, heldOut, seed, hooks) {

@@ -22,7 +22,9 @@
 import { installSearch, searchImports } from './search.mjs';
 import { installTasks } from './tasks.mjs';
 import { installSeq2Seq } from './seq2seq.mjs';
-import { checkInt, fail, isObject, show } from './check.mjs';
+import { checkInt, checkSeed, fail, isNode, isObject, show } from './check.mjs';
+import { HANDLES } from './handles.mjs';
+import { ACTIVATIONS, CELLS, C_OPTIMIZERS, ERRLEN, GATE_NAMES, INITS, INPUT_KINDS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS } from './names.mjs';
 export { parseSequences } from './csv.mjs'; // your own sequences: the loader, without a lab
 
 /** @typedef {import('./rnnlab.d.ts').ModelConfig} ModelConfig */
@@ -34,20 +36,8 @@ export { parseSequences } from './csv.mjs'; // your own sequences: the loader, w
 
 // ---- names: the index in each list is the C enum value (core/rnnlab.h) ----
 
-const CELLS = Object.freeze(['rnn', 'lstm', 'gru', 'ctrnn', 'esn']);
-const LSTM_VARIANTS = Object.freeze(['standard', 'vanilla', '1997', 'NIG', 'NFG', 'NOG', 'NIAF', 'NOAF', 'NP', 'CIFG', 'FGR']);
-const ACTIVATIONS = Object.freeze(['tanh', 'relu', 'sigmoid']);
-const INPUT_KINDS = Object.freeze(['onehot', 'dense']);
-const OUTPUT_KINDS = Object.freeze(['softmax', 'sigmoid', 'linear']);
-const INITS = Object.freeze(['default', 'uniform', 'glorot', 'orthogonal']);
-const C_OPTIMIZERS = ['sgd', 'momentum', 'rmsprop', 'adam', 'adagrad']; // rnnlab_optimizer
-/** 'nesterov' is MOMENTUM with nesterov = 1 */
-const OPTIMIZERS = Object.freeze(['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam', 'adagrad']);
-/** @type {Readonly<Record<string, readonly string[]>>} gate blocks of the G axis, in order */
-const GATE_NAMES = Object.freeze({
-  rnn: Object.freeze(['h']), lstm: Object.freeze(['i', 'f', 'g', 'o']), gru: Object.freeze(['r', 'z', 'n']),
-  ctrnn: Object.freeze(['h']), esn: Object.freeze(['h']),
-});
+// CELLS, LSTM_VARIANTS, ACTIVATIONS, INPUT_KINDS, OUTPUT_KINDS, INITS, C_OPTIMIZERS, OPTIMIZERS and
+// GATE_NAMES come from names.mjs: the index in each list is the C enum value (core/rnnlab.h).
 
 // ---- struct layouts: C field order, every field 4 bytes (checked against C at load) ----
 
@@ -81,7 +71,6 @@ const LAYOUTS = [['rnnlab_config', CONFIG_FIELDS], ['rnnlab_train_config', TRAIN
 /** rnnlab_wasm_limit(index); 5 and 6 are RNNLAB_CONFIG_FIELDS and RNNLAB_TRAIN_CONFIG_FIELDS */
 const LIMIT_NAMES = ['maxHidden', 'maxLayers', 'maxIO', 'maxParams', 'maxElems'];
 
-const ERRLEN = 256;
 /** wasm32 with -sMAXIMUM_MEMORY=2GiB: refuse any single allocation this large before malloc */
 const MAX_ALLOC = 2 ** 31 - 2 ** 24;
 /** Exports the wrapper calls (wasm/exports.txt), checked at load so a stale build fails clearly. */
@@ -163,18 +152,6 @@ function checkRange(name, v) {
   return [v[0], v[1]];
 }
 
-/** seed -> [lo, hi] 32-bit words. @param {unknown} v @returns {[number, number]} */
-function checkSeed(v) {
-  if (typeof v === 'bigint') {
-    if (v < 0n || v >= 1n << 64n) fail(`config.seed must be in 0..2^64-1 (got ${show(v)})`);
-    return [Number(v & 0xffffffffn), Number(v >> 32n)];
-  }
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    fail(`config.seed must be an integer in 0..2^53-1 or a BigInt (got ${show(v)})`);
-  }
-  return [v % 2 ** 32, Math.floor(v / 2 ** 32)];
-}
-
 /**
  * How each config key maps onto rnnlab_config fields: the one table for both directions.
  * set(raw, value, limits) validates value and writes C fields; get(raw) reads them back.
@@ -229,7 +206,7 @@ const CONFIG_KEYS = Object.freeze({
   spectralRadius: floatKey('spectralRadius', 'spectral_radius', { min: 0 }),
   inputScale: floatKey('inputScale', 'input_scale', { min: 0 }),
   seed: {
-    set: (raw, v) => { [raw.seed_lo, raw.seed_hi] = checkSeed(v); },
+    set: (raw, v) => { [raw.seed_lo, raw.seed_hi] = checkSeed('config.seed', v); },
     get: (raw) => {
       const s = (BigInt(raw.seed_hi) << 32n) | BigInt(raw.seed_lo);
       return s <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(s) : s;
@@ -294,7 +271,6 @@ const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 
 /** Whether this JS engine runs WebAssembly SIMD (fixed-width simd128). */
 export function simdSupported() { return WebAssembly.validate(SIMD_PROBE); }
 
-const isNode = () => typeof (/** @type {any} */ (globalThis).process?.versions?.node) === 'string';
 
 /**
  * @param {URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module} source
@@ -792,7 +768,7 @@ function marshalBatch(s, batch, needTargets, extraBytes) {
 
 class Model {
   #s;
-  static { modelState = (m) => (m !== null && typeof m === 'object' && #s in m ? m.#s : undefined); }
+  static { modelState = (m) => (m !== null && typeof m === 'object' && #s in m ? m.#s : undefined); HANDLES.model.define(modelState); }
 
   /** @param {ModelState} s */
   constructor(s) { this.#s = s; }
@@ -969,7 +945,7 @@ let trainerState;
 class Trainer {
   #t;
   #model;
-  static { trainerState = (t) => (t !== null && typeof t === 'object' && #t in t ? t.#t : undefined); }
+  static { trainerState = (t) => (t !== null && typeof t === 'object' && #t in t ? t.#t : undefined); HANDLES.trainer.define(trainerState); }
 
   /** @param {Model} model @param {ModelState} s model's state @param {number} ptr */
   constructor(model, s, ptr) {

@@ -19,7 +19,8 @@
  */
 
 import { show } from './check.mjs';
-import { seq2seqStateOf } from './seq2seq.mjs';
+import { HANDLES } from './handles.mjs';
+import { DEFAULT_TRAINER } from './names.mjs';
 
 /** @typedef {import('./rnnlab.d.ts').TrainOptions} TrainOptions */
 /** @typedef {import('./rnnlab.d.ts').TrainResult} TrainResult */
@@ -31,8 +32,6 @@ import { seq2seqStateOf } from './seq2seq.mjs';
 const KEYS = ['task', 'model', 'trainer', 'trainerOptions', 'batchSize', 'length', 'maxSteps', 'evalEvery', 'evalCount',
   'evalLength', 'evalSeed', 'target', 'testCount', 'testLength', 'testSeed', 'curve', 'curveCount', 'onProgress',
   'progressEvery', 'signal', 'yieldMs', 'confirm', 'lrSchedule', 'lrDecay', 'teacherForcing', 'beamWidth'];
-/** Trainer options when neither trainer nor trainerOptions is given. */
-const DEFAULT_TRAINER = Object.freeze({ optimizer: 'adam', learningRate: 0.005, clipNorm: 1 });
 /** text: characters of the held-out split scored at each validation (the final test scores all) */
 const TEXT_VALIDATION_CHARS = 4000;
 
@@ -126,7 +125,7 @@ export async function train(ctx, options) {
   if (ts.rt !== rt) fail('options.task belongs to another loaded rnnlab instance');
   if (!ts.ptr) fail('the task has been freed');
   if (task.isSeq2seq) return trainSeq2seq(ctx, options);
-  if (seq2seqStateOf(model)) fail(`a seq2seq model trains on a sequence-to-sequence task (copy, reverse, decimal-addition), not '${task.name}'`);
+  if (HANDLES.seq2seq.of(model)) fail(`a seq2seq model trains on a sequence-to-sequence task (copy, reverse, decimal-addition), not '${task.name}'`);
   const ms = ctx.ownModel(model, 'train');
   const mc = /** @type {Model} */ (model).config, tc = task.modelConfig; // not a Seq2Seq: refused above
   const floatOut = (/** @type {string} */ o) => o !== 'softmax';
@@ -208,7 +207,7 @@ async function trainSeq2seq(ctx, options) {
   const { rt } = ctx, ex = rt.ex;
   const { task, model } = /** @type {any} */ (options);
   const ts = ctx.taskState(task);
-  const ss = seq2seqStateOf(model);
+  const ss = HANDLES.seq2seq.of(model);
   if (!ss) fail(`task '${task.name}' is sequence-to-sequence: options.model must come from lab.createSeq2Seq({ ...task.modelConfig, hiddenSize })`);
   if (!ss.ptr) fail('the seq2seq model has been freed');
   if (options.trainer !== undefined) fail('a seq2seq model has its own optimizer: give trainerOptions, not trainer');

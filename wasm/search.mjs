@@ -21,6 +21,7 @@
  */
 
 import { checkInt, fail, isObject, show } from './check.mjs';
+import { ERRLEN, STRATEGIES } from './names.mjs';
 
 /** @typedef {import('./rnnlab.d.ts').SearchOptions} SearchOptions */
 /** @typedef {import('./rnnlab.d.ts').GenerateOptions} GenerateOptions */
@@ -28,7 +29,6 @@ import { checkInt, fail, isObject, show } from './check.mjs';
 /** @typedef {import('./rnnlab.d.ts').Hypothesis} Hypothesis */
 
 /** rnnlab_decode_strategy: the index is the C enum value */
-const STRATEGIES = Object.freeze(['greedy', 'beam', 'exhaustive', 'sample']);
 /** @type {ReadonlyArray<readonly [string, 'i32' | 'u32' | 'f32']>} rnnlab_decode_config, C field order */
 export const DECODE_FIELDS = [
   ['strategy', 'i32'], ['vocab_size', 'i32'], ['length', 'i32'], ['beam_width', 'i32'], ['eos', 'i32'],
@@ -40,7 +40,6 @@ export const DECODE_KEYS = ['strategy', 'length', 'beamWidth', 'eos', 'lengthPen
 const MAX_BEAM = 65536;
 /** beamWidth when not given */
 const DEFAULT_BEAM = 4;
-const ERRLEN = 256;
 const SEARCH_EXPORTS = ['rnnlab_decode_config_default', 'rnnlab_wasm_model_generate', 'rnnlab_wasm_model_score',
   'rnnlab_wasm_search', 'rnnlab_wasm_search_score', 'rnnlab_wasm_decode_layout'];
 

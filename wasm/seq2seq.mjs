@@ -15,12 +15,12 @@
  * src is left-padded with PAD; decIn = BOS y1..yn PAD...; decTgt = y1..yn EOS -1...
  */
 import { DECODE_FIELDS, DECODE_KEYS, decodeCall, decodeRaw } from './search.mjs';
-import { taskStateOf } from './tasks.mjs';
 import { checkInt, fail, isObject, show } from './check.mjs';
+import { HANDLES } from './handles.mjs';
+import { ERRLEN } from './names.mjs';
 
 /** @typedef {import('./rnnlab.d.ts').Seq2SeqBatch} Seq2SeqBatch */
 
-const ERRLEN = 256;
 const S2S_EXPORTS = ['rnnlab_seq2seq_create', 'rnnlab_seq2seq_free', 'rnnlab_seq2seq_error', 'rnnlab_seq2seq_encoder',
   'rnnlab_seq2seq_decoder', 'rnnlab_wasm_seq2seq_param_count', 'rnnlab_seq2seq_forward', 'rnnlab_seq2seq_backward',
   'rnnlab_seq2seq_step', 'rnnlab_seq2seq_greedy', 'rnnlab_seq2seq_decode', 'rnnlab_wasm_seq2seq_evaluate',
@@ -63,7 +63,7 @@ let s2sState;
 class Seq2Seq {
   #s;
   #hooks;
-  static { s2sState = (x) => (x !== null && typeof x === 'object' && #s in x ? x.#s : undefined); }
+  static { s2sState = (x) => (x !== null && typeof x === 'object' && #s in x ? x.#s : undefined); HANDLES.seq2seq.define(s2sState); }
 
   /** @param {S2SState} s @param {any} hooks */
   constructor(s, hooks) { this.#s = s; this.#hooks = hooks; }
@@ -264,7 +264,7 @@ class Seq2Seq {
    */
   evaluate(task, options = {}) {
     const s = this.#live(), rt = s.rt;
-    const ts = taskStateOf(task);
+    const ts = HANDLES.task.of(task);
     if (!ts) fail(`evaluate: task must be a task from lab.createTask (got ${show(task)})`);
     if (!ts.ptr) fail('evaluate: the task has been freed');
     if (!isObject(options)) fail(`evaluate: options must be an object (got ${show(options)})`);
@@ -438,5 +438,3 @@ export function installSeq2Seq(lab, rt, hooks) {
   Object.defineProperty(lab, 'createSeq2Seq', { value: createSeq2Seq, writable: true, configurable: true, enumerable: false });
 }
 
-/** The internal state of a Seq2Seq (for run.mjs), or undefined. @param {unknown} x */
-export function seq2seqStateOf(x) { return s2sState(x); }

@@ -17,7 +17,9 @@
  */
 
 import { RECIPES, train } from './run.mjs';
-import { checkInt, fail, isObject, show } from './check.mjs';
+import { checkInt, checkSeed, fail, isNode, isObject, show } from './check.mjs';
+import { HANDLES } from './handles.mjs';
+import { ERRLEN, INPUT_KINDS, OUTPUT_KINDS } from './names.mjs';
 import { createCsvTask, csvTaskState } from './csvtask.mjs';
 
 /**
@@ -67,33 +69,19 @@ const TASK_EXPORTS = [
   'rnnlab_task_score', 'rnnlab_task_seq2seq_batch', 'rnnlab_task_seq2seq_score', 'rnnlab_wasm_task_evaluate',
   'rnnlab_wasm_task_seq2seq_eval', 'rnnlab_wasm_task_layout', 'rnnlab_task_max_batch',
 ];
-const INPUT_KINDS = ['onehot', 'dense'];
-const OUTPUT_KINDS = ['softmax', 'sigmoid', 'linear'];
 /** Built-in corpora besides the generated 'grammar' one: name -> file beside this module. */
 const CORPUS_FILES = Object.freeze({ c: 'corpus-c.txt' });
-const ERRLEN = 256;
 const UTF8_OUT = new TextEncoder();
 
 
 
 
 
-/** seed -> [lo, hi] 32-bit words. @param {string} name @param {unknown} v @returns {[number, number]} */
-function checkSeed(name, v) {
-  if (typeof v === 'bigint') {
-    if (v < 0n || v >= 1n << 64n) fail(`${name} must be in 0..2^64-1 (got ${show(v)})`);
-    return [Number(v & 0xffffffffn), Number(v >> 32n)];
-  }
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(`${name} must be an integer in 0..2^53-1 or a BigInt (got ${show(v)})`);
-  return [v % 2 ** 32, Math.floor(v / 2 ** 32)];
-}
-
 /** @param {Record<string, unknown>} o @param {string} fn @param {readonly string[]} keys */
 function onlyKeys(o, fn, keys) {
   for (const k of Object.keys(o)) if (!keys.includes(k)) fail(`${fn}: unknown option '${k}' (known: ${keys.join(', ')})`);
 }
 
-const isNode = () => typeof (/** @type {any} */ (globalThis).process?.versions?.node) === 'string';
 
 /**
  * The text of a built-in corpus file beside this module (Node: from disk; elsewhere: fetch).
@@ -157,7 +145,7 @@ function symbols(rt, ptr, which, n) {
 
 class Task {
   #s;
-  static { taskState = (t) => (t !== null && typeof t === 'object' && #s in t ? t.#s : undefined); }
+  static { taskState = (t) => (t !== null && typeof t === 'object' && #s in t ? t.#s : undefined); HANDLES.task.define(taskState); }
 
   /** @param {TaskState} s */
   constructor(s) {
@@ -382,8 +370,6 @@ class Task {
   }
 }
 
-/** The internal state of a Task (for seq2seq.mjs), or undefined. @param {unknown} t */
-export function taskStateOf(t) { return taskState(t); }
 
 /** rnnlab_seq2seq_batch (read) -> Seq2SeqBatch (copies). @param {any} rt @param {Record<string, number>} b */
 function s2sOut(rt, b) {

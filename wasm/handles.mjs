@@ -1,0 +1,36 @@
+// @ts-check
+/**
+ * handles.mjs - which object is which: one brand per kind of handle (model, trainer, task, csv
+ * task, seq2seq). A class registers its accessor once, in a static block, from its own file
+ * (`HANDLES.task.define((x) => x.#s ...)`); any other module asks `HANDLES.task.of(x)` and gets
+ * the handle's private state or undefined. Imports nothing, so class files never import each
+ * other for their internals and import circles cannot form.
+ */
+
+/**
+ * @typedef {{ of: (x: unknown) => any, define: (accessor: (x: unknown) => any) => void }} Brand
+ */
+
+/** @param {string} kind @returns {Brand} */
+function brand(kind) {
+  /** @type {(x: unknown) => any} */
+  let accessor = () => undefined;
+  let defined = false;
+  return {
+    of: (x) => accessor(x),
+    define(fn) {
+      if (defined) throw new Error(`rnnlab: the ${kind} brand is defined twice`);
+      accessor = fn;
+      defined = true;
+    },
+  };
+}
+
+/** one brand per kind of handle the wrapper hands out */
+export const HANDLES = Object.freeze({
+  model: brand('model'),
+  trainer: brand('trainer'),
+  task: brand('task'),
+  csvTask: brand('csv task'),
+  seq2seq: brand('seq2seq'),
+});
