@@ -828,6 +828,7 @@ rnnlab_status rnnlab_model_backward(rnnlab_model *m, const rnnlab_batch *b, floa
   rnnlab_status s = model_check_batch(m, b);
   if (s) return s;
   if (!has_targets(m, b)) return model_fail(m, RNNLAB_EINVAL, "batch.targets are required for backward");
+  rnnlab_model_zero_grad(m); /* the gradient contract (rnnlab.h): exactly this batch's gradients */
   return model_pass(m, b, 0, b->length, b->carry_state, 1, NULL, loss);
 }
 

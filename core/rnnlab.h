@@ -135,7 +135,11 @@ size_t rnnlab_model_arena_bytes(const rnnlab_model *m, int which);
  * loss times its mask weight, divided by the sum of the weights (0 when nothing is targeted).
  * Step losses: cross-entropy -log p[y]; binary cross-entropy summed over V; (1/2)||d-o||^2. */
 rnnlab_status rnnlab_model_forward(rnnlab_model *m, const rnnlab_batch *b, float *outputs, float *loss);
-/* Forward then backward; gradients are ADDED to the gradient arena (see zero_grad). */
+/* Forward then backward. The gradient contract, the same for every public backward in C and JS
+ * (rnnlab_model_backward, rnnlab_seq2seq_backward, model.backward, s2s.backward, and every family
+ * added later): afterwards the gradient arena holds exactly this batch's gradients, dL/dtheta of
+ * the batch's loss; whatever it held before is replaced (backward zeroes, then accumulates over
+ * time, layers and rows). Accumulating over several batches is the caller's sum of copies. */
 rnnlab_status rnnlab_model_backward(rnnlab_model *m, const rnnlab_batch *b, float *loss);
 void rnnlab_model_zero_grad(rnnlab_model *m);
 void rnnlab_model_reset_state(rnnlab_model *m);
@@ -344,8 +348,8 @@ int64_t rnnlab_seq2seq_param_count(const rnnlab_seq2seq *s); /* both, without th
 /* Teacher-forced pass: outputs (B,U,V) may be NULL; loss as rnnlab_model_forward over the
  * decoder's targeted steps. */
 rnnlab_status rnnlab_seq2seq_forward(rnnlab_seq2seq *s, const rnnlab_seq2seq_batch *b, float *outputs, float *loss);
-/* Teacher-forced forward and backward; gradients are ADDED to both models' arenas (zero them with
- * rnnlab_model_zero_grad on the encoder and the decoder). */
+/* Teacher-forced forward and backward; both models' gradient arenas then hold exactly this
+ * batch's gradients (the gradient contract of rnnlab_model_backward). */
 rnnlab_status rnnlab_seq2seq_backward(rnnlab_seq2seq *s, const rnnlab_seq2seq_batch *b, float *loss);
 /* One training step over encoder and decoder together (one optimizer config, gradients clipped
  * by their joint norm). teacher_forcing in [0,1]: the probability that the decoder reads the true

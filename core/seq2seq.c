@@ -171,7 +171,10 @@ rnnlab_status rnnlab_seq2seq_backward(rnnlab_seq2seq *s, const rnnlab_seq2seq_ba
   if (!s) return RNNLAB_EINVAL;
   s->err[0] = 0;
   rnnlab_status st = check_batch(s, b);
-  return st ? st : pass(s, b, b->dec_in, 1, NULL, loss);
+  if (st) return st;
+  rnnlab_model_zero_grad(s->enc); /* the gradient contract (rnnlab.h): exactly this batch's */
+  rnnlab_model_zero_grad(s->dec);
+  return pass(s, b, b->dec_in, 1, NULL, loss);
 }
 
 /* Decoder inputs under teacher forcing ratio r: position u+1 (inside the target) reads the

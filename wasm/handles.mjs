@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * handles.mjs - which object is which: one brand per kind of handle (model, trainer, task, csv
- * task, seq2seq). A class registers its accessor once, in a static block, from its own file
+ * task, seq2seq, native batch). A class registers its accessor once, in a static block, from its own file
  * (`HANDLES.task.define((x) => x.#s ...)`); any other module asks `HANDLES.task.of(x)` and gets
  * the handle's private state or undefined. Imports nothing, so class files never import each
  * other for their internals and import circles cannot form.
@@ -33,4 +33,13 @@ export const HANDLES = Object.freeze({
   task: brand('task'),
   csvTask: brand('csv task'),
   seq2seq: brand('seq2seq'),
+  /** task.nextBatch(): a training batch left in the engine's memory (tasks.mjs) */
+  nativeBatch: brand('native batch'),
 });
+
+/**
+ * The wasm block of a task.nextBatch batch: [rnnlab_batch or rnnlab_seq2seq_batch |
+ * rnnlab_train_config | rnnlab_step_result], byte offsets (every field is 4 bytes on wasm32; the
+ * struct sizes are checked against C at load by rnnlab.mjs and tasks.mjs).
+ */
+export const NATIVE_BLOCK = Object.freeze({ batch: 0, train: 32, result: 32 + 44, bytes: 32 + 44 + 16 });

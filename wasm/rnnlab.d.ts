@@ -182,7 +182,8 @@ export interface Model {
   readonly gateNames: readonly string[];
   readonly freed: boolean;
   forward(batch: Batch): ForwardResult;
-  /** zeroes the gradients, then forward + backward: getGradients() holds exactly this batch's */
+  /** forward + backward. The gradient contract of every backward (C and JS, every family):
+   * afterwards getGradients() holds exactly this batch's gradients, whatever it held before */
   backward(batch: Batch): { loss: number };
   /** {name: Float32Array} in PyTorch layout (row-major), fresh copies */
   getWeights(): Record<string, Float32Array>;
@@ -201,10 +202,51 @@ export interface Model {
   free(): void;
 }
 
-export interface Trainer {
+/**
+ * The Learner protocol: what every trainable object has (a plain model's Trainer, a Seq2Seq, and
+ * each family added later). lab.train, the page's worker and the CLI use only these members.
+ */
+export interface Learner<B = unknown, T = unknown> {
+  /** which family, and the kind of file save() writes (lab.loadLearner reads every kind) */
+  readonly kind: 'model' | 'seq2seq';
+  /** one update: zero the gradients, forward, backward, clip, update. batch: the family's batch,
+   * or a task.nextBatch() batch (read in place in wasm memory, nothing copied) */
+  step(batch: B | TaskBatch): { loss: number; gradNorm: number; clipped: boolean };
+  /** the task's result on fresh held-out data, by the task's own criterion */
+  evaluate(task: Task | CsvTask, options?: { count?: number; length?: number; seed?: number | bigint; split?: 'heldout' | 'train' }):
+    Pick<TaskResult, 'loss' | 'accuracy' | 'stepAccuracy' | 'sequences' | 'steps' | 'solved'>;
+  /** gradients and activations of one batch; training is not disturbed */
+  trace(batch: B): T;
+  /** bytes that include the optimizer state: lab.loadLearner(bytes) continues exactly */
+  save(): Uint8Array;
+  /** the learning rate of the next step (float32 as stored); setting it keeps the optimizer state */
+  learningRate: number;
+  /** the optimizer options the next step uses */
+  readonly trainerOptions: NormalizedTrainerOptions;
+  /** updates applied so far */
+  readonly steps: number;
+  readonly freed: boolean;
+  /** idempotent */
+  free(): void;
+}
+
+/** A training batch left in the engine's memory by task.nextBatch: valid until the task makes
+ * another batch (nextBatch or batch) or is freed; learner.step refuses a stale one. */
+export interface TaskBatch {
+  readonly batchSize: number;
+  /** a plain batch's steps (undefined for seq2seq) */
+  readonly length: number | undefined;
+  /** a seq2seq batch's source and target lengths (undefined for a plain batch) */
+  readonly srcLength: number | undefined;
+  readonly tgtLength: number | undefined;
+  readonly isSeq2seq: boolean;
+}
+
+export interface Trainer extends Learner<Batch, Trace> {
+  readonly kind: 'model';
   readonly model: Model;
-  /** current learning rate as stored (float32) */
-  readonly learningRate: number;
+  /** current learning rate as stored (float32); setting it = setLearningRate */
+  learningRate: number;
   readonly config: NormalizedTrainerOptions;
   /** updates applied so far */
   readonly steps: number;
@@ -212,9 +254,15 @@ export interface Trainer {
   readonly arenaBytes: number;
   readonly freed: boolean;
   /** zero_grad, forward, backward, clip, update */
-  step(batch: Batch): StepResult;
+  step(batch: Batch | TaskBatch): StepResult;
+  /** task.evaluate(trainer.model, options) */
+  evaluate(task: Task | CsvTask, options?: { count?: number; length?: number; seed?: number | bigint; split?: 'heldout' | 'train' }): TaskResult;
+  /** model.trace(batch) */
+  trace(batch: Batch): Trace;
+  /** model.save({ trainer: this }): the model, this optimizer's state and the carried state */
+  save(): Uint8Array;
   setLearningRate(lr: number): void;
-  /** idempotent; the model stays */
+  /** idempotent; the model stays, unless the trainer came from lab.loadLearner (it owns its model then) */
   free(): void;
 }
 
@@ -250,6 +298,15 @@ export interface Lab {
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
   /** a model and, if the bytes hold optimizer state (model.save({ trainer })), its trainer, else null */
   loadTrainer(bytes: Uint8Array | ArrayBuffer): { model: Model; trainer: Trainer | null };
+  /** a learner for a model: a Trainer (plain model), or the Seq2Seq itself with its optimizer set
+   * (options default: Adam 0.005, clipNorm 1) */
+  createLearner(model: Model, options?: TrainerOptions): Trainer;
+  createLearner(model: Seq2Seq, options?: TrainerOptions): Seq2Seq;
+  /** any file rnnlab writes (its kind is the magic's last byte) as a learner that continues
+   * exactly: a plain model's file with optimizer state gives a Trainer owning its model (free()
+   * frees both); without, a fresh trainer with trainerOptions (default Adam 0.005, clipNorm 1);
+   * an encoder-decoder's file gives a Seq2Seq */
+  loadLearner(bytes: Uint8Array | ArrayBuffer, options?: { trainerOptions?: TrainerOptions }): Trainer | Seq2Seq;
 }
 
 export interface LoadOptions {
@@ -468,6 +525,9 @@ export interface Task {
    * and target -1. text: batchSize parallel streams, carryState true between consecutive calls.
    * Seq2seq tasks return a Seq2SeqBatch. */
   batch(batchSize: number, options?: { length?: number }): Batch | Seq2SeqBatch;
+  /** The next training batch as batch() makes it, left in the engine's memory for learner.step
+   * (nothing copied: what lab.train uses). Valid until this task makes another batch or is freed. */
+  nextBatch(batchSize: number, options?: { length?: number }): TaskBatch;
   /** The largest batchSize batch() accepts at length (default: the task's length). text: the
    * training split holds that many parallel streams of at least 2 (length + 1) characters each,
    * floor(split.train / (2 (length + 1))), 0 when the text is too short for one; other tasks: the
@@ -498,8 +558,8 @@ export interface Task {
 /** lab.train options. */
 export interface TrainOptions {
   task: Task | CsvTask;
-  /** a model that fits task.modelConfig (a Seq2Seq for copy, reverse, decimal-addition) */
-  model: Model | Seq2Seq;
+  /** a model that fits task.modelConfig (a Seq2Seq for copy, reverse, decimal-addition); or give learner */
+  model?: Model | Seq2Seq;
   /** exponential learning-rate decay: the rate reaches lrDecay times the trainer's at maxSteps */
   lrDecay?: number;
   /** seq2seq: probability the decoder reads the true previous symbol (default 1) */
@@ -508,6 +568,9 @@ export interface TrainOptions {
   beamWidth?: number;
   /** a trainer of model (it stays alive), or ... */
   trainer?: Trainer;
+  /** instead of model (+ trainer): any learner (lab.createLearner, lab.loadLearner); it keeps its
+   * optimizer and stays alive */
+  learner?: Trainer | Seq2Seq;
   /** ... options for a trainer lab.train creates and frees (default adam, 0.005, clipNorm 1) */
   trainerOptions?: TrainerOptions;
   /** sequences per step (text: parallel streams), default 32 */
@@ -759,7 +822,8 @@ export interface CsvPrediction {
 // ---- sequence to sequence (wasm/seq2seq.mjs) ----
 
 /** An encoder-decoder: the encoder's final state (every layer) is the decoder's initial state. */
-export interface Seq2Seq {
+export interface Seq2Seq extends Learner<Seq2SeqBatch, Seq2SeqTrace> {
+  readonly kind: 'seq2seq';
   /** normalised config, every key present as in model.config (input 'onehot', output 'softmax',
    * bidirectional false): inputSize = source vocabulary, outputSize = target vocabulary */
   readonly config: NormalizedModelConfig;
@@ -769,12 +833,12 @@ export interface Seq2Seq {
   readonly tensors: { name: string; shape: number[] }[];
   /** teacher-forced pass: outputs (B*U*V) probabilities, loss over the targeted steps */
   forward(batch: Seq2SeqBatch): { outputs: Float32Array; loss: number };
-  /** zeroes the gradients, then forward + backward */
+  /** forward + backward; getGradients() then holds exactly this batch's (the gradient contract) */
   backward(batch: Seq2SeqBatch): { loss: number };
   /** the optimizer for step() (made on the first step; later only the learning rate changes) */
   setTrainer(options: TrainerOptions): void;
   /** one training step of encoder and decoder together (no truncated BPTT, so no chunks) */
-  step(batch: Seq2SeqBatch, options?: { teacherForcing?: number }): Omit<StepResult, 'chunks'>;
+  step(batch: Seq2SeqBatch | TaskBatch, options?: { teacherForcing?: number }): Omit<StepResult, 'chunks'>;
   /** greedy decoding of B sources: one token row per source, without the final EOS */
   greedy(sources: { src: Int32Array; batchSize: number; srcLength: number }, options: { bos: number; eos: number; maxLength: number }): Int32Array[];
   /** one source decoded with any strategy (beam, sample, exhaustive, greedy) */
@@ -788,16 +852,17 @@ export interface Seq2Seq {
   /** zeroes the gradients, backward on the batch (teacher-forced), then model.trace's record of
    * each half; training is not disturbed (a seq2seq carries no state from step to step) */
   trace(batch: Seq2SeqBatch): Seq2SeqTrace;
-  /** the learning rate the next step uses (float32) */
-  readonly learningRate: number;
+  /** the learning rate the next step uses (float32); setting it = setLearningRate */
+  learningRate: number;
   /** sets the learning rate of the next steps; the optimizer state is kept */
   setLearningRate(lr: number): void;
   /** the optimizer options the next step uses */
   readonly trainerOptions: NormalizedTrainerOptions;
   /** optimizer updates done (0 before the first step and after a load without optimizer state) */
   readonly steps: number;
-  /** bytes for lab.loadSeq2Seq; with { optimizer: true } also the optimizer state and the
-   * teacher-forcing generator, so training resumes exactly (throws before the first step) */
+  /** bytes for lab.loadSeq2Seq / lab.loadLearner: with the optimizer state and the
+   * teacher-forcing generator once there is one (after the first step), so training resumes
+   * exactly; { optimizer: false } the weights only; { optimizer: true } throws before the first step */
   save(options?: { optimizer?: boolean }): Uint8Array;
   free(): void;
 }

@@ -23,8 +23,8 @@ import { installSearch, searchImports } from './search.mjs';
 import { installTasks } from './tasks.mjs';
 import { installSeq2Seq } from './seq2seq.mjs';
 import { checkInt, checkSeed, fail, isNode, isObject, show } from './check.mjs';
-import { HANDLES } from './handles.mjs';
-import { ACTIVATIONS, CELLS, C_OPTIMIZERS, ERRLEN, GATE_NAMES, INITS, INPUT_KINDS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS } from './names.mjs';
+import { HANDLES, NATIVE_BLOCK } from './handles.mjs';
+import { ACTIVATIONS, CELLS, C_OPTIMIZERS, DEFAULT_TRAINER, ERRLEN, GATE_NAMES, INITS, INPUT_KINDS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS, fileKind } from './names.mjs';
 export { parseSequences } from './csv.mjs'; // your own sequences: the loader, without a lab
 
 /** @typedef {import('./rnnlab.d.ts').ModelConfig} ModelConfig */
@@ -567,6 +567,60 @@ class Lab {
    */
   loadTrainer(bytes) { return this.#load(bytes, true, 'loadTrainer'); }
 
+  /**
+   * A learner for a model: a Trainer for a plain model (lab.createTrainer), the Seq2Seq itself for
+   * an encoder-decoder (its optimizer set with setTrainer). Either way: step, evaluate, trace,
+   * save, learningRate, steps, free.
+   * @param {Model | import('./rnnlab.d.ts').Seq2Seq} model @param {TrainerOptions} [options] default DEFAULT_TRAINER
+   */
+  createLearner(model, options = DEFAULT_TRAINER) {
+    if (HANDLES.seq2seq.of(model)) {
+      const s2s = /** @type {import('./rnnlab.d.ts').Seq2Seq} */ (model);
+      s2s.setTrainer(options);
+      return s2s;
+    }
+    if (!modelState(model)) fail(`createLearner: model must be a model from lab.createModel or lab.createSeq2Seq (got ${show(model)})`);
+    return this.createTrainer(/** @type {Model} */ (model), options);
+  }
+
+  /**
+   * Any file the project writes, as a learner that continues exactly as the saved one would have:
+   * a plain model (with its optimizer state: a Trainer that owns its model; without: a fresh
+   * trainer with options.trainerOptions, default DEFAULT_TRAINER) or an encoder-decoder (a Seq2Seq).
+   * The file's kind is the last byte of its magic (names.mjs FILE_KINDS).
+   * @param {Uint8Array | ArrayBuffer} bytes @param {{ trainerOptions?: TrainerOptions }} [options]
+   */
+  loadLearner(bytes, options = {}) {
+    if (!isObject(options)) fail(`loadLearner: options must be an object (got ${show(options)})`);
+    for (const k of Object.keys(options)) if (k !== 'trainerOptions') fail(`loadLearner: unknown option '${k}' (known: trainerOptions)`);
+    /** @type {Uint8Array} */
+    let src;
+    if (bytes instanceof ArrayBuffer || isA(bytes, 'ArrayBuffer')) src = new Uint8Array(/** @type {ArrayBuffer} */ (bytes));
+    else if (ArrayBuffer.isView(bytes)) src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    else fail(`loadLearner: bytes must be a Uint8Array or ArrayBuffer (got ${show(bytes)})`);
+    const kind = fileKind(src);
+    if (kind === null) fail(`loadLearner: bytes are not a file rnnlab wrote (${src.length < 8 ? `${src.length} bytes` : 'bad magic'})`);
+    if (kind === 'seq2seq') {
+      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; an encoder-decoder file holds its optimizer');
+      return /** @type {any} */ (this).loadSeq2Seq(src); // seq2seq.mjs
+    }
+    if (kind !== 'model') fail(`loadLearner: a file of kind ${kind}: saved by a newer rnnlab? (this one reads ${['model', 'seq2seq'].join(', ')})`);
+    const { model, trainer } = this.#load(src, true, 'loadLearner');
+    const s = /** @type {ModelState} */ (modelState(model));
+    if (trainer) {
+      if (options.trainerOptions !== undefined) { model.free(); fail('loadLearner: these bytes hold their optimizer state; options.trainerOptions would replace it'); }
+      const t = /** @type {TrainerState} */ (trainerState(trainer));
+      s.trainers.delete(t);
+      return new Trainer(model, s, t.ptr, true); // the same C trainer, now owning its model
+    }
+    try {
+      const fresh = this.createTrainer(model, options.trainerOptions ?? DEFAULT_TRAINER);
+      const t = /** @type {TrainerState} */ (trainerState(fresh));
+      s.trainers.delete(t);
+      return new Trainer(model, s, t.ptr, true);
+    } catch (e) { model.free(); throw e; }
+  }
+
   /** @param {unknown} bytes @param {boolean} withTrainer @param {string} fn */
   #load(bytes, withTrainer, fn) {
     const rt = this.#rt, ex = rt.ex;
@@ -812,14 +866,14 @@ class Model {
   }
 
   /**
-   * Zeroes the gradients, then forward + backward: getGradients() then holds exactly this batch's.
+   * Forward + backward: getGradients() then holds exactly this batch's, whatever it held before
+   * (the gradient contract of core/rnnlab.h, kept by C).
    * @param {Batch} batch
    */
   backward(batch) {
     const s = this.#live(), rt = s.rt;
     const b = marshalBatch(s, batch, true, () => 4);
     try {
-      rt.ex.rnnlab_model_zero_grad(s.ptr);
       rt.check(rt.ex.rnnlab_model_backward(s.ptr, b.ptr, b.extra), 'model', s.ptr);
       return { loss: rt.f32(b.extra, 1)[0] };
     } finally { rt.free(b.ptr); }
@@ -945,17 +999,22 @@ let trainerState;
 class Trainer {
   #t;
   #model;
+  /** true when this trainer came from lab.loadLearner: it owns its model and free() frees both */
+  #ownsModel;
   static { trainerState = (t) => (t !== null && typeof t === 'object' && #t in t ? t.#t : undefined); HANDLES.trainer.define(trainerState); }
 
-  /** @param {Model} model @param {ModelState} s model's state @param {number} ptr */
-  constructor(model, s, ptr) {
+  /** @param {Model} model @param {ModelState} s model's state @param {number} ptr @param {boolean} [ownsModel] */
+  constructor(model, s, ptr, ownsModel = false) {
     this.#t = { model: s, ptr };
     this.#model = model;
+    this.#ownsModel = ownsModel;
     s.trainers.add(this.#t);
   }
 
   /** The model this trainer updates. */
   get model() { return this.#model; }
+  /** The kind of learner (the kind of file save() writes): a plain model with its optimizer. */
+  get kind() { return 'model'; }
 
   /** @returns {TrainerState} */
   #live() {
@@ -965,17 +1024,48 @@ class Trainer {
     return t;
   }
 
-  /** zero_grad, forward, backward, clip, update over the whole batch (in chunks with truncate).
-   * @param {Batch} batch */
+  /**
+   * zero_grad, forward, backward, clip, update over the whole batch (in chunks with truncate).
+   * batch: a Batch, or a task.nextBatch() batch (read in place, nothing copied).
+   * @param {Batch | import('./rnnlab.d.ts').TaskBatch} batch
+   */
   step(batch) {
     const t = this.#live(), s = t.model, rt = s.rt;
-    const b = marshalBatch(s, batch, true, () => 4 * STEP_RESULT_FIELDS.length);
+    const nb = HANDLES.nativeBatch.of(batch);
+    if (nb) {
+      if (nb.rt !== rt) fail('step: the batch belongs to another loaded rnnlab instance');
+      if (nb.seq2seq) fail('step: a sequence-to-sequence batch trains a seq2seq model (lab.createSeq2Seq), not a plain model');
+      const at = nb.at();
+      rt.check(rt.ex.rnnlab_trainer_step(t.ptr, at + NATIVE_BLOCK.batch, at + NATIVE_BLOCK.result), 'trainer', t.ptr);
+      const r = rt.readStruct(at + NATIVE_BLOCK.result, STEP_RESULT_FIELDS);
+      return { loss: r.loss, gradNorm: r.grad_norm, clipped: r.clipped !== 0, chunks: r.chunks };
+    }
+    const b = marshalBatch(s, /** @type {Batch} */ (batch), true, () => 4 * STEP_RESULT_FIELDS.length);
     try {
       rt.check(rt.ex.rnnlab_trainer_step(t.ptr, b.ptr, b.extra), 'trainer', t.ptr);
       const r = rt.readStruct(b.extra, STEP_RESULT_FIELDS);
       return { loss: r.loss, gradNorm: r.grad_norm, clipped: r.clipped !== 0, chunks: r.chunks };
     } finally { rt.free(b.ptr); }
   }
+
+  /**
+   * The task's result for the model on fresh held-out data (task.evaluate(trainer.model, options)).
+   * @param {any} task a task from lab.createTask (or a csv task) @param {any} [options]
+   */
+  evaluate(task, options) {
+    this.#live();
+    if (task === null || typeof task !== 'object' || typeof task.evaluate !== 'function') fail(`evaluate: task must be a task from lab.createTask (got ${show(task)})`);
+    return task.evaluate(this.#model, options);
+  }
+
+  /** model.trace(batch): gradients and activations of the batch; training is not disturbed. @param {Batch} batch */
+  trace(batch) { this.#live(); return this.#model.trace(batch); }
+
+  /**
+   * The model, this trainer's optimizer state and the carried state as bytes (model.save({ trainer })):
+   * lab.loadLearner continues from them exactly.
+   */
+  save() { this.#live(); return this.#model.save({ trainer: this }); }
 
   /** @param {number} lr finite, > 0 */
   setLearningRate(lr) {
@@ -984,26 +1074,31 @@ class Trainer {
     t.model.rt.check(t.model.rt.ex.rnnlab_trainer_set_learning_rate(t.ptr, lr), 'trainer', t.ptr);
   }
 
-  /** Current learning rate (as the engine stores it, float32). */
+  /** Current learning rate (as the engine stores it, float32); setting it keeps the optimizer state. */
   get learningRate() { return this.config.learningRate; }
+  set learningRate(lr) { this.setLearningRate(/** @type {number} */ (lr)); }
   /** Normalised options as the engine uses them. */
   get config() {
     const t = this.#live(), rt = t.model.rt;
     return readKeys(TRAIN_KEYS, rt.readStruct(rt.ex.rnnlab_wasm_trainer_config(t.ptr) >>> 0, TRAIN_CONFIG_FIELDS));
   }
-  /** Updates applied so far (restored by lab.loadTrainer). */
+  /** The optimizer options (the same as config; the name every learner has). */
+  get trainerOptions() { return this.config; }
+  /** Updates applied so far (restored by lab.loadTrainer / lab.loadLearner). */
   get steps() { const t = this.#live(); return t.model.rt.ex.rnnlab_wasm_trainer_steps(t.ptr); }
   /** Bytes of the optimizer moments in C (0, 1 or 2 parameter-sized arrays). */
   get arenaBytes() { const t = this.#live(); return t.model.rt.ex.rnnlab_trainer_arena_bytes(t.ptr) >>> 0; }
   /** True once this trainer or its model was freed. */
   get freed() { return this.#t.ptr === 0; }
 
-  /** Idempotent; the model stays. */
+  /** Idempotent. The model stays, unless the trainer came from lab.loadLearner (then it goes too). */
   free() {
     const t = this.#t;
-    if (!t.ptr) return;
-    t.model.rt.ex.rnnlab_trainer_free(t.ptr);
-    t.ptr = 0;
-    t.model.trainers.delete(t);
+    if (t.ptr) {
+      t.model.rt.ex.rnnlab_trainer_free(t.ptr);
+      t.ptr = 0;
+      t.model.trainers.delete(t);
+    }
+    if (this.#ownsModel) this.#model.free();
   }
 }

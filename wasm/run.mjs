@@ -29,7 +29,7 @@ import { DEFAULT_TRAINER } from './names.mjs';
 /** @typedef {import('./rnnlab.d.ts').Trainer} Trainer */
 /** @typedef {import('./rnnlab.d.ts').Batch} Batch */
 
-const KEYS = ['task', 'model', 'trainer', 'trainerOptions', 'batchSize', 'length', 'maxSteps', 'evalEvery', 'evalCount',
+const KEYS = ['task', 'model', 'learner', 'trainer', 'trainerOptions', 'batchSize', 'length', 'maxSteps', 'evalEvery', 'evalCount',
   'evalLength', 'evalSeed', 'target', 'testCount', 'testLength', 'testSeed', 'curve', 'curveCount', 'onProgress',
   'progressEvery', 'signal', 'yieldMs', 'confirm', 'lrSchedule', 'lrDecay', 'teacherForcing', 'beamWidth'];
 /** text: characters of the held-out split scored at each validation (the final test scores all) */
@@ -108,6 +108,22 @@ const seedNumber = (v) => (typeof v === 'bigint' ? v : int('seed', v, 0, Number.
 const now = () => globalThis.performance.now();
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** marks options made by fromLearner: a seq2seq learner keeps its optimizer (not an option key) */
+const KEEP_OPTIMIZER = Symbol('keep optimizer');
+
+/**
+ * lab.train({ learner }) as the options model (+ trainer) say it: a Trainer trains its model, a
+ * Seq2Seq itself with the optimizer it has.
+ * @param {TrainOptions} options @returns {TrainOptions}
+ */
+function fromLearner(options) {
+  const { learner, ...rest } = /** @type {any} */ (options);
+  for (const k of ['model', 'trainer', 'trainerOptions']) if (rest[k] !== undefined) fail(`give learner alone, without ${k} (the learner has its model and optimizer)`);
+  if (HANDLES.seq2seq.of(learner)) return { ...rest, model: learner, [KEEP_OPTIMIZER]: true };
+  if (HANDLES.trainer.of(learner)) return { ...rest, model: learner.model, trainer: learner };
+  fail(`options.learner must be a learner (lab.createLearner, lab.loadLearner, a trainer or a seq2seq model; got ${show(learner)})`);
+}
+
 /**
  * @param {{ lab: any, rt: any, taskState: (t: unknown) => any, ownModel: (m: unknown, fn: string) => any,
  *           trainerState: (t: unknown) => any, batchFields: ReadonlyArray<readonly [string, string]>,
@@ -116,7 +132,7 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
  * @returns {Promise<TrainResult>}
  */
 export async function train(ctx, options) {
-  const { lab, rt } = ctx, ex = rt.ex;
+  const { lab, rt } = ctx;
   if (options === null || typeof options !== 'object') fail(`options must be an object (got ${show(options)})`);
   for (const k of Object.keys(options)) if (!KEYS.includes(k)) fail(`unknown option '${k}' (known: ${KEYS.join(', ')})`);
   const { task, model } = options;
@@ -124,7 +140,8 @@ export async function train(ctx, options) {
   if (!ts) fail(`options.task must be a task from lab.createTask (got ${show(task)})`);
   if (ts.rt !== rt) fail('options.task belongs to another loaded rnnlab instance');
   if (!ts.ptr) fail('the task has been freed');
-  if (task.isSeq2seq) return trainSeq2seq(ctx, options);
+  if (options.learner !== undefined) return train(ctx, fromLearner(options));
+  if (task.isSeq2seq) return trainSeq2seq(ctx, options, /** @type {any} */ (options)[KEEP_OPTIMIZER] === true);
   if (HANDLES.seq2seq.of(model)) fail(`a seq2seq model trains on a sequence-to-sequence task (copy, reverse, decimal-addition), not '${task.name}'`);
   const ms = ctx.ownModel(model, 'train');
   const mc = /** @type {Model} */ (model).config, tc = task.modelConfig; // not a Seq2Seq: refused above
@@ -171,25 +188,13 @@ export async function train(ctx, options) {
     trainer = /** @type {Trainer} */ (lab.createTrainer(model, options.trainerOptions ?? DEFAULT_TRAINER));
     own = true;
   }
-  const trs = ctx.trainerState(trainer);
-  const batchBytes = 4 * ctx.batchFields.length;
-  /** one training step on the task's next batch, in wasm block p */
-  const stepOnce = ts.js ? () => { // a JS task (csv): its batches go through trainer.step
-    const b = /** @type {Batch} */ (task.batch(B)); // a JS task's batches are Batches, never Seq2SeqBatches
-    const r = trainer.step(b);
-    return { T: b.length, loss: r.loss, grad_norm: r.gradNorm, clipped: r.clipped ? 1 : 0 };
-  } : (/** @type {number} */ p) => {
-    const status = ex.rnnlab_task_batch(ts.ptr, B, L, p);
-    if (status !== 0) rt.check(status, 'buffer', ex.rnnlab_task_error(ts.ptr) >>> 0);
-    if (!trs.ptr) fail('the trainer has been freed');
-    rt.check(ex.rnnlab_trainer_step(trs.ptr, p, p + batchBytes), 'trainer', trs.ptr);
-    return { T: rt.i32(p + 4, 1)[0], ...rt.readStruct(p + batchBytes, ctx.stepResultFields) };
-  };
+  const length = L ? { length: L } : {};
+  /** the task's next batch: a C task's stays in wasm memory (task.nextBatch), a JS task's is a Batch */
+  const next = ts.js ? () => task.batch(B) : () => /** @type {import('./rnnlab.d.ts').Task} */ (task).nextBatch(B, length);
   try {
-    return await loop(ctx, options, { task, model, trainer, ts, isText, B, L, maxSteps, evalEvery,
-      progressEvery, yieldMs, confirm, target, onProgress, signal, lrSchedule, validation, test, curveSeed, stepOnce,
-      blockBytes: batchBytes + 4 * ctx.stepResultFields.length,
-      evaluate: (/** @type {any} */ o) => task.evaluate(/** @type {any} */ (model), o),
+    return await loop(options, { task, learner: trainer, ts, isText, B, maxSteps, evalEvery,
+      progressEvery, yieldMs, confirm, target, onProgress, signal, lrSchedule, validation, test, curveSeed, next,
+      stepOptions: undefined, evaluate: (/** @type {any} */ o) => trainer.evaluate(task, o),
       curveOf: (/** @type {any} */ o) => task.generalization(/** @type {any} */ (model), o) });
   } finally {
     if (own) trainer.free(); // also when the run throws
@@ -200,11 +205,11 @@ export async function train(ctx, options) {
  * lab.train for a sequence-to-sequence task and a model from lab.createSeq2Seq: the same loop,
  * with steps through rnnlab_seq2seq_step (teacherForcing, default 1) and evaluation by exact
  * match of greedy decoding (beamWidth > 1: beam search). trainer is not used: trainerOptions
- * (default Adam 0.005, clipNorm 1) set the seq2seq's own optimizer.
- * @param {Parameters<typeof train>[0]} ctx @param {TrainOptions} options
+ * (default Adam 0.005, clipNorm 1) set the seq2seq's own optimizer, unless it came as options.learner
+ * (then it keeps its own).
+ * @param {Parameters<typeof train>[0]} ctx @param {TrainOptions} options @param {boolean} [keepOptimizer]
  */
-async function trainSeq2seq(ctx, options) {
-  const { rt } = ctx, ex = rt.ex;
+async function trainSeq2seq(ctx, options, keepOptimizer = false) {
   const { task, model } = /** @type {any} */ (options);
   const ts = ctx.taskState(task);
   const ss = HANDLES.seq2seq.of(model);
@@ -215,7 +220,7 @@ async function trainSeq2seq(ctx, options) {
     fail(`the seq2seq model (${ss.SV} -> ${ss.TV} symbols) does not fit task '${task.name}' (${task.modelConfig.inputSize} symbols)`);
   }
   for (const k of ['curve', 'curveCount']) if (/** @type {any} */ (options)[k] !== undefined) fail(`option ${k} is not available for seq2seq models`);
-  model.setTrainer(options.trainerOptions ?? DEFAULT_TRAINER);
+  if (!keepOptimizer) model.setTrainer(options.trainerOptions ?? DEFAULT_TRAINER);
   const tf = options.teacherForcing ?? 1;
   if (typeof tf !== 'number' || !(tf >= 0 && tf <= 1)) fail(`teacherForcing must be a number in [0, 1] (got ${show(tf)})`);
   const beamWidth = options.beamWidth === undefined ? 1 : int('beamWidth', options.beamWidth, 1, 1024);
@@ -228,24 +233,10 @@ async function trainSeq2seq(ctx, options) {
   const signal = options.signal;
   const target = options.target;
   if (target !== undefined && !(typeof target === 'number' && target >= 0 && target <= 1)) fail(`target must be a number in [0, 1] (got ${show(target)})`);
-  const trainFields = 11, s2sFields = 6, resultFields = ctx.stepResultFields.length;
-  const trainPtr = 4 * s2sFields, resPtr = trainPtr + 4 * trainFields;
-  const raw = /** @type {any} */ (ss).train;
-  /** @param {number} p */
-  const stepOnce = (p) => {
-    if (!ts.ptr) fail('the task has been freed');
-    if (!ss.ptr) fail('the seq2seq model has been freed');
-    rt.check(ex.rnnlab_task_seq2seq_batch(ts.ptr, B, L, p), 'buffer', ex.rnnlab_task_error(ts.ptr) >>> 0);
-    rt.writeStruct(p + trainPtr, TRAIN_FIELDS, raw);
-    const status = ex.rnnlab_seq2seq_step(ss.ptr, p + trainPtr, p, tf, p + resPtr);
-    rt.check(status, 'buffer', status ? ex.rnnlab_seq2seq_error(ss.ptr) >>> 0 : 0);
-    return { T: rt.i32(p + 8, 1)[0], ...rt.readStruct(p + resPtr, ctx.stepResultFields) };
-  };
+  const length = L ? { length: L } : {};
   const evaluate = (/** @type {any} */ o) => model.evaluate(task, { count: o.count, length: o.length, seed: o.seed, beamWidth });
-  return loop(ctx, options, {
-    task, model, ts, isText: false, B, L,
-    // the learning rate lives in the train config passed with every step
-    trainer: { get learningRate() { return Math.fround(raw.learning_rate); }, setLearningRate(/** @type {number} */ x) { raw.learning_rate = x; } },
+  return loop(options, {
+    task, learner: model, ts, isText: false, B,
     maxSteps: options.maxSteps === undefined ? 5000 : int('maxSteps', options.maxSteps, 0, 2 ** 31 - 1),
     evalEvery: options.evalEvery === undefined ? 100 : int('evalEvery', options.evalEvery, 1, 2 ** 31 - 1),
     progressEvery: options.progressEvery === undefined ? 10 : int('progressEvery', options.progressEvery, 1, 2 ** 31 - 1),
@@ -254,7 +245,7 @@ async function trainSeq2seq(ctx, options) {
     target, onProgress, signal, lrSchedule: checkSchedule(options.lrSchedule),
     validation: { count: options.evalCount, length: options.evalLength, seed: evalSeed },
     test: { count: options.testCount, length: options.testLength ?? options.evalLength, seed: testSeed },
-    curveSeed: testSeed + 2, stepOnce, blockBytes: resPtr + 4 * resultFields, evaluate, curveOf: null,
+    curveSeed: testSeed + 2, next: () => task.nextBatch(B, length), stepOptions: { teacherForcing: tf }, evaluate, curveOf: null,
   });
 }
 
@@ -264,19 +255,15 @@ function checkSchedule(f) {
   return /** @type {((step: number) => number) | undefined} */ (f);
 }
 
-/** rnnlab_train_config field order (as rnnlab.mjs TRAIN_CONFIG_FIELDS) */
-const TRAIN_FIELDS = [['optimizer', 'i32'], ['learning_rate', 'f32'], ['momentum', 'f32'], ['nesterov', 'i32'], ['beta1', 'f32'],
-  ['beta2', 'f32'], ['eps', 'f32'], ['weight_decay', 'f32'], ['clip_norm', 'f32'], ['clip_value', 'f32'], ['truncate', 'i32']];
-
 /**
- * The run itself, options validated.
- * @param {Parameters<typeof train>[0]} ctx @param {TrainOptions} options @param {any} o
+ * The run itself, options validated: every learner goes through the Learner protocol only
+ * (step, evaluate, learningRate), whatever its family.
+ * @param {TrainOptions} options @param {any} o
  * @returns {Promise<TrainResult>}
  */
-async function loop(ctx, options, o) {
-  const { rt } = ctx;
-  const { task, trainer, ts, isText, B, maxSteps, evalEvery, progressEvery, yieldMs, confirm, target, onProgress,
-    signal, validation, test, curveSeed, stepOnce, evaluate, curveOf } = o;
+async function loop(options, o) {
+  const { task, learner, ts, isText, B, maxSteps, evalEvery, progressEvery, yieldMs, confirm, target, onProgress,
+    signal, validation, test, curveSeed, next, stepOptions, evaluate, curveOf } = o;
   // lrDecay d: exponential decay from the trainer's rate to d times it at maxSteps (a recipe can
   // hold it, unlike a function)
   let lrSchedule = o.lrSchedule;
@@ -284,10 +271,9 @@ async function loop(ctx, options, o) {
     const d = options.lrDecay;
     if (typeof d !== 'number' || !(d > 0 && d <= 1)) fail(`lrDecay must be a number in (0, 1] (got ${show(d)})`);
     if (lrSchedule) fail('give either lrSchedule or lrDecay, not both');
-    const lr0 = trainer.learningRate;
+    const lr0 = learner.learningRate;
     lrSchedule = (/** @type {number} */ step) => lr0 * d ** (step / Math.max(1, maxSteps));
   }
-  const p = rt.alloc(o.blockBytes);
   const t0 = now();
   let lastYield = t0, step = 0, sequences = 0, tokens = 0;
   /** @type {'solved' | 'budget' | 'aborted' | 'stopped'} */
@@ -301,40 +287,38 @@ async function loop(ctx, options, o) {
   let lossSum = 0, lossN = 0, gradNorm = 0, clipped = false, streak = 0;
   /** the task's criterion, or accuracy >= target when given */
   const met = (/** @type {any} */ r) => (target === undefined || isText ? r.solved : r.accuracy >= target);
-  try {
-    while (step < maxSteps) {
-      if (signal?.aborted) { stop = 'aborted'; break; }
-      if (!ts.ptr) fail('the task has been freed');
-      if (lrSchedule) { // step counts from 0; set only on change (the engine stores float32)
-        const lr = lrSchedule(step);
-        if (Math.fround(lr) !== trainer.learningRate) trainer.setLearningRate(lr);
-      }
-      const r = stepOnce(p), T = r.T;
-      step++, sequences += B, tokens += B * T;
-      lossSum += r.loss, lossN++;
-      gradNorm = r.grad_norm, clipped = clipped || r.clipped !== 0;
-      let evaluation;
-      if (step % evalEvery === 0 || step === maxSteps) {
-        evaluation = lastEval = evaluate(validation);
-        streak = met(evaluation) ? streak + 1 : 0;
-        if (streak >= confirm) solvedAt = { step, sequences, seconds: (now() - t0) / 1000 };
-      }
-      if (evaluation || step % progressEvery === 0) {
-        /** @type {TrainProgress} */
-        const prog = {
-          step, loss: lossSum / lossN, gradNorm, clipped, sequences, tokens, seconds: (now() - t0) / 1000,
-          metric: lastEval ? (isText ? lastEval.bpc : lastEval.accuracy) : null,
-        };
-        if (evaluation) prog.evaluation = evaluation;
-        history.push(prog);
-        lossSum = 0, lossN = 0, clipped = false;
-        if (onProgress && onProgress(prog) === false) { stop = 'stopped'; break; }
-      }
-      if (solvedAt) { stop = 'solved'; break; }
-      if (yieldMs > 0 && now() - lastYield >= yieldMs) { await pause(); lastYield = now(); }
+  while (step < maxSteps) {
+    if (signal?.aborted) { stop = 'aborted'; break; }
+    if (!ts.ptr) fail('the task has been freed');
+    if (lrSchedule) { // step counts from 0; set only on change (the engine stores float32)
+      const lr = lrSchedule(step);
+      if (Math.fround(lr) !== learner.learningRate) learner.learningRate = lr;
     }
-  } finally {
-    rt.free(p);
+    const batch = next();
+    const r = stepOptions ? learner.step(batch, stepOptions) : learner.step(batch);
+    const T = batch.tgtLength ?? batch.length; // seq2seq: decoder steps
+    step++, sequences += B, tokens += B * T;
+    lossSum += r.loss, lossN++;
+    gradNorm = r.gradNorm, clipped = clipped || r.clipped;
+    let evaluation;
+    if (step % evalEvery === 0 || step === maxSteps) {
+      evaluation = lastEval = evaluate(validation);
+      streak = met(evaluation) ? streak + 1 : 0;
+      if (streak >= confirm) solvedAt = { step, sequences, seconds: (now() - t0) / 1000 };
+    }
+    if (evaluation || step % progressEvery === 0) {
+      /** @type {TrainProgress} */
+      const prog = {
+        step, loss: lossSum / lossN, gradNorm, clipped, sequences, tokens, seconds: (now() - t0) / 1000,
+        metric: lastEval ? (isText ? lastEval.bpc : lastEval.accuracy) : null,
+      };
+      if (evaluation) prog.evaluation = evaluation;
+      history.push(prog);
+      lossSum = 0, lossN = 0, clipped = false;
+      if (onProgress && onProgress(prog) === false) { stop = 'stopped'; break; }
+    }
+    if (solvedAt) { stop = 'solved'; break; }
+    if (yieldMs > 0 && now() - lastYield >= yieldMs) { await pause(); lastYield = now(); }
   }
   const final = evaluate(test);
   const curve = options.curve && curveOf ? curveOf({ lengths: options.curve, count: options.curveCount, seed: curveSeed }) : null;

@@ -16,7 +16,7 @@
  */
 import { DECODE_FIELDS, DECODE_KEYS, decodeCall, decodeRaw } from './search.mjs';
 import { checkInt, fail, isObject, show } from './check.mjs';
-import { HANDLES } from './handles.mjs';
+import { HANDLES, NATIVE_BLOCK } from './handles.mjs';
 import { ERRLEN } from './names.mjs';
 
 /** @typedef {import('./rnnlab.d.ts').Seq2SeqBatch} Seq2SeqBatch */
@@ -120,12 +120,12 @@ class Seq2Seq {
     } finally { rt.free(q), rt.free(m.p); }
   }
 
-  /** Zeroes the gradients, then forward + backward: getGradients() holds this batch's. @param {Seq2SeqBatch} batch */
+  /** Forward + backward: getGradients() then holds exactly this batch's (the gradient contract,
+   * core/rnnlab.h). @param {Seq2SeqBatch} batch */
   backward(batch) {
     const s = this.#live(), rt = s.rt, ex = rt.ex;
     const m = this.#marshal(batch, 4);
     try {
-      ex.rnnlab_model_zero_grad(ex.rnnlab_seq2seq_encoder(s.ptr)), ex.rnnlab_model_zero_grad(ex.rnnlab_seq2seq_decoder(s.ptr));
       this.#check(ex.rnnlab_seq2seq_backward(s.ptr, m.p, m.extra));
       return { loss: rt.f32(m.extra, 1)[0] };
     } finally { rt.free(m.p); }
@@ -150,8 +150,13 @@ class Seq2Seq {
     };
   }
 
-  /** The learning rate the next step uses (float32, as the engine stores it). */
+  /** The kind of learner (the kind of file save() writes). */
+  get kind() { return 'seq2seq'; }
+
+  /** The learning rate the next step uses (float32, as the engine stores it); setting it keeps
+   * the optimizer state. */
   get learningRate() { return Math.fround(this.#live().train.learning_rate); }
+  set learningRate(lr) { this.setLearningRate(lr); }
 
   /** Sets the learning rate of the next steps (the optimizer state is kept). @param {number} lr finite, > 0 */
   setLearningRate(lr) {
@@ -170,15 +175,17 @@ class Seq2Seq {
   }
 
   /**
-   * The encoder-decoder as bytes for lab.loadSeq2Seq; with { optimizer: true } also the optimizer
-   * state and the teacher-forcing generator, so training resumes exactly (after the first step).
+   * The encoder-decoder as bytes for lab.loadSeq2Seq / lab.loadLearner, with the optimizer state
+   * and the teacher-forcing generator once there is one (after the first step), so training
+   * resumes exactly. { optimizer: false }: the weights only; { optimizer: true }: the state or an
+   * error before the first step.
    * @param {{ optimizer?: boolean }} [options]
    */
   save(options = {}) {
     const s = this.#live(), rt = s.rt, ex = rt.ex;
     if (!isObject(options)) fail(`save: options must be an object (got ${show(options)})`);
     onlyKeys('save', options, ['optimizer']);
-    const opt = options.optimizer ?? false;
+    const opt = options.optimizer ?? (ex.rnnlab_seq2seq_trainer(s.ptr, 0) >>> 0) !== 0;
     if (typeof opt !== 'boolean') fail(`save: options.optimizer must be true or false (got ${show(opt)})`);
     if (opt && !(ex.rnnlab_seq2seq_trainer(s.ptr, 0) >>> 0)) fail('save: no optimizer state yet (it is created by the first step); save without { optimizer: true }');
     const n = ex.rnnlab_seq2seq_save_size(s.ptr, opt ? 1 : 0) >>> 0;
@@ -197,8 +204,9 @@ class Seq2Seq {
   setTrainer(options) { this.#live().train = this.#hooks.trainRaw(options); }
 
   /**
-   * One training step of encoder and decoder together.
-   * @param {Seq2SeqBatch} batch @param {{ teacherForcing?: number }} [options]
+   * One training step of encoder and decoder together. batch: a Seq2SeqBatch, or a
+   * task.nextBatch() batch of a sequence-to-sequence task (read in place, nothing copied).
+   * @param {Seq2SeqBatch | import('./rnnlab.d.ts').TaskBatch} batch @param {{ teacherForcing?: number }} [options]
    */
   step(batch, options = {}) {
     const s = this.#live(), rt = s.rt;
@@ -207,6 +215,16 @@ class Seq2Seq {
     const tf = options.teacherForcing ?? 1;
     if (typeof tf !== 'number' || !(tf >= 0 && tf <= 1)) fail(`step: options.teacherForcing must be in [0, 1] (got ${show(tf)})`);
     const fields = this.#hooks.trainFields, rf = this.#hooks.stepResultFields;
+    const nb = HANDLES.nativeBatch.of(batch);
+    if (nb) {
+      if (nb.rt !== rt) fail('step: the batch belongs to another loaded rnnlab instance');
+      if (!nb.seq2seq) fail('step: a seq2seq model trains on batches of a sequence-to-sequence task (copy, reverse, decimal-addition)');
+      const at = nb.at();
+      rt.writeStruct(at + NATIVE_BLOCK.train, fields, s.train);
+      this.#check(rt.ex.rnnlab_seq2seq_step(s.ptr, at + NATIVE_BLOCK.train, at + NATIVE_BLOCK.batch, tf, at + NATIVE_BLOCK.result));
+      const out = rt.readStruct(at + NATIVE_BLOCK.result, rf);
+      return { loss: out.loss, gradNorm: out.grad_norm, clipped: out.clipped !== 0 };
+    }
     const m = this.#marshal(batch, 4 * (fields.length + rf.length));
     try {
       rt.writeStruct(m.extra, fields, s.train);

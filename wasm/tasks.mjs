@@ -18,7 +18,7 @@
 
 import { RECIPES, train } from './run.mjs';
 import { checkInt, checkSeed, fail, isNode, isObject, show } from './check.mjs';
-import { HANDLES } from './handles.mjs';
+import { HANDLES, NATIVE_BLOCK } from './handles.mjs';
 import { ERRLEN, INPUT_KINDS, OUTPUT_KINDS } from './names.mjs';
 import { createCsvTask, csvTaskState } from './csvtask.mjs';
 
@@ -107,6 +107,8 @@ async function readCorpusFile(file) {
  * @property {string} name
  * @property {Record<string, number>} raw  rnnlab_task_info fields
  * @property {{ batchFields: ReadonlyArray<readonly [string, FieldType]>, ownModel: (m: unknown, fn: string) => any }} hooks
+ * @property {number} batches  batches made so far (a nextBatch is valid while this is unchanged)
+ * @property {number} block  wasm block of nextBatch (NATIVE_BLOCK), 0 until the first
  *   installTasks' hooks (the batch layout, model ownership checks)
  */
 
@@ -142,6 +144,35 @@ function symbols(rt, ptr, which, n) {
   for (let i = 0; i < n; i++) out.push(rt.cstr(rt.ex.rnnlab_task_symbol(ptr, which, i)));
   return Object.freeze(out);
 }
+
+/**
+ * A training batch the task made and left in wasm memory (task.nextBatch): learner.step takes it
+ * without copying a value, so lab.train runs at the speed of the engine. Valid until the task
+ * makes its next batch (nextBatch or batch) or is freed; a stale one is refused by name.
+ * The block the batch struct lives in also has room for what a step writes beside it: the
+ * optimizer config of a seq2seq step and the step result (NATIVE_BLOCK).
+ */
+class NativeBatch {
+  #n;
+  static { HANDLES.nativeBatch.define((x) => (x !== null && typeof x === 'object' && #n in x ? x.#n : undefined)); }
+
+  /** @param {NativeState} n */
+  constructor(n) { this.#n = n; Object.freeze(this); }
+
+  /** rows in the batch */
+  get batchSize() { return this.#n.rt.i32(this.#n.at(), 1)[0]; }
+  /** steps of a plain batch (a seq2seq batch: undefined) */
+  get length() { return this.#n.seq2seq ? undefined : this.#n.rt.i32(this.#n.at() + 4, 1)[0]; }
+  /** a seq2seq batch's source and target lengths (a plain batch: undefined) */
+  get srcLength() { return this.#n.seq2seq ? this.#n.rt.i32(this.#n.at() + 4, 1)[0] : undefined; }
+  get tgtLength() { return this.#n.seq2seq ? this.#n.rt.i32(this.#n.at() + 8, 1)[0] : undefined; }
+  /** true for a batch of a sequence-to-sequence task */
+  get isSeq2seq() { return this.#n.seq2seq; }
+}
+
+/**
+ * @typedef {{ rt: any, task: TaskState, seq2seq: boolean, gen: number, at: () => number }} NativeState
+ */
 
 class Task {
   #s;
@@ -186,6 +217,31 @@ class Task {
   get freed() { return this.#s.ptr === 0; }
 
   /**
+   * The next training batch, as batch() makes it, but left in the engine's memory: pass it to
+   * learner.step (lab.train does). Valid until this task makes another batch or is freed.
+   * @param {number} batchSize @param {{ length?: number }} [options]
+   */
+  nextBatch(batchSize, options = {}) {
+    const s = live(this.#s), rt = s.rt, ex = rt.ex;
+    checkInt('batchSize', batchSize, 1, 1 << 20);
+    if (!isObject(options)) fail(`nextBatch: options must be an object (got ${show(options)})`);
+    onlyKeys(options, 'nextBatch', ['length']);
+    const L = options.length === undefined ? 0 : checkInt('length', options.length, 1, s.raw.max_length);
+    if (!s.block) s.block = rt.alloc(NATIVE_BLOCK.bytes);
+    const gen = ++s.batches;
+    check(s, this.isSeq2seq ? ex.rnnlab_task_seq2seq_batch(s.ptr, batchSize, L, s.block + NATIVE_BLOCK.batch)
+      : ex.rnnlab_task_batch(s.ptr, batchSize, L, s.block + NATIVE_BLOCK.batch));
+    return new NativeBatch({
+      rt, task: s, seq2seq: this.isSeq2seq, gen,
+      at: () => {
+        if (!s.ptr) fail('the task of this batch has been freed');
+        if (s.batches !== gen) fail('this batch from task.nextBatch is stale: the task has made another batch since');
+        return s.block;
+      },
+    });
+  }
+
+  /**
    * The largest batchSize batch() accepts at length (default: the task's length), by the engine's
    * own rule (rnnlab_task_max_batch). text: the training split holds that many parallel streams
    * of at least 2 (length + 1) characters each, floor(split.train / (2 (length + 1))); 0 when the
@@ -212,6 +268,7 @@ class Task {
     if (!isObject(options)) fail(`batch: options must be an object (got ${show(options)})`);
     onlyKeys(options, 'batch', ['length']);
     const L = options.length === undefined ? 0 : checkInt('length', options.length, 1, s.raw.max_length);
+    s.batches++; // a nextBatch made before is stale now: the buffers are the task's
     if (this.isSeq2seq) {
       const p = rt.alloc(4 * S2S_FIELDS.length);
       try {
@@ -366,7 +423,8 @@ class Task {
     const s = this.#s;
     if (!s.ptr) return;
     s.rt.ex.rnnlab_task_free(s.ptr);
-    s.ptr = 0;
+    if (s.block) s.rt.free(s.block);
+    s.ptr = 0, s.block = 0;
   }
 }
 
@@ -476,7 +534,7 @@ export function installTasks(lab, rt, hooks) {
     } finally { rt.free(p); }
     try {
       const raw = rt.readStruct(ex.rnnlab_task_get_info(ptr) >>> 0, INFO_FIELDS);
-      return new Task({ rt, ptr, name, raw, hooks: taskHooks });
+      return new Task({ rt, ptr, name, raw, hooks: taskHooks, batches: 0, block: 0 });
     } catch (e) { ex.rnnlab_task_free(ptr); throw e; }
   };
 

@@ -302,6 +302,44 @@ static void test_bad_batches(void) {
   rnnlab_model_free(m);
 }
 
+/* The gradient contract (rnnlab.h): rnnlab_model_backward leaves exactly this batch's gradients,
+ * whatever the arena held before: b1, then b2, then b1 again gives b1's gradients bit for bit. */
+static void test_gradient_contract(void) {
+  const int cells[] = {RNNLAB_CELL_RNN, RNNLAB_CELL_LSTM, RNNLAB_CELL_GRU, RNNLAB_CELL_CTRNN, RNNLAB_CELL_ESN};
+  for (int ci = 0; ci < 5; ci++) {
+    rnnlab_config c = base(cells[ci], 3, 4, 3);
+    rnnlab_model *m = create(&c);
+    if (!m) return;
+    enum { B = 2, T = 5 };
+    int32_t tok1[B * T], tgt1[B * T], tok2[B * T], tgt2[B * T];
+    rnnlab_batch b1, b2;
+    random_batch(&b1, B, T, 3, 3, tok1, tgt1, 1);
+    random_batch(&b2, B, T, 3, 3, tok2, tgt2, 2);
+    const int n = rnnlab_model_tensor_count(m);
+    size_t total = 0;
+    for (int i = 0; i < n; i++) total += (size_t)rnnlab_model_tensor_rows(m, i) * rnnlab_model_tensor_cols(m, i);
+    float *first = calloc(total, sizeof(float)), *again = calloc(total, sizeof(float));
+    CHECK(first && again, "alloc");
+    if (!first || !again) return;
+    float *dst[2] = {first, again};
+    for (int round = 0; round < 2; round++) {
+      if (round) CHECK(rnnlab_model_backward(m, &b2, NULL) == RNNLAB_OK, "backward b2");
+      CHECK(rnnlab_model_backward(m, &b1, NULL) == RNNLAB_OK, "backward b1");
+      size_t at = 0;
+      for (int i = 0; i < n; i++) {
+        CHECK(rnnlab_model_get_tensor(m, i, 1, dst[round] + at) == RNNLAB_OK, "gradient %d", i);
+        at += (size_t)rnnlab_model_tensor_rows(m, i) * rnnlab_model_tensor_cols(m, i);
+      }
+    }
+    double nonzero = 0;
+    for (size_t i = 0; i < total; i++) nonzero += fabs(first[i]);
+    CHECK(nonzero > 0, "cell %d: no gradient at all", cells[ci]);
+    CHECK(memcmp(first, again, total * sizeof(float)) == 0, "cell %d: backward added to the gradients it found", cells[ci]);
+    free(first), free(again);
+    rnnlab_model_free(m);
+  }
+}
+
 int main(void) {
   test_config_errors();
   test_param_counts();
@@ -309,5 +347,6 @@ int main(void) {
   test_batch_and_carry();
   test_trace();
   test_bad_batches();
+  test_gradient_contract();
   return check_summary("model");
 }

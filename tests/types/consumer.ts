@@ -104,6 +104,18 @@ const rows: Int32Array[] = s2s.greedy(pairs, { bos: 1, eos: 2, maxLength: 8 });
 const scored: api.TaskResult = rev.scoreSequences(pairs, rows);
 const decoded: api.SearchResult = s2s.decode(pairs.src.subarray(0, pairs.srcLength), { bos: 1, eos: 2, length: 8, strategy: 'beam' });
 const exact: number = s2s.evaluate(rev, { beamWidth: 4 }).accuracy;
+// the Learner protocol: one function drives a plain model's trainer and an encoder-decoder alike
+async function fitOnce(learner: api.Learner, t: api.Task): Promise<number> {
+  learner.learningRate = learner.learningRate * 0.5;
+  const r = learner.step(t.nextBatch(4));
+  const bytes: Uint8Array = learner.save();
+  const again = lab.loadLearner(bytes);
+  const next: number = again.step(t.nextBatch(4)).loss;
+  again.free();
+  return r.loss + next + learner.steps + learner.evaluate(t, { count: 8 }).accuracy;
+}
+const protocolLoss: number = await fitOnce(lab.createLearner(s2s), rev) + await fitOnce(lab.createLearner(net), task);
+const viaLearner: api.TrainResult = await lab.train({ task: rev, learner: s2s, maxSteps: 2 });
 const s2sHidden: number = s2s.config.hiddenSize;
 const s2sSaved: Uint8Array = s2s.save({ optimizer: true });
 const s2sLoaded: api.Seq2Seq = lab.loadSeq2Seq(s2sSaved);
@@ -132,6 +144,8 @@ lab.createTask('sorting');
 lab.createTask('csv');
 // @ts-expect-error: heldOut is a fraction, not a count
 lab.createTask('csv', { text: csv, heldOut: '20%' });
+// @ts-expect-error: a learner's learningRate is a number
+lab.createLearner(net).learningRate = '0.1';
 // @ts-expect-error: lab.train needs a task
 await lab.train({ model: net, maxSteps: 10 });
 // @ts-expect-error: unknown train option (maxSteps is the name)
@@ -147,4 +161,4 @@ await load({ simd: true, threads: 4 });
 
 export const used = [label, cellName, probs, loss, lr, grads, firstGates, shapes, copy, resumed, best, beams, logp,
   modelScore, testAcc, evaluated, curve, heldout, corpusC, recipeTask, seq0, csvFromData, rmse, every, csvEval,
-  csvBatch, s2sLoss, scored, decoded, exact, s2sHidden, stop];
+  csvBatch, s2sLoss, scored, decoded, exact, s2sHidden, stop, protocolLoss, viaLearner];
