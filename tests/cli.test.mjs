@@ -27,7 +27,7 @@ function rnnlab(...args) {
 test('package.json names the CLI as a bin, and the file is an executable node script', async () => {
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
   assert.deepEqual(pkg.bin, { rnnlab: 'cli/rnnlab.mjs' });
-  assert.ok(pkg.files.includes('cli/rnnlab.mjs'));
+  assert.ok(pkg.files.includes('cli/'), 'the npm tarball ships cli/: the entry and the modules it imports');
   assert.ok((await readFile(cli, 'utf8')).startsWith('#!/usr/bin/env node\n'));
   assert.ok(statSync(cli).mode & 0o100, 'executable');
 });
