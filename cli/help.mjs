@@ -1,0 +1,112 @@
+// @ts-check
+/**
+ * help.mjs - the help pages: `rnnlab --help` and `rnnlab <command> --help`.
+ *
+ * Owns: the text of each page; the option lines come from the table in options.mjs (one line per
+ * option the command takes, grouped as the JS API's objects), the defaults it names from
+ * wasm/names.mjs (the trainer) and plan.mjs (a --csv run's settings).
+ * Does not own: which options a command takes (options.mjs) or where the text goes (rnnlab.mjs).
+ */
+
+import { DEFAULT_TRAINER } from '../wasm/names.mjs';
+import { COMMANDS, OPTIONS, kebab, optionOf } from './options.mjs';
+import { CSV_DEFAULTS } from './plan.mjs';
+
+/** @typedef {import('./options.mjs').Group} Group */
+
+const USAGE = `rnnlab - recurrent neural networks, trained headless (Node >= 20)
+
+usage: rnnlab <command> [options]
+
+commands:
+  train       train a model on a task until its criterion is met on held-out data
+  eval        evaluate a saved model on a task's held-out test
+  reproduce   rerun Hochreiter & Schmidhuber 1997's experiments: rnnlab reproduce 1997
+  recipes     list the measured settings that train and reproduce start from
+
+'rnnlab <command> --help' lists a command's options. Option names are the JS API's in kebab case
+(hiddenSize -> --hidden-size); the camelCase form (--hiddenSize) is accepted too, so the names in
+the page's URL state can be pasted. Exit codes: 0 done, 1 error, 2 usage error, 130 Ctrl-C.`;
+
+/** a --csv run's settings before any option, as the help names them */
+const CSV_SETTINGS = `${CSV_DEFAULTS.model.cell} H=${CSV_DEFAULTS.model.hiddenSize}, ${CSV_DEFAULTS.trainer.optimizer} ` +
+  `${CSV_DEFAULTS.trainer.learningRate}, batch ${CSV_DEFAULTS.train.batchSize}, ${CSV_DEFAULTS.train.maxSteps} steps`;
+/** lab.train's trainer when neither a recipe nor an option names one */
+const TRAINER_SETTINGS = `${DEFAULT_TRAINER.optimizer} ${DEFAULT_TRAINER.learningRate} clip-norm ${DEFAULT_TRAINER.clipNorm}`;
+
+/** @param {string} name */
+function optionLine(name) {
+  const o = optionOf(name);
+  const left = `  --${kebab(o.name)}${o.arg ? ' ' + o.arg : ''}`;
+  return o.help ? `${left.padEnd(30)} ${o.help}` : left;
+}
+
+/** @param {Group} g @param {string} cmd */
+const groupLines = (g, cmd) => OPTIONS.filter((o) => o.group === g && COMMANDS[cmd].includes(o.name)).map((o) => optionLine(o.name));
+
+/** The page of a command, or the overview for any other name. @param {string} cmd */
+export function help(cmd) {
+  if (cmd === 'train') {
+    return `usage: rnnlab train --task NAME [options]
+       rnnlab train --csv FILE [--inputs A,B] [--target COL] [--target-at step|end] [options]
+
+Trains until the task's criterion is met on held-out validation data or --max-steps run out, then
+tests on fresh held-out data. Settings start from the task's recipe (rnnlab recipes); any option
+overrides it. On a terminal a progress bar, otherwise one line per validation; then the result.
+--json prints one JSON object instead.
+
+the run:
+${['task', 'recipe', 'seed'].map(optionLine).join('\n')}
+task (lab.createTask):
+${groupLines('task', cmd).join('\n')}
+your own sequences (lab.createTask('csv'); defaults: ${CSV_SETTINGS}):
+${groupLines('csv', cmd).join('\n')}
+model (lab.createModel):
+${groupLines('model', cmd).join('\n')}
+trainer (lab.createTrainer; recipe's, else ${TRAINER_SETTINGS}):
+${groupLines('trainer', cmd).join('\n')}
+training (lab.train):
+${groupLines('train', cmd).join('\n')}
+output:
+${['save', 'json', 'quiet', 'help'].map(optionLine).join('\n')}
+
+Numbers as 0.01 or 1e-3; booleans as --bidirectional or --bidirectional=false. camelCase names
+(--hiddenSize) work too. Examples:
+  rnnlab train --task temporal-order --variant b --length 50 --cell gru --hidden-size 32 --save to.rnnlab
+  rnnlab train --csv web/examples/sine-phase.csv --inputs x --target next --target-at step`;
+  }
+  if (cmd === 'eval') {
+    return `usage: rnnlab eval --model FILE --task NAME [task options]
+       rnnlab eval --model FILE --csv FILE [--inputs A,B] [--target COL] [--target-at step|end] [--seed N]
+
+Loads a model written by 'rnnlab train --save' and scores it on the task's final test: the same
+held-out sequences 'train' tested on, given the same task options (and --seed for text, whose
+generated corpus depends on it). With --csv: the file's held-out split, which the same file,
+column options, --held-out and --seed make the one 'train --csv' tested on.
+
+${['model', 'task', 'recipe', 'seed'].map(optionLine).join('\n')}
+task:
+${groupLines('task', cmd).join('\n')}
+${optionLine('variant')}
+your own sequences (as given to train --csv):
+${groupLines('csv', cmd).join('\n')}
+test:
+${groupLines('train', cmd).join('\n')}
+${['json', 'help'].map(optionLine).join('\n')}`;
+  }
+  if (cmd === 'reproduce') {
+    return `usage: rnnlab reproduce 1997 [--seeds N] [--quick] [--max-steps N] [--json]
+
+Runs the four experiments of Hochreiter & Schmidhuber, Long Short-Term Memory (1997) that lab.recipes
+measured: embedded Reber grammar, adding (T = 100), temporal order 6a and 6b, each over seeds 1..N
+(model and training stream), and prints per experiment the seeds solved, the median and range of
+sequences seen until the criterion was met, and the paper's number beside them. The full run takes
+minutes (6b alone about a minute per seed).
+
+${['seeds', 'quick'].map(optionLine).join('\n')}
+${'  --max-steps N'.padEnd(30)} cap every run's step budget (smoke tests; the recipes' budgets otherwise)
+${['json', 'quiet', 'help'].map(optionLine).join('\n')}`;
+  }
+  if (cmd === 'recipes') return 'usage: rnnlab recipes [--json]\n\nLists lab.recipes: the task, its settings and what they measured.';
+  return USAGE;
+}
