@@ -27,7 +27,7 @@ export async function cmdEval(lab, v, positionals) {
   const p = await plan(lab, v);
   const bytes = await readOption('--model', v.model);
   const task = await createTask(lab, p.task, p.taskOptions);
-  let model = null;
+  let learner = null;
   try {
     const u8 = new Uint8Array(bytes);
     // the file's kind byte (core/serialize.c): an encoder-decoder is rnnlab train --save on a seq2seq task
@@ -36,7 +36,9 @@ export async function cmdEval(lab, v, positionals) {
       throw new CliError(isS2s ? `--model ${v.model} is an encoder-decoder: evaluate it on a sequence-to-sequence task (${SEQ2SEQ_TASKS.join(', ')}), not '${task.name}'`
         : `task '${task.name}' is sequence-to-sequence: --model must be an encoder-decoder saved by 'rnnlab train --task ${task.name} --save FILE'`);
     }
-    model = isS2s ? lab.loadSeq2Seq(u8) : lab.loadModel(u8);
+    // any file as a learner (the Learner protocol): a plain model's Trainer, or the encoder-decoder
+    learner = lab.loadLearner(u8);
+    const model = isS2s ? learner : learner.model;
     const t = p.train;
     // the final test of lab.train: testSeed defaults to evalSeed + 1, evalSeed to 1000
     const evalSeed = t.evalSeed ?? 1000;
@@ -46,7 +48,7 @@ export async function cmdEval(lab, v, positionals) {
     if (isS2s && typeof seed === 'bigint') throw new CliError('--test-seed / --eval-seed: a sequence-to-sequence test seed must be below 2^53');
     const t0 = performance.now();
     // lab.train's final test of an encoder-decoder: exact match, greedy or beam search of --beam-width
-    const test = isS2s ? model.evaluate(task, { ...opts, ...(t.beamWidth !== undefined && { beamWidth: t.beamWidth }) }) : task.evaluate(model, opts);
+    const test = learner.evaluate(task, { ...opts, ...(isS2s && t.beamWidth !== undefined && { beamWidth: t.beamWidth }) });
     const curve = t.curve ? task.generalization(model, { lengths: t.curve, count: t.curveCount, seed: typeof seed === 'bigint' ? seed + 2n : seed + 2 }) : null;
     const seconds = (performance.now() - t0) / 1000;
     if (v.json) {
@@ -62,7 +64,7 @@ export async function cmdEval(lab, v, positionals) {
       console.log(`test (fresh held-out data): ${describeResult(test, task.name, where)}; ${test.solved ? 'solved' : 'not solved'}`);
     }
   } finally {
-    model?.free();
+    learner?.free(); // a loaded Trainer owns its model
     task.free();
   }
 }

@@ -4,7 +4,7 @@
  * until the task's criterion is met on held-out data or --max-steps run out, then tests it on
  * fresh held-out data.
  *
- * Owns: creating the model and its trainer from the plan, the run's first lines, Ctrl-C (the run
+ * Owns: creating the model and its learner (lab.createLearner) from the plan, the run's first lines, Ctrl-C (the run
  * stops between steps, the result so far is reported, exit code 130), --save (with the optimizer
  * state) and the final report (text or --json).
  * Does not own: turning options into the run (plan.mjs), the training loop and the test
@@ -12,7 +12,6 @@
  */
 
 import { writeFile } from 'node:fs/promises';
-import { DEFAULT_TRAINER } from '../../wasm/names.mjs';
 import { CliError, UsageError } from '../options.mjs';
 import { createTask, plan } from '../plan.mjs';
 import { Progress, csvJSON, describeBuild, describeCsv, describeCsvResult, describeCurve, describeResult, fmtInt, fmtSec, progressStream, toJSON } from '../progress.mjs';
@@ -23,21 +22,22 @@ export async function cmdTrain(lab, v, positionals) {
   const p = await plan(lab, v);
   const task = await createTask(lab, p.task, p.taskOptions, p.csvFile);
   const isCsv = task.name === 'csv';
-  let model = null, trainer = null;
+  let model = null;
   const ac = new AbortController();
   const onSigint = () => ac.abort();
   process.once('SIGINT', onSigint);
   try {
-    // seq2seq tasks train an encoder-decoder with its own optimizer (lab.createSeq2Seq)
-    model = task.isSeq2seq ? lab.createSeq2Seq({ ...task.modelConfig, ...p.model }, p.trainer) : lab.createModel({ ...task.modelConfig, ...p.model });
-    trainer = task.isSeq2seq ? null : lab.createTrainer(model, p.trainer);
+    // seq2seq tasks train an encoder-decoder (lab.createSeq2Seq); either way the run goes through
+    // the Learner protocol: a plain model's Trainer, or the encoder-decoder with its own optimizer
+    model = task.isSeq2seq ? lab.createSeq2Seq({ ...task.modelConfig, ...p.model }) : lab.createModel({ ...task.modelConfig, ...p.model });
+    const learner = lab.createLearner(model, p.trainer);
     const maxSteps = p.train.maxSteps ?? 5000;
     const isText = task.name === 'text';
     const progress = new Progress(progressStream(v), '', maxSteps, isText, isCsv && task.kind === 'regression' ? 'R^2' : 'accuracy');
     const c = model.config;
     const shape = `${c.cell}${c.cell === 'lstm' && c.variant !== 'standard' ? ` (${c.variant})` : ''} H=${c.hiddenSize}` +
       `${c.layers > 1 ? ` x${c.layers} layers` : ''}${c.bidirectional ? ' bidirectional' : ''}`;
-    const tc = trainer ? trainer.config : { ...DEFAULT_TRAINER, ...p.trainer };
+    const tc = learner.trainerOptions;
     const crit = task.criterion;
     if (!v.json) {
       console.log(`rnnlab ${lab.version} (${describeBuild(lab)}): task ${task.name}` +
@@ -49,15 +49,16 @@ export async function cmdTrain(lab, v, positionals) {
         : `criterion: accuracy >= ${+crit.target.toPrecision(4)} on ${fmtInt(crit.count)} held-out sequences of length ${crit.length}`);
     }
     const result = await lab.train({
-      task, model, ...(trainer ? { trainer } : { trainerOptions: p.trainer }), ...p.train, signal: ac.signal,
+      task, learner, ...p.train, signal: ac.signal,
       onProgress: (/** @type {any} */ q) => { progress.update(q); },
     });
     progress.done();
     let saved = null;
     if (v.save !== undefined) {
-      // an encoder-decoder keeps its own optimizer (none yet after 0 steps)
-      const withOptimizer = !task.isSeq2seq || model.steps > 0;
-      const bytes = task.isSeq2seq ? model.save({ optimizer: withOptimizer }) : model.save({ trainer });
+      // with the optimizer state, so lab.loadLearner continues exactly (an encoder-decoder has none
+      // before its first step)
+      const withOptimizer = learner.kind === 'model' || learner.steps > 0;
+      const bytes = learner.save();
       try { await writeFile(v.save, bytes); } catch (e) { throw new CliError(`cannot write --save ${v.save}: ${/** @type {Error} */ (e).message}`); }
       saved = { file: v.save, bytes: bytes.length, optimizer: withOptimizer };
     }
@@ -91,7 +92,7 @@ export async function cmdTrain(lab, v, positionals) {
     if (result.stop === 'aborted') process.exitCode = 130;
   } finally {
     process.removeListener('SIGINT', onSigint);
-    model?.free(); // frees its trainer too
+    model?.free(); // frees its trainer too (an encoder-decoder is its own learner)
     task.free();
   }
 }
