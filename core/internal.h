@@ -16,6 +16,7 @@
 
 #include "rnnlab.h"
 #include "rng.h"
+#include "train/optimizer.h"
 
 #define ERRLEN 256
 
@@ -53,12 +54,16 @@ typedef struct {
   size_t offset;   /* floats from the start of the arena */
   int rows, cols;  /* PyTorch shape (cols = 1 for a vector) */
   int transposed;  /* 1: stored as (cols, rows) */
+  int init_block;  /* rows per initialisation block (init.c: Glorot, orthogonal); 0 = a bias */
 } tensor_info;
 
 #define MAX_TENSORS (RNNLAB_MAX_LAYERS * 2 * 6 + 2)
 
+struct cell_family; /* cells/cell.h */
+
 struct rnnlab_model {
   rnnlab_config cfg;
+  const struct cell_family *cell; /* the row of cfg.cell in the cell table */
   int D;           /* directions */
   int G;           /* gate rows per direction */
   int ngates;      /* G / H */
@@ -73,6 +78,7 @@ struct rnnlab_model {
   float *Wy, *by, *dWy, *dby; /* readout (D*H, V), (V) */
   tensor_info tensors[MAX_TENSORS];
   int n_tensors;
+  int n_cell_tensors; /* tensors [0, n_cell_tensors) belong to the cell; the readout follows */
 
   /* activations arena, sized for (cap_T, cap_B); regrown only when a larger batch arrives */
   int cap_T, cap_B;
@@ -103,9 +109,7 @@ struct rnnlab_model {
 
 struct rnnlab_trainer {
   rnnlab_model *model;
-  rnnlab_train_config tc;
-  float *m1, *m2; /* optimizer moments, same layout as params (NULL when unused) */
-  int64_t steps;
+  optimizer opt; /* over trainer_arena(model) */
   char err[ERRLEN];
 };
 
@@ -134,13 +138,14 @@ rnnlab_status model_check_batch(rnnlab_model *m, const rnnlab_batch *b);
 rnnlab_status model_pass(rnnlab_model *m, const rnnlab_batch *b, int t0, int len, int carry,
                          int do_backward, float *outputs, float *loss);
 rnnlab_status model_build(rnnlab_model *m, const rnnlab_config *cfg); /* tables + arenas, no init */
+rnnlab_status model_check_config(const rnnlab_config *c, char *err, size_t errlen);
 /* Makes src's carried state (forward direction, every layer) dst's carried state for batch B;
  * both models must have the same cell, hidden size and layers. */
 rnnlab_status model_copy_state(rnnlab_model *dst, const rnnlab_model *src, int B);
 rnnlab_status model_reserve_state(rnnlab_model *m, int B);
-void model_init_weights(rnnlab_model *m);
+void model_init_weights(rnnlab_model *m); /* init.c */
 
-/* cells: one family per file, forward then backward over the whole sequence of one (layer, dir).
+/* cells (cells/cell.h: the table): one family per file, forward then backward over the whole sequence of one (layer, dir).
  * X is the layer input (T,B,I) time-major, or NULL with tok (T,B) for one-hot layer 0.
  * rev: process t = T-1 .. 0. Backward reads dY (T,B,H) row stride ldy (gradient wrt this
  * direction's outputs, already offset to the direction's column block) and ADDS into the
@@ -169,12 +174,6 @@ void cell_project_input_backward(const cell_ctx *x, const float *dpre, int add_b
 /* gradnorm[t,b] = |dh[b]| for the (B,H) gradient at time t */
 void cell_record_gradnorm(const cell_ctx *x, int t, const float *dh);
 
-void rnn_forward(cell_ctx *x);
-void rnn_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx);
-void lstm_forward(cell_ctx *x);
-void lstm_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx);
-void gru_forward(cell_ctx *x);
-void gru_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx);
 
 /* the first backward state of a cell: dL/dh (and dL/dc) after the last step */
 static inline void cell_backward_start(const cell_ctx *x, float *dh, float *dc) {
@@ -191,11 +190,8 @@ static inline void cell_backward_end(const cell_ctx *x, const float *dh, const f
   for (size_t i = 0; i < BH; i++) x->c->dinit_c[i] = dc ? dc[i] : 0.0f;
 }
 
-/* optim.c */
-void optim_zero(float *a, size_t n);
-float optim_grad_norm(const float *g, size_t n);
-double optim_trainable_sumsq(const rnnlab_model *m);
-int optim_clip_and_update(rnnlab_trainer *t, double norm);
+/* train/trainer.c: the model's trainable range [train_begin, n_params) as a parameter arena */
+param_arena trainer_arena(rnnlab_model *m);
 
 /* serialize.c */
 uint32_t rnnlab_crc32(const uint8_t *p, size_t n);

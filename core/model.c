@@ -1,8 +1,9 @@
-/* model.c - the Model: configuration checks, the parameter table and arenas, initialisation,
- * the forward/backward pass over layers and directions, and the readout with its losses.
+/* model.c - the Model: configuration checks, the parameter table and arenas, the forward/backward
+ * pass over layers and directions, and the readout with its losses. Knows no cell by name: what
+ * differs between cells comes from the cell table (cells/cell.h).
  *
  * Owns: rnnlab_model_* (but save/load, in serialize.c) and the status strings.
- * Does not own: the cell equations (rnn.c, lstm.c, gru.c), the optimizers (optim.c), the
+ * Does not own: the cells (cells/), initialisation (init.c), the optimizers (train/), the
  * arithmetic kernels (kernels_*.c). No I/O, no globals; every failure is a returned status with
  * a message in m->err.
  */
@@ -12,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "cells/cell.h"
 #include "kernels.h"
 
 typedef char config_is_all_4_byte_fields[sizeof(rnnlab_config) == RNNLAB_CONFIG_FIELDS * 4 ? 1 : -1];
@@ -76,51 +77,18 @@ void rnnlab_config_default(rnnlab_config *c) {
   c->seed_lo = 1;
 }
 
-/* ---- variant table ---- */
-
-/* Which parts an LSTM variant has. Greff et al. 2017, Table 1 / section 3. */
-typedef struct {
-  int in_gate, forget_gate, out_gate; /* 0 = the gate is fixed at 1 (NIG, NFG, NOG, 1997's f) */
-  int cifg;                           /* f = 1 - i */
-  int peep, fgr;
-  int g_act, h_act;                   /* 0 tanh, 1 identity (NIAF/NOAF), 2 scaled sigmoid (1997) */
-} lstm_parts;
-
-static lstm_parts lstm_parts_of(int variant) {
-  lstm_parts p = {1, 1, 1, 0, 1, 0, 0, 0};
-  switch (variant) {
-  case RNNLAB_LSTM_STANDARD: p.peep = 0; break;
-  case RNNLAB_LSTM_VANILLA: break;
-  case RNNLAB_LSTM_1997: p.forget_gate = 0, p.peep = 0, p.g_act = 2, p.h_act = 2; break;
-  case RNNLAB_LSTM_NIG: p.in_gate = 0; break;
-  case RNNLAB_LSTM_NFG: p.forget_gate = 0; break;
-  case RNNLAB_LSTM_NOG: p.out_gate = 0; break;
-  case RNNLAB_LSTM_NIAF: p.g_act = 1; break;
-  case RNNLAB_LSTM_NOAF: p.h_act = 1; break;
-  case RNNLAB_LSTM_NP: p.peep = 0; break;
-  case RNNLAB_LSTM_CIFG: p.cifg = 1; break;
-  case RNNLAB_LSTM_FGR: p.fgr = 1; break;
-  }
-  return p;
-}
-
-/* exposed to lstm.c through a tiny accessor to keep the table in one place */
-void lstm_parts_get(int variant, int *in_gate, int *forget_gate, int *out_gate, int *cifg, int *peep, int *fgr,
-                    int *g_act, int *h_act) {
-  lstm_parts p = lstm_parts_of(variant);
-  *in_gate = p.in_gate, *forget_gate = p.forget_gate, *out_gate = p.out_gate, *cifg = p.cifg;
-  *peep = p.peep, *fgr = p.fgr, *g_act = p.g_act, *h_act = p.h_act;
-}
-
 /* ---- configuration ---- */
 
 static int finite(float x) { return x == x && x - x == 0.0f; }
 
-static rnnlab_status check_config(const rnnlab_config *c, char *err, size_t errlen) {
+rnnlab_status model_check_config(const rnnlab_config *c, char *err, size_t errlen) {
 #define BAD(...) return status_fail(err, errlen, RNNLAB_EINVAL, __VA_ARGS__)
-  if (c->cell < 0 || c->cell > RNNLAB_CELL_ESN) BAD("config.cell: unknown cell %d", c->cell);
-  if (c->cell == RNNLAB_CELL_LSTM && (c->variant < 0 || c->variant >= RNNLAB_LSTM_VARIANT_COUNT))
-    BAD("config.variant: unknown LSTM variant %d", c->variant);
+  const cell_family *cf = cell_family_of(c->cell);
+  if (!cf) BAD("config.cell: unknown cell %d", c->cell);
+  if (cf->check) {
+    rnnlab_status s = cf->check(c, err, errlen);
+    if (s) return s;
+  }
   if (c->reset_after != 0 && c->reset_after != 1) BAD("config.resetAfter must be 0 or 1");
   if (c->activation < 0 || c->activation > RNNLAB_ACT_SIGMOID) BAD("config.activation: unknown activation %d", c->activation);
   if (c->input_size < 1 || c->input_size > RNNLAB_MAX_IO) BAD("config.inputSize must be in [1, %d], got %d", RNNLAB_MAX_IO, c->input_size);
@@ -147,34 +115,38 @@ static rnnlab_status check_config(const rnnlab_config *c, char *err, size_t errl
 
 static size_t pad4(size_t n) { return (n + 3) & ~(size_t)3; }
 
-/* Adds a tensor of PyTorch shape (rows, cols) to the table, returns its offset. */
-static size_t add_tensor(rnnlab_model *m, size_t *off, const char *name, int rows, int cols, int transposed) {
+/* Adds a tensor of PyTorch shape (rows, cols) to the table, returns its offset. init_block: rows
+ * per initialisation block (H for gate-blocked weights), 0 for a bias. */
+static size_t add_tensor(rnnlab_model *m, size_t *off, const char *name, int rows, int cols, int transposed,
+                         int init_block) {
   tensor_info *t = &m->tensors[m->n_tensors++];
   snprintf(t->name, sizeof t->name, "%s", name);
-  t->offset = *off, t->rows = rows, t->cols = cols, t->transposed = transposed;
+  t->offset = *off, t->rows = rows, t->cols = cols, t->transposed = transposed, t->init_block = init_block;
   *off += pad4((size_t)rows * cols);
   return t->offset;
 }
 
-typedef struct { size_t Wx, Wh, bx, bh, peep, R; } cell_offsets;
+typedef struct { size_t Wx, Wh, bx, bh, extra[CELL_MAX_EXTRAS]; } cell_offsets;
 
 rnnlab_status model_build(rnnlab_model *m, const rnnlab_config *cfg) {
   m->cfg = *cfg;
   const rnnlab_config *c = &m->cfg;
+  const cell_family *cf = m->cell = cell_family_of(c->cell);
   const int H = c->hidden_size, L = c->layers;
   m->D = c->bidirectional ? 2 : 1;
-  m->ngates = c->cell == RNNLAB_CELL_LSTM ? 4 : c->cell == RNNLAB_CELL_GRU ? 3 : 1;
+  m->ngates = cf->gates;
   m->G = m->ngates * H;
   m->I0 = c->input_size;
   m->seed = (uint64_t)c->seed_hi << 32 | c->seed_lo;
-  lstm_parts parts = lstm_parts_of(c->variant);
-  const int lstm = c->cell == RNNLAB_CELL_LSTM;
+  cell_extra extras[CELL_MAX_EXTRAS];
+  const int n_extras = cf->extras ? cf->extras(c, extras) : 0;
 
   /* reject before allocating: the parameter count in doubles cannot overflow */
   double count = 0;
   for (int l = 0; l < L; l++) {
     double I = l ? (double)m->D * H : m->I0;
-    count += m->D * ((double)m->G * (I + H + 2) + 3.0 * H + 9.0 * H * H);
+    count += m->D * (double)m->G * (I + H + 2);
+    for (int e = 0; e < n_extras; e++) count += m->D * (double)extras[e].rows * extras[e].cols;
   }
   count += (double)c->output_size * (m->D * H + 1);
   if (count > RNNLAB_MAX_PARAMS)
@@ -190,32 +162,25 @@ rnnlab_status model_build(rnnlab_model *m, const rnnlab_config *cfg) {
       const char *sfx = d ? "_reverse" : "";
       cell_offsets *o = &co[l][d];
       snprintf(name, sizeof name, "weight_ih_l%d%s", l, sfx);
-      o->Wx = add_tensor(m, &off, name, m->G, I, 1);
+      o->Wx = add_tensor(m, &off, name, m->G, I, 1, H);
       snprintf(name, sizeof name, "weight_hh_l%d%s", l, sfx);
-      o->Wh = add_tensor(m, &off, name, m->G, H, 1);
+      o->Wh = add_tensor(m, &off, name, m->G, H, 1, H);
       snprintf(name, sizeof name, "bias_ih_l%d%s", l, sfx);
-      o->bx = add_tensor(m, &off, name, m->G, 1, 0);
+      o->bx = add_tensor(m, &off, name, m->G, 1, 0, 0);
       snprintf(name, sizeof name, "bias_hh_l%d%s", l, sfx);
-      o->bh = add_tensor(m, &off, name, m->G, 1, 0);
-      o->peep = o->R = (size_t)-1;
-      if (lstm && parts.peep) { /* rows [p_i p_f p_o] */
-        snprintf(name, sizeof name, "peephole_l%d%s", l, sfx);
-        o->peep = add_tensor(m, &off, name, 3, H, 0);
+      o->bh = add_tensor(m, &off, name, m->G, 1, 0, 0);
+      for (int e = 0; e < n_extras; e++) {
+        snprintf(name, sizeof name, "%s_l%d%s", extras[e].name, l, sfx);
+        o->extra[e] = add_tensor(m, &off, name, extras[e].rows, extras[e].cols, extras[e].transposed,
+                                 extras[e].init_block);
       }
-      if (lstm && parts.fgr) { /* (out [i f o], in [i f o]_{t-1}) */
-        snprintf(name, sizeof name, "weight_fgr_l%d%s", l, sfx);
-        o->R = add_tensor(m, &off, name, 3 * H, 3 * H, 1);
-      }
-      if (lstm) { /* gate blocks a variant never reads: kept at zero, not counted */
-        int dead = !parts.in_gate + !parts.forget_gate + !parts.out_gate + parts.cifg;
-        unused += (int64_t)dead * H * (I + H + 2);
-        if (parts.peep) unused += (int64_t)(!parts.in_gate + (!parts.forget_gate || parts.cifg) + !parts.out_gate) * H;
-      }
+      if (cf->unused) unused += cf->unused(c, I);
     }
-  /* ESN: the reservoir above is fixed; only the readout below trains. */
-  m->train_begin = c->cell == RNNLAB_CELL_ESN ? off : 0;
-  size_t oWy = add_tensor(m, &off, "fc.weight", c->output_size, m->D * H, 1);
-  size_t oby = add_tensor(m, &off, "fc.bias", c->output_size, 1, 0);
+  /* a fixed cell (ESN): the recurrent part above is fixed; only the readout below trains */
+  m->train_begin = cf->fixed ? off : 0;
+  m->n_cell_tensors = m->n_tensors;
+  size_t oWy = add_tensor(m, &off, "fc.weight", c->output_size, m->D * H, 1, c->output_size);
+  size_t oby = add_tensor(m, &off, "fc.bias", c->output_size, 1, 0, 0);
   m->n_params = off;
   m->trainable = (int64_t)(off - m->train_begin) - unused;
   /* padding floats are not parameters */
@@ -234,149 +199,16 @@ rnnlab_status model_build(rnnlab_model *m, const rnnlab_config *cfg) {
         float *base = k ? m->grads : m->params;
         cell_params *p = k ? &m->dP[l][d] : &m->P[l][d];
         p->Wx = base + o->Wx, p->Wh = base + o->Wh, p->bx = base + o->bx, p->bh = base + o->bh;
-        p->peep = o->peep == (size_t)-1 ? NULL : base + o->peep;
-        p->R = o->R == (size_t)-1 ? NULL : base + o->R;
+        p->peep = p->R = NULL;
+        for (int e = 0; e < n_extras; e++) {
+          float **view = extras[e].slot == CELL_EXTRA_PEEP ? &p->peep : &p->R;
+          *view = base + o->extra[e];
+        }
       }
     }
   m->Wy = m->params + oWy, m->by = m->params + oby;
   m->dWy = m->grads + oWy, m->dby = m->grads + oby;
   return RNNLAB_OK;
-}
-
-/* ---- initialisation ---- */
-
-/* element (r, c) of a tensor in PyTorch layout, located in the arena */
-static float *tensor_at(rnnlab_model *m, const tensor_info *t, int r, int c) {
-  size_t i = t->transposed ? (size_t)c * t->rows + r : (size_t)r * t->cols + c;
-  return m->params + t->offset + i;
-}
-
-/* Fills rows [r0, r0+n) of t with U(-a, a), drawing in PyTorch row-major order. */
-static void fill_uniform(rnnlab_model *m, rng_state *rng, const tensor_info *t, int r0, int n, float a) {
-  for (int r = r0; r < r0 + n; r++)
-    for (int c = 0; c < t->cols; c++) *tensor_at(m, t, r, c) = rng_symmetric(rng, a);
-}
-
-/* Orthogonal (n x n) block at rows [r0, r0+n) of t: modified Gram-Schmidt of a uniform random
- * matrix, in double (deterministic: only +, *, / and sqrt, all correctly rounded). */
-static rnnlab_status fill_orthogonal(rnnlab_model *m, rng_state *rng, const tensor_info *t, int r0, int n) {
-  double *q = malloc(sizeof(double) * (size_t)n * n);
-  if (!q) return RNNLAB_ENOMEM;
-  for (int i = 0; i < n * n; i++) q[i] = rng_symmetric(rng, 1.0f);
-  for (int i = 0; i < n; i++) {
-    double *qi = q + (size_t)i * n;
-    for (int pass = 0; pass < 2; pass++) /* twice is enough (Giraud et al.) */
-      for (int j = 0; j < i; j++) {
-        const double *qj = q + (size_t)j * n;
-        double dot = 0;
-        for (int k = 0; k < n; k++) dot += qi[k] * qj[k];
-        for (int k = 0; k < n; k++) qi[k] -= dot * qj[k];
-      }
-    double norm = 0;
-    for (int k = 0; k < n; k++) norm += qi[k] * qi[k];
-    norm = sqrt(norm);
-    if (norm < 1e-12) norm = 1; /* measure-zero degenerate draw */
-    for (int k = 0; k < n; k++) qi[k] /= norm;
-  }
-  for (int i = 0; i < n; i++)
-    for (int k = 0; k < n; k++) *tensor_at(m, t, r0 + i, k) = (float)q[(size_t)i * n + k];
-  free(q);
-  return RNNLAB_OK;
-}
-
-/* Scales the (H,H) reservoir W to spectral radius rho. The radius estimate is the geometric mean
- * growth of a random vector under 64 applications of W: (|W^64 v| / |v|)^(1/64), the 64th root
- * taken as six square roots so native and wasm agree to the bit. */
-static rnnlab_status scale_spectral_radius(float *W, int n, float rho, rng_state *rng) {
-  double *v = malloc(sizeof(double) * 2 * (size_t)n);
-  if (!v) return RNNLAB_ENOMEM;
-  double *w = v + n, growth = 1.0, norm = 0;
-  for (int i = 0; i < n; i++) v[i] = rng_symmetric(rng, 1.0f), norm += v[i] * v[i];
-  norm = sqrt(norm);
-  for (int i = 0; i < n; i++) v[i] /= norm;
-  for (int it = 0; it < 64; it++) {
-    for (int j = 0; j < n; j++) w[j] = 0;
-    for (int i = 0; i < n; i++)
-      for (int j = 0; j < n; j++) w[j] += v[i] * W[(size_t)i * n + j];
-    norm = 0;
-    for (int j = 0; j < n; j++) norm += w[j] * w[j];
-    norm = sqrt(norm);
-    if (norm < 1e-30) { growth = 0; break; }
-    growth *= norm;
-    for (int j = 0; j < n; j++) v[j] = w[j] / norm;
-  }
-  for (int k = 0; k < 6; k++) growth = sqrt(growth);
-  if (growth > 1e-12)
-    for (size_t i = 0; i < (size_t)n * n; i++) W[i] = (float)(W[i] * (rho / growth));
-  free(v);
-  return RNNLAB_OK;
-}
-
-static void zero_dead_blocks(rnnlab_model *m);
-
-void model_init_weights(rnnlab_model *m) {
-  const rnnlab_config *c = &m->cfg;
-  const int H = c->hidden_size;
-  rng_state rng;
-  rng_seed(&rng, m->seed);
-  memset(m->params, 0, m->n_params * sizeof(float));
-  for (int i = 0; i < m->n_tensors; i++) {
-    const tensor_info *t = &m->tensors[i];
-    const int is_fc = !strncmp(t->name, "fc.", 3), is_bias = t->cols == 1 || !strncmp(t->name, "peephole", 8);
-    const int is_hh = !strncmp(t->name, "weight_hh", 9);
-    if (c->cell == RNNLAB_CELL_ESN && !is_fc) {
-      if (!strncmp(t->name, "weight_ih", 9)) fill_uniform(m, &rng, t, 0, t->rows, c->input_scale);
-      else if (is_hh) {
-        fill_uniform(m, &rng, t, 0, t->rows, 1.0f);
-        scale_spectral_radius(m->params + t->offset, H, c->spectral_radius, &rng);
-      }
-      continue;
-    }
-    if (c->init == RNNLAB_INIT_DEFAULT) { /* PyTorch: U(+-1/sqrt(H)); Linear: U(+-1/sqrt(fan_in)) */
-      float a = 1.0f / sqrtf((float)(is_fc ? m->D * H : H));
-      fill_uniform(m, &rng, t, 0, t->rows, a);
-    } else if (c->init == RNNLAB_INIT_UNIFORM) {
-      fill_uniform(m, &rng, t, 0, t->rows, c->init_scale);
-    } else if (!is_bias) { /* Glorot per gate block: U(+-sqrt(6 / (fan_in + fan_out))) */
-      int block = is_fc || !strncmp(t->name, "weight_fgr", 10) ? t->rows : H;
-      for (int r0 = 0; r0 < t->rows; r0 += block) {
-        if (c->init == RNNLAB_INIT_ORTHOGONAL && is_hh) {
-          if (fill_orthogonal(m, &rng, t, r0, H) != RNNLAB_OK) fill_uniform(m, &rng, t, r0, block, 1.0f / sqrtf((float)H));
-        } else {
-          fill_uniform(m, &rng, t, r0, block, sqrtf(6.0f / (float)(t->cols + block)));
-        }
-      }
-    }
-  }
-  if (c->cell == RNNLAB_CELL_LSTM && c->forget_bias != 0.0f)
-    for (int l = 0; l < c->layers; l++)
-      for (int d = 0; d < m->D; d++)
-        for (int j = 0; j < H; j++) m->P[l][d].bx[GATE_F * H + j] += c->forget_bias;
-  zero_dead_blocks(m);
-}
-
-/* Ablated LSTM variants never read some gate blocks: keep them at exactly zero so that weights
- * shown, saved and counted are the ones that act. */
-static void zero_dead_blocks(rnnlab_model *m) {
-  const rnnlab_config *c = &m->cfg;
-  if (c->cell != RNNLAB_CELL_LSTM) return;
-  lstm_parts p = lstm_parts_of(c->variant);
-  const int H = c->hidden_size, G = m->G;
-  int dead[4] = {!p.in_gate, !p.forget_gate || p.cifg, 0, !p.out_gate};
-  for (int l = 0; l < c->layers; l++)
-    for (int d = 0; d < m->D; d++)
-      for (int k = 0; k < 2; k++) {
-        cell_params *cp = k ? &m->dP[l][d] : &m->P[l][d];
-        const int I = l ? m->D * H : m->I0;
-        for (int g = 0; g < 4; g++) {
-          if (!dead[g]) continue;
-          for (int r = 0; r < I; r++) memset(cp->Wx + (size_t)r * G + g * H, 0, sizeof(float) * H);
-          for (int r = 0; r < H; r++) memset(cp->Wh + (size_t)r * G + g * H, 0, sizeof(float) * H);
-          memset(cp->bx + g * H, 0, sizeof(float) * H);
-          memset(cp->bh + g * H, 0, sizeof(float) * H);
-          if (cp->peep && g != GATE_G) memset(cp->peep + (g == GATE_O ? 2 : g) * H, 0, sizeof(float) * H);
-        }
-      }
 }
 
 /* ---- create / free ---- */
@@ -386,7 +218,7 @@ rnnlab_status rnnlab_model_create(const rnnlab_config *cfg, rnnlab_model **out, 
   if (!out) return status_fail(err, errlen, RNNLAB_EINVAL, "out pointer is NULL");
   *out = NULL;
   if (!cfg) return status_fail(err, errlen, RNNLAB_EINVAL, "config is NULL");
-  rnnlab_status s = check_config(cfg, err, errlen);
+  rnnlab_status s = model_check_config(cfg, err, errlen);
   if (s) return s;
   rnnlab_model *m = calloc(1, sizeof *m);
   if (!m) return status_fail(err, errlen, RNNLAB_ENOMEM, "out of memory");
@@ -434,8 +266,8 @@ void rnnlab_model_reset_state(rnnlab_model *m) {
 
 /* ---- activation arena ---- */
 
-static int uses_c(const rnnlab_model *m) { return m->cfg.cell == RNNLAB_CELL_LSTM || m->cfg.cell == RNNLAB_CELL_CTRNN; }
-static int uses_aux(const rnnlab_model *m) { return m->cfg.cell == RNNLAB_CELL_LSTM || m->cfg.cell == RNNLAB_CELL_GRU; }
+static int uses_c(const rnnlab_model *m) { return m->cell->cell_state; }
+static int uses_aux(const rnnlab_model *m) { return m->cell->aux; }
 
 /* floats needed for a pass of shape (T, B) */
 static double acts_size(const rnnlab_model *m, double T, double B) {
@@ -650,22 +482,6 @@ void cell_record_gradnorm(const cell_ctx *x, int t, const float *dh) {
 
 /* ---- the pass ---- */
 
-static void cell_forward(cell_ctx *x) {
-  switch (x->m->cfg.cell) {
-  case RNNLAB_CELL_LSTM: lstm_forward(x); break;
-  case RNNLAB_CELL_GRU: gru_forward(x); break;
-  default: rnn_forward(x); break;
-  }
-}
-
-static void cell_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx) {
-  switch (x->m->cfg.cell) {
-  case RNNLAB_CELL_LSTM: lstm_backward(x, dY, ldy, dX, ldx); break;
-  case RNNLAB_CELL_GRU: gru_backward(x, dY, ldy, dX, ldx); break;
-  default: rnn_backward(x, dY, ldy, dX, ldx); break;
-  }
-}
-
 static float logf_safe(float p) { return logf(p > 1e-30f ? p : 1e-30f); }
 
 /* Readout over all T*B rows: out = act(Ytop Wy + by); returns the weighted loss and, when
@@ -759,7 +575,7 @@ rnnlab_status model_pass(rnnlab_model *m, const rnnlab_batch *b, int t0, int T, 
         memset(h0, 0, sizeof(float) * BH);
         if (c0) memset(c0, 0, sizeof(float) * BH);
       }
-      cell_forward(x);
+      m->cell->forward(x);
       if (d == 0) { /* keep the final state for carry_state */
         memcpy(cc->state_h, cc->h + (size_t)T * BH, sizeof(float) * BH);
         if (cc->c) memcpy(cc->state_c, cc->c + (size_t)T * BH, sizeof(float) * BH);
@@ -802,7 +618,7 @@ rnnlab_status model_pass(rnnlab_model *m, const rnnlab_batch *b, int t0, int T, 
       dX = m->dYlow;
       memset(dX, 0, sizeof(float) * TB * DH);
     }
-    for (int d = 0; d < D; d++) cell_backward(&ctx[l][d], m->dY + (size_t)d * H, DH, dX, DH);
+    for (int d = 0; d < D; d++) m->cell->backward(&ctx[l][d], m->dY + (size_t)d * H, DH, dX, DH);
     if (l > 0) {
       float *tmp = m->dY;
       m->dY = m->dYlow, m->dYlow = tmp;
@@ -877,7 +693,7 @@ rnnlab_status rnnlab_model_set_tensor(rnnlab_model *m, int idx, const float *in)
   for (int r = 0; r < t->rows; r++)
     for (int c = 0; c < t->cols; c++)
       dst[t->transposed ? (size_t)c * t->rows + r : (size_t)r * t->cols + c] = in[(size_t)r * t->cols + c];
-  zero_dead_blocks(m);
+  if (m->cell->fix) m->cell->fix(m);
   return RNNLAB_OK;
 }
 

@@ -379,10 +379,10 @@ rnnlab_status rnnlab_seq2seq_load(const uint8_t *buf, size_t len, int with_optim
 
 /* ---- tasks ---- */
 
-/* Tasks (core/tasks.c): seeded generators of training batches in the engine's formats, each with
+/* Tasks (core/tasks/): seeded generators of training batches in the engine's formats, each with
  * its own scorer and success criterion. Names (rnnlab_task_name): parity, addition, text, reber,
  * adding, temporal-order, copy, reverse, decimal-addition; what each generates, and where it
- * follows or leaves Hochreiter & Schmidhuber 1997, is at the top of core/tasks.c.
+ * follows or leaves Hochreiter & Schmidhuber 1997, is in each task's own file under core/tasks/.
  *
  * Options: "key=value,key=value" (NULL or "" = defaults; unknown keys, repeated keys and bad
  * values are refused with a message naming the key). Keys (rnnlab_task_option_keys lists each
@@ -473,7 +473,7 @@ const char *rnnlab_task_symbol(rnnlab_task *t, int which, int id);
  * next call (or free). length 0 = the task's length. Rows of different lengths are padded at
  * the end (tokens/inputs 0, target ids -1, float targets 0, mask 0); mask is 1 at every targeted
  * step. text: B parallel streams, carry_state = 1 between consecutive calls with the same B and
- * length (see core/tasks.c). Sequence-to-sequence tasks: RNNLAB_ESTATE. */
+ * length (see core/tasks/). Sequence-to-sequence tasks: RNNLAB_ESTATE. */
 rnnlab_status rnnlab_task_batch(rnnlab_task *t, int32_t B, int32_t length, rnnlab_batch *out);
 /* The largest B rnnlab_task_batch accepts for length (0 = the task's length): text: the training
  * split holds B streams of at least 2 (length + 1) characters each, B = floor(train_chars /

@@ -211,7 +211,7 @@ rnnlab_status rnnlab_seq2seq_step(rnnlab_seq2seq *s, const rnnlab_train_config *
       rnnlab_trainer_free(s->tenc), s->tenc = NULL;
       return s2s_fail(s, st, "%s", err);
     }
-  } else if (tc->learning_rate != s->tenc->tc.learning_rate) {
+  } else if (tc->learning_rate != s->tenc->opt.tc.learning_rate) {
     st = rnnlab_trainer_set_learning_rate(s->tenc, tc->learning_rate);
     if (!st) st = rnnlab_trainer_set_learning_rate(s->tdec, tc->learning_rate);
     if (st) return s2s_fail(s, st, "%s", s->tenc->err);
@@ -223,10 +223,11 @@ rnnlab_status rnnlab_seq2seq_step(rnnlab_seq2seq *s, const rnnlab_train_config *
   float loss = 0;
   st = pass(s, b, s->in, 1, NULL, &loss);
   if (st) return st;
-  const double norm = sqrt(optim_trainable_sumsq(s->enc) + optim_trainable_sumsq(s->dec));
+  const param_arena ae = trainer_arena(s->enc), ad = trainer_arena(s->dec);
+  const double norm = sqrt(arena_sumsq(ae.grads, ae.n) + arena_sumsq(ad.grads, ad.n)); /* one global norm */
   if (!isfinite(norm)) return s2s_fail(s, RNNLAB_ENONFINITE, "gradient norm is not finite: weights not updated; lower the learning rate or enable clipNorm");
-  int clipped = optim_clip_and_update(s->tenc, norm);
-  clipped |= optim_clip_and_update(s->tdec, norm);
+  int clipped = optimizer_apply(&s->tenc->opt, &ae, norm);
+  clipped |= optimizer_apply(&s->tdec->opt, &ad, norm);
   if (r) r->loss = loss, r->grad_norm = (float)norm, r->clipped = clipped, r->chunks = 1;
   return RNNLAB_OK;
 }

@@ -25,7 +25,8 @@
  *                         per field in declaration order
  *   P+44    8             i64 steps (optimizer updates done; Adam's t)
  *   P+52    4             u32 moments present: bit 0 = m1, bit 1 = m2
- *   P+56    n_params*4    m1 (if bit 0), f32, same layout as params
+ *   P+56    n_params*4    m1 (if bit 0), f32, same layout as params (zeros over an ESN's
+ *                         reservoir: the optimizer's arena is the trainable range only)
  *   ...     n_params*4    m2 (if bit 1)
  *   -- only when flags bit 1: the carried state (truncated BPTT over a stream), so that a run
  *      saved mid-stream resumes exactly; written with the optimizer state when the model has one --
@@ -268,7 +269,26 @@ static void ser_words_train(rnnlab_train_config *tc, const uint32_t w[SER_TRAIN_
   tc->truncate = ser_bits_i32(w[k++]);
 }
 
-static uint32_t ser_moments(const rnnlab_trainer *t) { return (t->m1 ? 1u : 0u) | (t->m2 ? 2u : 0u); }
+static uint32_t ser_moments(const rnnlab_trainer *t) { return (t->opt.m1 ? 1u : 0u) | (t->opt.m2 ? 2u : 0u); }
+
+/* A moment over the trainable range, written at its place in the whole arena (n floats). */
+static uint8_t *ser_put_moment(uint8_t *p, const rnnlab_trainer *t, const float *moment, size_t n) {
+  const size_t skip = n - t->opt.n;
+  size_t i;
+  for (i = 0; i < skip; i++) p = ser_put_u32(p, 0u);
+  return ser_put_f32s(p, moment, t->opt.n);
+}
+
+/* Reads a moment written by ser_put_moment; returns the index of the first non-finite float of
+ * the n in the file, or n. */
+static size_t ser_get_moment(float *moment, const rnnlab_trainer *t, const uint8_t *p, size_t n) {
+  const size_t skip = n - t->opt.n;
+  size_t i, bad;
+  for (i = 0; i < skip; i++, p += 4)
+    if ((ser_get_u32(p) & 0x7F800000u) == 0x7F800000u) return i;
+  bad = ser_get_f32s(moment, p, t->opt.n);
+  return bad == t->opt.n ? n : skip + bad;
+}
 
 static size_t ser_popcount2(uint32_t mask) { return (size_t)(mask & 1u) + (size_t)((mask >> 1) & 1u); }
 
@@ -319,12 +339,12 @@ rnnlab_status rnnlab_model_save(rnnlab_model *m, const rnnlab_trainer *t, uint8_
   p = ser_put_u64(p, (uint64_t)n);
   p = ser_put_f32s(p, m->params, n);
   if (t) {
-    ser_train_words(tw, &t->tc);
+    ser_train_words(tw, &t->opt.tc);
     for (k = 0; k < SER_TRAIN_WORDS; k++) p = ser_put_u32(p, tw[k]);
-    p = ser_put_u64(p, (uint64_t)t->steps);
+    p = ser_put_u64(p, (uint64_t)t->opt.steps);
     p = ser_put_u32(p, ser_moments(t));
-    if (t->m1) p = ser_put_f32s(p, t->m1, n);
-    if (t->m2) p = ser_put_f32s(p, t->m2, n);
+    if (t->opt.m1) p = ser_put_moment(p, t, t->opt.m1, n);
+    if (t->opt.m2) p = ser_put_moment(p, t, t->opt.m2, n);
     if (ser_state_floats(m)) {
       const size_t BH = (size_t)m->state_B * (size_t)m->cfg.hidden_size;
       int l;
@@ -481,23 +501,23 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
                    (unsigned long)moments, (int)tc.optimizer, (unsigned long)ser_moments(t));
       goto fail;
     }
-    if (t->m1) {
-      bad = ser_get_f32s(t->m1, p, n);
+    if (t->opt.m1) {
+      bad = ser_get_moment(t->opt.m1, t, p, n);
       p += 4 * n;
       if (bad != n) {
         s = status_fail(err, errlen, RNNLAB_EFORMAT, "optimizer moment m1[%lu] is not finite", (unsigned long)bad);
         goto fail;
       }
     }
-    if (t->m2) {
-      bad = ser_get_f32s(t->m2, p, n);
+    if (t->opt.m2) {
+      bad = ser_get_moment(t->opt.m2, t, p, n);
       p += 4 * n;
       if (bad != n) {
         s = status_fail(err, errlen, RNNLAB_EFORMAT, "optimizer moment m2[%lu] is not finite", (unsigned long)bad);
         goto fail;
       }
     }
-    t->steps = steps;
+    t->opt.steps = steps;
   }
   if (flags & SER_FLAG_STATE) {
     const size_t BH = (size_t)state_B * (size_t)m->cfg.hidden_size;

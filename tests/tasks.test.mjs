@@ -1,4 +1,4 @@
-// tasks.test.mjs - the tasks (wasm/tasks.mjs over core/tasks.c) and the run helper (lab.train,
+// tasks.test.mjs - the tasks (wasm/tasks.mjs over core/tasks/) and the run helper (lab.train,
 // wasm/run.mjs). Learning is proven by learning: each task trains a small model from scratch with
 // fixed seeds until the task's criterion is met on held-out data (or a step budget runs out),
 // then the result on a fresh held-out test set is asserted, including lengths longer than

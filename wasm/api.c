@@ -155,7 +155,7 @@ int rnnlab_wasm_decode_layout(int field) {
 }
 /* ---- end of decoding search ---- */
 
-/* ---- tasks (wasm/tasks.mjs, core/tasks.c) ----
+/* ---- tasks (wasm/tasks.mjs, core/tasks/) ----
  * 64-bit seeds as two 32-bit halves (a standalone wasm passes i64 as BigInt), and the layout of
  * the task structs the wrapper reads field by field. */
 

@@ -404,7 +404,7 @@ export interface Model {
 }
 // ---- end of decoding search ----
 
-// ---- tasks and training runs (wasm/tasks.mjs, wasm/run.mjs, core/tasks.c) ----
+// ---- tasks and training runs (wasm/tasks.mjs, wasm/run.mjs, core/tasks/) ----
 
 export type TaskName =
   | 'parity' | 'addition' | 'text' | 'reber' | 'adding' | 'temporal-order' | 'copy' | 'reverse' | 'decimal-addition';

@@ -9,7 +9,7 @@
  * nothing copied through JS), validation every evalEvery steps, the final test, progress reports,
  * cooperative yielding (so a Worker or page can stop a run) and the run's result. A JS task
  * (lab.createTask('csv'), csvtask.mjs) hands its batches to trainer.step instead.
- * Does not own: generators and scorers (core/tasks.c through wasm/tasks.mjs), models, trainers
+ * Does not own: generators and scorers (core/tasks/ through wasm/tasks.mjs), models, trainers
  * and the one place statuses become exceptions (rnnlab.mjs). No DOM; runs in Node, pages and
  * Workers alike. The CLI's reproduction command drives the same function.
  *

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * tasks.mjs - the tasks of core/tasks.c for the rnnlab wrapper: lab.tasks, lab.createTask,
+ * tasks.mjs - the tasks of core/tasks/ for the rnnlab wrapper: lab.tasks, lab.createTask,
  * lab.loadCorpus, and lab.train and lab.recipes (the run helper of wasm/run.mjs).
  *
  * Owns: turning a JS options object into the C options string ("key=value,..."; unknown keys are

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../core/internal.h"
+#include "../../core/cells/cell.h"
 #include "check.h"
 
 static rnnlab_config base(int cell, int I, int H, int V) {
@@ -340,6 +341,26 @@ static void test_gradient_contract(void) {
   }
 }
 
+/* Every rnnlab_cell has a complete row in the cell table, named as wasm/names.mjs CELLS. */
+static void test_cell_table(void) {
+  static const char *const names[] = {"rnn", "lstm", "gru", "ctrnn", "esn"}; /* rnnlab_cell order */
+  for (int i = 0; i < 5; i++) {
+    const cell_family *f = cell_family_of(i);
+    CHECK(f && !strcmp(f->name, names[i]), "cell %d is '%s'", i, f ? f->name : "(none)");
+    if (!f) continue;
+    CHECK(f->gates >= 1 && f->forward && f->backward, "%s: gates %d, forward and backward", f->name, f->gates);
+    rnnlab_config c;
+    rnnlab_config_default(&c);
+    c.cell = i, c.hidden_size = 3, c.input_size = 2, c.output_size = 2;
+    rnnlab_model *m = NULL;
+    CHECK(rnnlab_model_create(&c, &m, NULL, 0) == RNNLAB_OK && m->cell == f && m->G == f->gates * 3,
+          "%s: the model takes its row", f->name);
+    CHECK(m && (m->train_begin > 0) == f->fixed, "%s: only a fixed cell starts training at the readout", f->name);
+    rnnlab_model_free(m);
+  }
+  CHECK(cell_family_of(-1) == NULL && cell_family_of(5) == NULL, "no row outside the table");
+}
+
 int main(void) {
   test_config_errors();
   test_param_counts();
@@ -348,5 +369,6 @@ int main(void) {
   test_trace();
   test_bad_batches();
   test_gradient_contract();
+  test_cell_table();
   return check_summary("model");
 }

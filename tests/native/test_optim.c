@@ -126,12 +126,12 @@ static void test_defaults(void) {
     tc.optimizer = o;
     rnnlab_trainer *t = new_trainer(m, &tc);
     if (!t) continue;
-    CHECK((t->m1 != NULL) == want[o][0] && (t->m2 != NULL) == want[o][1], "optimizer %d moments %p %p", o,
-          (void *)t->m1, (void *)t->m2);
-    for (size_t i = 0; t->m1 && i < m->n_params; i++)
-      if (t->m1[i] != 0) { CHECK(0, "m1 not zeroed"); break; }
-    for (size_t i = 0; t->m2 && i < m->n_params; i++)
-      if (t->m2[i] != 0) { CHECK(0, "m2 not zeroed"); break; }
+    CHECK((t->opt.m1 != NULL) == want[o][0] && (t->opt.m2 != NULL) == want[o][1], "optimizer %d moments %p %p", o,
+          (void *)t->opt.m1, (void *)t->opt.m2);
+    for (size_t i = 0; t->opt.m1 && i < m->n_params; i++)
+      if (t->opt.m1[i] != 0) { CHECK(0, "m1 not zeroed"); break; }
+    for (size_t i = 0; t->opt.m2 && i < m->n_params; i++)
+      if (t->opt.m2[i] != 0) { CHECK(0, "m2 not zeroed"); break; }
     CHECK(rnnlab_trainer_steps(t) == 0, "fresh trainer steps");
     CHECK(strcmp(rnnlab_trainer_error(t), "") == 0, "fresh trainer error '%s'", rnnlab_trainer_error(t));
     rnnlab_trainer_free(t);
@@ -203,19 +203,19 @@ static void test_validation(void) {
 
 static void test_helpers(void) {
   float a[5] = {3, 4, 0, 0, 0};
-  CHECK(optim_grad_norm(a, 2) == 5.0f, "norm(3,4) = %g", (double)optim_grad_norm(a, 2));
-  CHECK(optim_grad_norm(a, 0) == 0.0f, "norm of nothing");
+  CHECK(arena_norm(a, 2) == 5.0f, "norm(3,4) = %g", (double)arena_norm(a, 2));
+  CHECK(arena_norm(a, 0) == 0.0f, "norm of nothing");
   float big[2] = {3e37f, 4e37f}; /* squares overflow float, not the double accumulator */
-  CHECK_CLOSE(optim_grad_norm(big, 2), 5e37, 0, 1e-6, "norm(3e37, 4e37)");
+  CHECK_CLOSE(arena_norm(big, 2), 5e37, 0, 1e-6, "norm(3e37, 4e37)");
   float tiny[2] = {3e-30f, 4e-30f};
-  CHECK_CLOSE(optim_grad_norm(tiny, 2), 5e-30, 0, 1e-6, "norm(3e-30, 4e-30)");
+  CHECK_CLOSE(arena_norm(tiny, 2), 5e-30, 0, 1e-6, "norm(3e-30, 4e-30)");
   float odd[3] = {1, 1, 1};
-  CHECK(optim_grad_norm(odd, 3) == 1.7320508f, "norm(1,1,1) = %.9g", (double)optim_grad_norm(odd, 3));
+  CHECK(arena_norm(odd, 3) == 1.7320508f, "norm(1,1,1) = %.9g", (double)arena_norm(odd, 3));
   float nan2[2] = {1, NAN}, inf2[2] = {INFINITY, 1};
-  CHECK(isnan(optim_grad_norm(nan2, 2)), "norm with NaN");
-  CHECK(isinf(optim_grad_norm(inf2, 2)), "norm with Inf");
-  optim_zero(a, 2);
-  CHECK(a[0] == 0 && a[1] == 0, "optim_zero");
+  CHECK(isnan(arena_norm(nan2, 2)), "norm with NaN");
+  CHECK(isinf(arena_norm(inf2, 2)), "norm with Inf");
+  arena_zero(a, 2);
+  CHECK(a[0] == 0 && a[1] == 0, "arena_zero");
 }
 
 /* ---- the update equations ---- */
@@ -350,7 +350,7 @@ static void test_learning_rate(void) {
   const float lrs[3] = {0.1f, 0.01f, 0.5f};
   for (int k = 0; k < 3; k++) {
     if (k > 0) CHECK(rnnlab_trainer_set_learning_rate(t, lrs[k]) == RNNLAB_OK, "set lr %g", (double)lrs[k]);
-    CHECK(t->tc.learning_rate == lrs[k], "lr stored");
+    CHECK(t->opt.tc.learning_rate == lrs[k], "lr stored");
     memcpy(w0, m->params, n * sizeof(float));
     CHECK(rnnlab_trainer_step(t, &bb.b, NULL) == RNNLAB_OK, "step: %s", rnnlab_trainer_error(t));
     size_t bad = 0;
@@ -361,7 +361,7 @@ static void test_learning_rate(void) {
   for (int k = 0; k < 4; k++) {
     CHECK(rnnlab_trainer_set_learning_rate(t, bad_lr[k]) == RNNLAB_EINVAL, "bad lr %g accepted", (double)bad_lr[k]);
     CHECK(strstr(rnnlab_trainer_error(t), "learning_rate") != NULL, "bad lr message '%s'", rnnlab_trainer_error(t));
-    CHECK(t->tc.learning_rate == 0.5f, "bad lr changed the rate");
+    CHECK(t->opt.tc.learning_rate == 0.5f, "bad lr changed the rate");
   }
   /* the trainer still works and the error is cleared */
   CHECK(rnnlab_trainer_step(t, &bb.b, NULL) == RNNLAB_OK, "step after errors");
@@ -372,9 +372,9 @@ static void test_learning_rate(void) {
   t = new_trainer(m, &tc);
   CHECK(rnnlab_trainer_step(t, &bb.b, NULL) == RNNLAB_OK, "adam step");
   float *m1 = malloc(n * sizeof(float));
-  memcpy(m1, t->m1, n * sizeof(float));
+  memcpy(m1, t->opt.m1, n * sizeof(float));
   CHECK(rnnlab_trainer_set_learning_rate(t, 2e-3f) == RNNLAB_OK, "adam set lr");
-  CHECK(memcmp(m1, t->m1, n * sizeof(float)) == 0, "set_learning_rate touched the moments");
+  CHECK(memcmp(m1, t->opt.m1, n * sizeof(float)) == 0, "set_learning_rate touched the moments");
   CHECK(rnnlab_trainer_steps(t) == 1, "set_learning_rate changed steps");
   free(m1), free(w0);
   batch_free(&bb);
@@ -489,7 +489,7 @@ static void test_truncate(void) {
             (double)r.loss, lsum / want_chunks);
       CHECK(r.grad_norm == (float)nmax && r.clipped == any, "truncate %d: norm/clipped", tr);
       CHECK(memcmp(a->params, b->params, a->n_params * sizeof(float)) == 0, "truncate %d: weights differ from chunk-by-chunk training", tr);
-      CHECK(memcmp(ta->m2, tb->m2, a->n_params * sizeof(float)) == 0, "truncate %d: moments differ", tr);
+      CHECK(memcmp(ta->opt.m2, tb->opt.m2, a->n_params * sizeof(float)) == 0, "truncate %d: moments differ", tr);
       CHECK(rnnlab_trainer_steps(ta) == (int64_t)want_chunks * (rep + 1), "truncate %d: steps %lld", tr,
             (long long)rnnlab_trainer_steps(ta));
     }
@@ -515,12 +515,12 @@ static void test_nonfinite_and_bad_batches(void) {
   const size_t n = m->n_params;
   float *w = malloc(n * sizeof(float)), *m1 = malloc(n * sizeof(float)), *m2 = malloc(n * sizeof(float));
   memcpy(w, m->params, n * sizeof(float));
-  memcpy(m1, t->m1, n * sizeof(float));
-  memcpy(m2, t->m2, n * sizeof(float));
+  memcpy(m1, t->opt.m1, n * sizeof(float));
+  memcpy(m2, t->opt.m2, n * sizeof(float));
   int64_t steps0 = rnnlab_trainer_steps(t);
 #define UNTOUCHED(what)                                                                      \
-  CHECK(memcmp(w, m->params, n * sizeof(float)) == 0 && memcmp(m1, t->m1, n * sizeof(float)) == 0 && \
-            memcmp(m2, t->m2, n * sizeof(float)) == 0 && rnnlab_trainer_steps(t) == steps0, \
+  CHECK(memcmp(w, m->params, n * sizeof(float)) == 0 && memcmp(m1, t->opt.m1, n * sizeof(float)) == 0 && \
+            memcmp(m2, t->opt.m2, n * sizeof(float)) == 0 && rnnlab_trainer_steps(t) == steps0, \
         "%s: weights, moments or steps changed", what)
 
   /* finite targets whose squared error overflows float: the loss is +Inf */
@@ -537,7 +537,7 @@ static void test_nonfinite_and_bad_batches(void) {
   UNTOUCHED("infinite loss");
 
   /* the same with truncation: the first chunk already fails */
-  t->tc.truncate = 2;
+  t->opt.tc.truncate = 2;
   s = rnnlab_trainer_step(t, &huge, &r);
   CHECK(s == RNNLAB_ENONFINITE && r.chunks == 0, "infinite loss, truncated: %d %d", s, r.chunks);
   UNTOUCHED("infinite loss, truncated");
@@ -549,10 +549,10 @@ static void test_nonfinite_and_bad_batches(void) {
   CHECK(s == RNNLAB_ENONFINITE && r.chunks == 1 && rnnlab_trainer_steps(t) == 2, "second chunk diverges: %d %d", s,
         r.chunks);
   CHECK(strstr(rnnlab_trainer_error(t), "chunk 1") != NULL, "message names the chunk: '%s'", rnnlab_trainer_error(t));
-  t->tc.truncate = 0;
+  t->opt.tc.truncate = 0;
   memcpy(w, m->params, n * sizeof(float));
-  memcpy(m1, t->m1, n * sizeof(float));
-  memcpy(m2, t->m2, n * sizeof(float));
+  memcpy(m1, t->opt.m1, n * sizeof(float));
+  memcpy(m2, t->opt.m2, n * sizeof(float));
   steps0 = rnnlab_trainer_steps(t);
 
   /* bad batches: the model's message comes through */
@@ -615,8 +615,11 @@ static void test_esn_reservoir(void) {
   }
   CHECK(memcmp(res, m->params, m->train_begin * sizeof(float)) == 0, "ESN reservoir changed");
   CHECK(last < first, "ESN readout did not train: %g -> %g", (double)first, (double)last);
-  for (size_t i = 0; i < m->train_begin; i++)
-    if (t->m1[i] != 0 || t->m2[i] != 0) { CHECK(0, "moment of a fixed weight is nonzero"); break; }
+  /* the optimizer's arena is the trainable range: no moments for the fixed reservoir at all */
+  CHECK(t->opt.n == m->n_params - m->train_begin, "ESN moments cover %zu floats, trainable %zu", t->opt.n,
+        m->n_params - m->train_begin);
+  CHECK(rnnlab_trainer_arena_bytes(t) == 2 * t->opt.n * sizeof(float), "ESN Adam moments: %zu bytes",
+        rnnlab_trainer_arena_bytes(t));
   free(res);
   batch_free(&bb);
   rnnlab_trainer_free(t);
@@ -658,6 +661,65 @@ static void learn_echo(int cell, int opt, float lr, int truncate, const char *na
   rnnlab_model_free(m);
 }
 
+/* ---- the optimizer over an arena no model owns ---- */
+
+/* An arena of its own (as an RBM or a Hopfield learner will own): Adam on f(w) = 1/2 |w - c|^2
+ * converges to c; and for the same gradients it gives the same bits as the model's trainer. */
+static void test_own_arena(void) {
+  enum { N = 37 };
+  float w[N], g[N], target[N];
+  for (int i = 0; i < N; i++) w[i] = 0, target[i] = (float)(i % 7) - 3.0f;
+  rnnlab_train_config tc;
+  rnnlab_train_config_default(&tc);
+  tc.learning_rate = 0.1f, tc.clip_norm = 5.0f;
+  optimizer o;
+  char err[256];
+  CHECK(optimizer_init(&o, &tc, N, err, sizeof err) == RNNLAB_OK, "optimizer_init: %s", err);
+  CHECK(o.m1 && o.m2 && o.n == N && o.steps == 0, "Adam keeps two moments of N floats");
+  param_arena a = {w, g, N};
+  int clipped_any = 0;
+  for (int it = 0; it < 500; it++) {
+    for (int i = 0; i < N; i++) g[i] = w[i] - target[i];
+    clipped_any |= optimizer_apply(&o, &a, arena_norm(g, N));
+  }
+  double worst = 0;
+  for (int i = 0; i < N; i++) worst = fmax(worst, fabs(w[i] - target[i]));
+  CHECK(worst < 1e-3, "Adam on a quadratic: max |w - c| = %g after 500 steps", worst);
+  CHECK(clipped_any && o.steps == 500, "clipped at the start (norm > 5), %lld steps", (long long)o.steps);
+  optimizer_release(&o);
+  CHECK(o.m1 == NULL && o.m2 == NULL, "released");
+  tc.learning_rate = -1;
+  CHECK(optimizer_init(&o, &tc, N, err, sizeof err) == RNNLAB_EINVAL && strstr(err, "learning_rate"), "bad config: %s", err);
+
+  /* the trainer is this optimizer over the model's trainable range */
+  rnnlab_config c = make_config(RNNLAB_CELL_GRU, 0, 3, 5, RNNLAB_OUTPUT_SOFTMAX, 3, 12);
+  rnnlab_model *m = new_model(&c);
+  rnnlab_train_config_default(&tc);
+  tc.optimizer = RNNLAB_OPT_MOMENTUM, tc.learning_rate = 0.05f, tc.nesterov = 1, tc.weight_decay = 0.01f;
+  rnnlab_trainer *t = new_trainer(m, &tc);
+  batch_buf bb;
+  batch_make(&bb, &c, 3, 6, 19);
+  const size_t n = m->n_params;
+  float *wcopy = malloc(n * sizeof(float)), *gcopy = malloc(n * sizeof(float));
+  CHECK(optimizer_init(&o, &tc, n, err, sizeof err) == RNNLAB_OK, "optimizer_init: %s", err);
+  memcpy(wcopy, m->params, n * sizeof(float));
+  for (int step = 0; step < 3; step++) {
+    float *gm = grads_of(m, &bb.b); /* the gradient at the trainer's current weights */
+    memcpy(gcopy, gm, n * sizeof(float));
+    free(gm);
+    rnnlab_step_result r;
+    CHECK(rnnlab_trainer_step(t, &bb.b, &r) == RNNLAB_OK, "trainer step: %s", rnnlab_trainer_error(t));
+    param_arena own = {wcopy, gcopy, n};
+    optimizer_apply(&o, &own, arena_norm(gcopy, n));
+    CHECK(memcmp(wcopy, m->params, n * sizeof(float)) == 0, "step %d: own-arena update differs from the trainer's", step);
+  }
+  optimizer_release(&o);
+  free(wcopy), free(gcopy);
+  batch_free(&bb);
+  rnnlab_trainer_free(t);
+  rnnlab_model_free(m);
+}
+
 int main(void) {
   test_defaults();
   test_validation();
@@ -668,6 +730,7 @@ int main(void) {
   test_truncate();
   test_nonfinite_and_bad_batches();
   test_esn_reservoir();
+  test_own_arena();
   learn_echo(RNNLAB_CELL_LSTM, RNNLAB_OPT_ADAM, 0.02f, 0, "lstm adam");
   learn_echo(RNNLAB_CELL_GRU, RNNLAB_OPT_RMSPROP, 0.01f, 4, "gru rmsprop truncate 4");
   learn_echo(RNNLAB_CELL_RNN, RNNLAB_OPT_MOMENTUM, 0.1f, 0, "rnn nesterov");

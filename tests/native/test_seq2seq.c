@@ -188,8 +188,8 @@ static void test_save_load(void) {
   rnnlab_trainer *ts[2] = {s->tenc, s->tdec}, *tr[2] = {r->tenc, r->tdec};
   for (int k = 0; k < 2; k++) {
     CHECK(ms[k]->n_params == mr[k]->n_params && same_floats(ms[k]->params, mr[k]->params, ms[k]->n_params), "half %d: weights", k);
-    CHECK(tr[k] && same_floats(ts[k]->m1, tr[k]->m1, ms[k]->n_params) && same_floats(ts[k]->m2, tr[k]->m2, ms[k]->n_params) &&
-          ts[k]->steps == tr[k]->steps, "half %d: optimizer state", k);
+    CHECK(tr[k] && same_floats(ts[k]->opt.m1, tr[k]->opt.m1, ts[k]->opt.n) && same_floats(ts[k]->opt.m2, tr[k]->opt.m2, ts[k]->opt.n) &&
+          ts[k]->opt.steps == tr[k]->opt.steps, "half %d: optimizer state", k);
   }
   CHECK(rnnlab_seq2seq_trainer(r, 1) == r->tdec && r->rng.s == s->rng.s, "trainer accessor, generator state");
   size_t len2;

@@ -128,7 +128,7 @@ static void test_round_trip(const ser_case *k) {
   rnnlab_trainer *t;
   if (!make_trained(k, 5, &m, &t)) { rnnlab_trainer_free(t), rnnlab_model_free(m); return; }
   const size_t n = m->n_params;
-  const int nmom = (t->m1 != NULL) + (t->m2 != NULL);
+  const int nmom = (t->opt.m1 != NULL) + (t->opt.m2 != NULL);
   /* training with truncate 3 over T = 5 carried a state of batch B: saved with the trainer */
   const size_t BH = (size_t)B * 5, st = (size_t)k->layers * 2 * BH;
   CHECK(m->state_B == B, "%s: carried state of batch %d after training", k->name, m->state_B);
@@ -154,7 +154,7 @@ static void test_round_trip(const ser_case *k) {
   memcpy(&w0, &m->params[0], 4);
   CHECK(le32(buf + 120) == w0, "%s: first parameter's bits", k->name);
   CHECK(le32(buf + 120 + 4 * n + 44) == (uint32_t)rnnlab_trainer_steps(t), "%s: steps field", k->name);
-  CHECK(le32(buf + 120 + 4 * n + 52) == (uint32_t)((t->m1 ? 1 : 0) | (t->m2 ? 2 : 0)), "%s: moments mask", k->name);
+  CHECK(le32(buf + 120 + 4 * n + 52) == (uint32_t)((t->opt.m1 ? 1 : 0) | (t->opt.m2 ? 2 : 0)), "%s: moments mask", k->name);
 
   /* load with the trainer */
   rnnlab_model *m2 = NULL;
@@ -166,12 +166,12 @@ static void test_round_trip(const ser_case *k) {
     CHECK(memcmp(&m->cfg, &m2->cfg, sizeof m->cfg) == 0, "%s: config differs", k->name);
     CHECK(m2->n_params == n && memcmp(m->params, m2->params, n * sizeof(float)) == 0, "%s: params differ", k->name);
     CHECK(t2->model == m2, "%s: loaded trainer's model", k->name);
-    CHECK(memcmp(&t->tc, &t2->tc, sizeof t->tc) == 0, "%s: train config differs", k->name);
-    CHECK(rnnlab_trainer_steps(t2) == rnnlab_trainer_steps(t) && t2->steps > 0, "%s: steps %lld vs %lld", k->name,
-          (long long)t2->steps, (long long)t->steps);
-    CHECK((t2->m1 != NULL) == (t->m1 != NULL) && (t2->m2 != NULL) == (t->m2 != NULL), "%s: moment presence", k->name);
-    if (t->m1 && t2->m1) CHECK(memcmp(t->m1, t2->m1, n * sizeof(float)) == 0, "%s: m1 differs", k->name);
-    if (t->m2 && t2->m2) CHECK(memcmp(t->m2, t2->m2, n * sizeof(float)) == 0, "%s: m2 differs", k->name);
+    CHECK(memcmp(&t->opt.tc, &t2->opt.tc, sizeof t->opt.tc) == 0, "%s: train config differs", k->name);
+    CHECK(rnnlab_trainer_steps(t2) == rnnlab_trainer_steps(t) && t2->opt.steps > 0, "%s: steps %lld vs %lld", k->name,
+          (long long)t2->opt.steps, (long long)t->opt.steps);
+    CHECK((t2->opt.m1 != NULL) == (t->opt.m1 != NULL) && (t2->opt.m2 != NULL) == (t->opt.m2 != NULL), "%s: moment presence", k->name);
+    if (t->opt.m1 && t2->opt.m1) CHECK(memcmp(t->opt.m1, t2->opt.m1, t->opt.n * sizeof(float)) == 0, "%s: m1 differs", k->name);
+    if (t->opt.m2 && t2->opt.m2) CHECK(memcmp(t->opt.m2, t2->opt.m2, t->opt.n * sizeof(float)) == 0, "%s: m2 differs", k->name);
     CHECK(m2->state_B == B, "%s: loaded carried state of batch %d", k->name, m2->state_B);
     for (int l = 0; l < k->layers && m2->state_B == B; l++)
       CHECK(memcmp(m->C[l][0].state_h, m2->C[l][0].state_h, BH * sizeof(float)) == 0 &&

@@ -1,4 +1,4 @@
-/* test_tasks.c - the task generators and scorers of core/tasks.c: every generator is
+/* test_tasks.c - the task generators and scorers of core/tasks/: every generator is
  * deterministic from its seed and obeys its definition (parity and addition targets equal the
  * true parity and sum bits; every embedded Reber string is accepted by an independent matcher and
  * its targets are exactly the legal next symbols; adding and temporal-order sequences follow

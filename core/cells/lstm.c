@@ -1,4 +1,4 @@
-/* lstm.c - the LSTM family, gate order [i f g o] (PyTorch nn.LSTM), one generic form:
+/* cells/lstm.c - the LSTM family, gate order [i f g o] (PyTorch nn.LSTM), one generic form:
  *
  *   a_i = W_i x + U_i h_{t-1} + b_i + p_i * c_{t-1} + R_i [i f o]_{t-1}
  *   a_f = W_f x + U_f h_{t-1} + b_f + p_f * c_{t-1} + R_f [i f o]_{t-1}
@@ -17,11 +17,8 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "cells/lstm.h"
 #include "kernels.h"
-
-void lstm_parts_get(int variant, int *in_gate, int *forget_gate, int *out_gate, int *cifg, int *peep, int *fgr,
-                    int *g_act, int *h_act);
 
 typedef struct {
   int in_gate, forget_gate, out_gate, cifg, peep, fgr, g_act, h_act;
@@ -29,8 +26,10 @@ typedef struct {
 } parts;
 
 static parts parts_of(const rnnlab_config *c) {
+  const lstm_parts lp = lstm_parts_of(c->variant);
   parts p;
-  lstm_parts_get(c->variant, &p.in_gate, &p.forget_gate, &p.out_gate, &p.cifg, &p.peep, &p.fgr, &p.g_act, &p.h_act);
+  p.in_gate = lp.in_gate, p.forget_gate = lp.forget_gate, p.out_gate = lp.out_gate, p.cifg = lp.cifg;
+  p.peep = lp.peep, p.fgr = lp.fgr, p.g_act = lp.g_act, p.h_act = lp.h_act;
   p.glo = c->g_lo, p.gspan = c->g_hi - c->g_lo, p.hlo = c->h_lo, p.hspan = c->h_hi - c->h_lo;
   return p;
 }
@@ -53,7 +52,7 @@ static void pack_ifo(float *dst, const float *g, int B, int H) {
   }
 }
 
-void lstm_forward(cell_ctx *x) {
+static void lstm_forward(cell_ctx *x) {
   const rnnlab_config *c = &x->m->cfg;
   const int H = c->hidden_size, G = 4 * H, B = x->B, T = x->T, BH = B * H;
   const parts p = parts_of(c);
@@ -97,7 +96,7 @@ void lstm_forward(cell_ctx *x) {
   }
 }
 
-void lstm_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx) {
+static void lstm_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx) {
   const rnnlab_config *c = &x->m->cfg;
   const int H = c->hidden_size, G = 4 * H, B = x->B, T = x->T, BH = B * H, TB = T * B;
   const parts p = parts_of(c);
@@ -162,3 +161,11 @@ void lstm_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx) {
   k_gemm_tn(H, G, TB, x->c->h + (x->dir ? BH : 0), H, x->m->dpre, G, x->dp->Wh, G);
   cell_project_input_backward(x, x->m->dpre, 1, dX, ldx);
 }
+
+/* cell state c and aux Hs(c_t) */
+const cell_family lstm_cell = {
+    .name = "lstm", .gates = 4, .cell_state = 1, .aux = 1,
+    .check = lstm_check, .extras = lstm_extras, .unused = lstm_unused,
+    .after_init = lstm_after_init, .fix = lstm_zero_dead_blocks,
+    .forward = lstm_forward, .backward = lstm_backward,
+};

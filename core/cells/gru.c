@@ -1,4 +1,4 @@
-/* gru.c - gated recurrent unit, gate order [r z n] (PyTorch nn.GRU).
+/* cells/gru.c - gated recurrent unit, gate order [r z n] (PyTorch nn.GRU).
  *
  * reset after (PyTorch, resetAfter = 1):
  *   r = sig(W_r x + b_ir + U_r h + b_hr),  z = sig(W_z x + b_iz + U_z h + b_hz)
@@ -11,10 +11,10 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "cells/cell.h"
 #include "kernels.h"
 
-void gru_forward(cell_ctx *x) {
+static void gru_forward(cell_ctx *x) {
   const rnnlab_config *c = &x->m->cfg;
   const int H = c->hidden_size, G = 3 * H, B = x->B, T = x->T;
   const int after = c->reset_after;
@@ -48,7 +48,7 @@ void gru_forward(cell_ctx *x) {
   }
 }
 
-void gru_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx) {
+static void gru_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx) {
   const rnnlab_config *c = &x->m->cfg;
   const int H = c->hidden_size, G = 3 * H, B = x->B, T = x->T, BH = B * H, TB = T * B;
   const int after = c->reset_after;
@@ -103,3 +103,8 @@ void gru_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int ldx) {
     cell_project_input_backward(x, x->m->dpre, 1, dX, ldx);
   }
 }
+
+/* aux: gh_n (reset after) or r * h_{t-1} (reset before) */
+const cell_family gru_cell = {
+    .name = "gru", .gates = 3, .aux = 1, .forward = gru_forward, .backward = gru_backward,
+};

@@ -1,0 +1,12 @@
+/* cells/rnn.h - the single-gate step that the rnn, ctrnn (rnn.c) and esn (esn.c) rows share. */
+#ifndef RNNLAB_CELLS_RNN_H
+#define RNNLAB_CELLS_RNN_H
+
+#include "cells/cell.h"
+
+typedef enum { SINGLE_GATE_ELMAN, SINGLE_GATE_CTRNN, SINGLE_GATE_ESN } single_gate_form;
+
+void single_gate_forward(cell_ctx *x, single_gate_form form);
+void single_gate_backward(cell_ctx *x, single_gate_form form, const float *dY, int ldy, float *dX, int ldx);
+
+#endif
