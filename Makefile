@@ -39,7 +39,7 @@ endif
 EMCC ?= emcc
 PORT ?= 8000
 
-# core/ and its subfolders (one per idea: kernels/, recurrent/, tasks/, ...); -Icore finds
+# core/ and its subfolders (one per idea: cells/, kernels/, tasks/, train/); -Icore finds
 # internal.h and rnnlab.h from any of them.
 CORE_SRC := $(wildcard core/*.c core/*/*.c)
 CORE_HDR := $(wildcard core/*.h core/*/*.h)
@@ -197,11 +197,11 @@ BENCH_WASM := build/wasm/bench_kernels.cjs
 $(BENCH_WASM): export NODE_PATH := /usr/share/nodejs
 # The scalar twins are compiled as the scalar wasm build compiles them (no auto-vectorisation),
 # so the "scalar" column is what rnnlab-scalar.wasm runs.
-$(BENCH_WASM): tests/native/bench_kernels.c core/kernels_scalar.c core/kernels_simd.c $(CORE_HDR) | $(SIMDE_LINK)
+$(BENCH_WASM): tests/native/bench_kernels.c core/kernels/scalar.c core/kernels/simd.c $(CORE_HDR) | $(SIMDE_LINK)
 	@mkdir -p $(@D)
-	$(EMCC) $(CFLAGS_ALL) $(WASM_SCALAR_FLAGS) -c core/kernels_scalar.c -o build/wasm/bench_kernels_scalar.o
+	$(EMCC) $(CFLAGS_ALL) $(WASM_SCALAR_FLAGS) -c core/kernels/scalar.c -o build/wasm/bench_kernels_scalar.o
 	$(EMCC) $(CFLAGS_ALL) $(WASM_SIMD_FLAGS) -sENVIRONMENT=node -sSINGLE_FILE=1 -sALLOW_MEMORY_GROWTH=1 \
-	  tests/native/bench_kernels.c build/wasm/bench_kernels_scalar.o core/kernels_simd.c -o build/wasm/tmp-$(@F)
+	  tests/native/bench_kernels.c build/wasm/bench_kernels_scalar.o core/kernels/simd.c -o build/wasm/tmp-$(@F)
 	@mv build/wasm/tmp-$(@F) $@
 
 # emcc writes its output, then rewrites it in place with wasm-opt: build under build/wasm/ and

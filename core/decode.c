@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "kernels.h"
+#include "kernels/kernels.h"
 
 typedef char decode_config_is_all_4_byte_fields[sizeof(rnnlab_decode_config) == RNNLAB_DECODE_CONFIG_FIELDS * 4 ? 1 : -1];
 

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "cells/cell.h"
-#include "kernels.h"
+#include "kernels/kernels.h"
 
 typedef char config_is_all_4_byte_fields[sizeof(rnnlab_config) == RNNLAB_CONFIG_FIELDS * 4 ? 1 : -1];
 typedef char train_config_is_all_4_byte_fields[sizeof(rnnlab_train_config) == RNNLAB_TRAIN_CONFIG_FIELDS * 4 ? 1 : -1];

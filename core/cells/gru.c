@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "cells/cell.h"
-#include "kernels.h"
+#include "kernels/kernels.h"
 
 static void gru_forward(cell_ctx *x) {
   const rnnlab_config *c = &x->m->cfg;

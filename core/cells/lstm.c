@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "cells/lstm.h"
-#include "kernels.h"
+#include "kernels/kernels.h"
 
 typedef struct {
   int in_gate, forget_gate, out_gate, cifg, peep, fgr, g_act, h_act;

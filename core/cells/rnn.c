@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "cells/rnn.h"
-#include "kernels.h"
+#include "kernels/kernels.h"
 
 static void activate(int act, float *y, int n) {
   if (act == RNNLAB_ACT_TANH) k_tanh(y, y, n);

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "kernels.h"
+#include "kernels/kernels.h"
 
 typedef void (*gemm_fn)(int, int, int, const float *, int, const float *, int, float *, int);
 

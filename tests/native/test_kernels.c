@@ -18,14 +18,14 @@
  *                 reference forward (eps 1e-6; |an - fd| <= 2e-6 + 2e-5 |fd|) and of the float
  *                 kernel forward itself (eps 1e-2; loose); GRU dh_prev accumulates.
  * Buffers are malloc'ed to their exact size so ASan catches any read past the end.
- * Build: see the comment in core/kernels_simd.c; run with and without -DRNNLAB_SCALAR. */
+ * Build: see the comment in core/kernels/simd.c; run with and without -DRNNLAB_SCALAR. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
-#include "kernels.h"
+#include "kernels/kernels.h"
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 

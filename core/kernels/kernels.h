@@ -1,6 +1,6 @@
-/* kernels.h - the numeric kernels every cell is built from, in two twins with one signature:
- *   kernels_scalar.c  k_*_scalar  plain C reference, the definition of the result
- *   kernels_simd.c    k_*_simd    SIMDe wasm simd128 (SSE/AVX natively, real wasm SIMD with -msimd128)
+/* kernels/kernels.h - the numeric kernels every cell is built from, in two twins with one signature:
+ *   kernels/scalar.c  k_*_scalar  plain C reference, the definition of the result
+ *   kernels/simd.c    k_*_simd    SIMDe wasm simd128 (SSE/AVX natively, real wasm SIMD with -msimd128)
  * and the names the engine calls (k_gemm_nn, ...), which resolve to the SIMD twin unless the
  * build defines RNNLAB_SCALAR (the scalar wasm build and the reference native build).
  *

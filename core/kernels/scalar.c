@@ -1,7 +1,7 @@
-/* kernels_scalar.c - the plain-C reference twins (k_*_scalar) and the scalar math helpers
+/* kernels/scalar.c - the plain-C reference twins (k_*_scalar) and the scalar math helpers
  * k_expf / k_tanhf.
  *
- * Owns: the DEFINITION of every kernel's result. The SIMD twins in kernels_simd.c must give the
+ * Owns: the DEFINITION of every kernel's result. The SIMD twins in kernels/simd.c must give the
  * same bits for the activations and fused cell steps (same operations in the same order, no
  * FMA), and the same GEMM result up to float summation order.
  * Does not: allocate, do I/O, or call libm's exp/tanh (their bits differ between glibc and
@@ -15,7 +15,7 @@
  * pass -ffp-contract=off explicitly anyway. wasm has no FMA. Never -ffast-math. The test pins a
  * hash of the activation bits, so a contracted or fast-math build fails it.
  */
-#include "kernels.h"
+#include "kernels/kernels.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -33,7 +33,7 @@
  *   exp(r) ~ 1 + r + r^2 * P(r),  |r| <= 0.35, P of degree 5 (Cephes expf coefficients).
  *   exp(x) = exp(r) * 2^n    2^n is built directly as float bits ((n + 127) << 23): exact.
  *
- * The SIMD twin (kernels_simd.c, exp_v) performs exactly these operations in this order.
+ * The SIMD twin (kernels/simd.c, exp_v) performs exactly these operations in this order.
  * Measured (tests/native/test_kernels.c, 2.4M points of [-87, 88] against double exp): max
  * relative error 8.0e-8 (glibc expf on the same points: 6.0e-8), i.e. within 1 ulp.
  * NaN: the clamps compare false for NaN, so NaN flows through the arithmetic and comes out as

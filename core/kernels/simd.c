@@ -1,4 +1,4 @@
-/* kernels_simd.c - the SIMD twins (k_*_simd) of kernels_scalar.c, written with SIMDe's wasm
+/* kernels/simd.c - the SIMD twins (k_*_simd) of kernels/scalar.c, written with SIMDe's wasm
  * simd128 API: real wasm SIMD under emcc -msimd128, SSE/AVX natively, portable C elsewhere
  * (the scalar wasm build compiles this file without -msimd128; SIMDe then falls back to plain
  * C, and the engine calls the scalar twins anyway).
@@ -25,11 +25,11 @@
 
 #include <stdint.h>
 
-#include "kernels.h"
+#include "kernels/kernels.h"
 
 /* ---------------------------------------------------------------------------------------------
  * Vector exp / sigmoid / tanh. The constants and the operation sequence are those of k_expf and
- * k_tanhf in kernels_scalar.c (read the derivation there); keep the two files in step - the
+ * k_tanhf in kernels/scalar.c (read the derivation there); keep the two files in step - the
  * test compares them bit for bit. */
 #define EXP_LO (-87.3f)
 #define EXP_HI 88.3f
@@ -128,7 +128,7 @@ static inline v128_t tanh_v(v128_t x) {
 }
 
 /* Scalar element helpers for the tails: the scalar twin's formulas (k_expf, k_tanhf live in
- * kernels_scalar.c; the sigmoid adds the same NaN rule as its nan_pass). */
+ * kernels/scalar.c; the sigmoid adds the same NaN rule as its nan_pass). */
 static inline float sigmoid1(float x) { return x != x ? x : 1.0f / (1.0f + k_expf(-x)); }
 static inline float tanh1(float x) { return k_tanhf(x); }
 
