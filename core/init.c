@@ -8,10 +8,9 @@
  *   orthogonal: glorot, with each H x H recurrent gate block orthogonal
  * A cell family may initialise its own tensors instead (cells/cell.h, init_tensor: the ESN's
  * reservoir) and adjust after (after_init: the LSTM's forget-gate bias and ablated blocks).
- *
- * Note: Glorot and orthogonal treat any one-column tensor as a bias (zero), so a weight_ih of
- * inputSize 1 or a weight_hh of hiddenSize 1 starts at zero there; kept as it is because saved
- * seeds and pinned trajectories depend on it (the gradient still moves those weights).
+ * Which tensor is a bias is data of the parameter table (tensor_info.init_block 0), never its
+ * shape: a weight_ih of inputSize 1 is a weight (before, Glorot and orthogonal left such
+ * one-column weights at zero, a defect found while moving this code).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -66,7 +65,7 @@ void model_init_weights(rnnlab_model *m) {
   memset(m->params, 0, m->n_params * sizeof(float));
   for (int i = 0; i < m->n_tensors; i++) {
     const tensor_info *t = &m->tensors[i];
-    const int is_fc = i >= m->n_cell_tensors, is_bias = t->init_block == 0 || t->cols == 1; /* cols 1: see the note below */
+    const int is_fc = i >= m->n_cell_tensors, is_bias = t->init_block == 0;
     const int is_hh = !strncmp(t->name, "weight_hh", 9);
     if (!is_fc && cf->init_tensor && cf->init_tensor(m, &rng, t)) continue;
     if (c->init == RNNLAB_INIT_DEFAULT) { /* PyTorch: U(+-1/sqrt(H)); Linear: U(+-1/sqrt(fan_in)) */

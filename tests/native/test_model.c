@@ -132,6 +132,25 @@ static void test_init(void) {
     CHECK(worst < 1e-5, "orthogonal init: |QQ^T - I| = %g", worst);
     rnnlab_model_free(m);
   }
+  /* Glorot on a one-column weight: weight_ih of inputSize 1 is a weight, U(+-sqrt(6 / (1 + H)))
+   * per gate block, not a bias left at zero; the biases are zero */
+  for (int init = RNNLAB_INIT_GLOROT; init <= RNNLAB_INIT_ORTHOGONAL; init++) {
+    c = base(RNNLAB_CELL_LSTM, 1, 6, 2);
+    c.input_kind = RNNLAB_INPUT_DENSE, c.init = init;
+    m = create(&c);
+    if (!m) continue;
+    float w[4 * 6], bias[4 * 6];
+    int nonzero = 0, inside = 1, bias_zero = 1;
+    for (int t = 0; t < m->n_tensors; t++) {
+      if (!strcmp(m->tensors[t].name, "weight_ih_l0")) rnnlab_model_get_tensor(m, t, 0, w);
+      if (!strcmp(m->tensors[t].name, "bias_ih_l0")) rnnlab_model_get_tensor(m, t, 0, bias);
+    }
+    const float a = sqrtf(6.0f / (1 + 6));
+    for (int i = 0; i < 24; i++) nonzero += w[i] != 0, inside &= fabsf(w[i]) <= a, bias_zero &= bias[i] == 0;
+    CHECK(nonzero == 24 && inside && bias_zero, "init %d, inputSize 1: %d of 24 input weights drawn, inside +-%g: %d, biases 0: %d",
+          init, nonzero, (double)a, inside, bias_zero);
+    rnnlab_model_free(m);
+  }
   /* ESN reservoir scaled to the spectral radius: |U^k v|^(1/k) tends to rho */
   c = base(RNNLAB_CELL_ESN, 3, 40, 2);
   c.spectral_radius = 0.8f;
