@@ -191,7 +191,7 @@ test('cell diagram and weight view: live while training, per variant, toggles an
 
     // ---- the worker's flat snapshot trace (layer 0, { length, hiddenSize, gates, cell, hidden }) works as is
     const flat = await page.evaluate(async () => {
-      const { CellDiagram } = await import('./celldiagram.js');
+      const { CellDiagram } = await import('./widgets/celldiagram.js');
       const el = document.createElement('div');
       document.body.append(el);
       const d = new CellDiagram(el, { title: 'flat' });

@@ -1,6 +1,7 @@
 // @ts-check
 /* main.js - the playground page: wires the controls, the URL hash, the training worker and the
- * widgets. The worker (worker.js) trains and posts snapshots; the widgets redraw from them.
+ * widgets (one file each in widgets/). The worker (worker.js) trains and posts snapshots; the
+ * widgets redraw from them.
  *
  * Panels: each reads its part of a snapshot in onSnapshot (a new panel adds a line there and,
  * in worker.js, an entry in SNAPSHOT_PARTS). For the browser tests (and a curious console) the
@@ -8,14 +9,14 @@
  * #chars-per-sec (plain numbers as text).
  */
 import { PROPS, PRESETS, SEQ2SEQ_TASKS, parse, serialize } from './state.js';
-import { createChart } from './charts.js';
-import { createHeatmap } from './heatmap.js';
-import { createGradBars } from './gradbars.js';
-import { createPCA } from './pca.js';
-import { createDataPanel } from './datapanel.js';
+import { createChart } from './widgets/charts.js';
+import { createHeatmap } from './widgets/heatmap.js';
+import { createGradBars } from './widgets/gradbars.js';
+import { createPCA } from './widgets/pca.js';
+import { createDataPanel } from './widgets/datapanel.js';
 import { parseSequences } from './csv.mjs';
-import { CellDiagram } from './celldiagram.js';
-import { WeightView } from './weights.js';
+import { CellDiagram } from './widgets/celldiagram.js';
+import { WeightView } from './widgets/weights.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const form = /** @type {HTMLFormElement} */ ($('controls'));
@@ -522,7 +523,7 @@ function sendConfig(keepPlaying = false) {
 const EXAMPLES = /** @type {Record<string, string>} */ ({ 'sine-phase': 'examples/sine-phase.csv', 'two-class': 'examples/two-class.csv' });
 /** @type {Record<string, { data: any, heldOut: number, name: string, text: string }>} parsed examples */
 const exampleCache = {};
-/** @type {import('./datapanel.js').Choice | null} the user's own data (never in the URL) */
+/** @type {import('./widgets/datapanel.js').Choice | null} the user's own data (never in the URL) */
 let ownCsv = null;
 let csvRequest = 0;
 

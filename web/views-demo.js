@@ -8,8 +8,8 @@
  * window.__views = { ready, error, playing, step, snapshots, loss, cell } for tests.
  */
 import { load } from './rnnlab.mjs';
-import { CellDiagram } from './celldiagram.js';
-import { WeightView, snapshotWeights } from './weights.js';
+import { CellDiagram } from './widgets/celldiagram.js';
+import { WeightView, snapshotWeights } from './widgets/weights.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const cellSelect = /** @type {HTMLSelectElement} */ ($('vd-cell'));

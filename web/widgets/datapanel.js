@@ -13,7 +13,7 @@
  * (dragging a file anywhere over the page) is wired here too.
  * Does not: train, keep the URL hash (main.js), or know about the worker.
  */
-import { parseSequences, LIMITS } from './csv.mjs';
+import { parseSequences, LIMITS } from '../csv.mjs';
 
 const fmt = (/** @type {number} */ n) => n.toLocaleString('en-US');
 
