@@ -11,6 +11,7 @@
  */
 
 import { fitCanvas, showTip } from './canvas.js';
+import { gateColor, signedColor } from './colors.js';
 
 /**
  * @param {HTMLElement} parent
@@ -33,14 +34,9 @@ export function createHeatmap(parent, opts) {
 
   /** @param {number} v @param {number} scale @returns {[number, number, number]} */
   function color(v, scale) {
-    if (opts.range === 'signed') {
-      const x = Math.max(-1, Math.min(1, v / scale));
-      // orange (+) / white (0) / blue (-)
-      return x >= 0 ? [255 - 25 * x, 255 - 120 * x, 255 - 230 * x] : [255 + 215 * x, 255 + 130 * x, 255 + 35 * x];
-    }
+    if (opts.range === 'signed') return signedColor(v / scale); // orange (+) / white (0) / blue (-)
     const [lo, hi] = opts.range;
-    const x = Math.max(0, Math.min(1, (v - lo) / (hi - lo)));
-    return [255 - 225 * x, 255 - 170 * x, 255 - 105 * x]; // white -> deep teal-blue
+    return gateColor((v - lo) / (hi - lo)); // white -> deep teal-blue
   }
 
   function draw() {

@@ -22,7 +22,9 @@
  * Does not: compute anything from the model, or keep history.
  */
 
+import { gateNamesOf, UNUSED_GATES } from '../names.mjs';
 import { fillLayerSelect, labelledSelect, showTip, widgetFrame } from './canvas.js';
+import { signedColor } from './colors.js';
 
 /** @typedef {Record<string, Float32Array | number[]>} Tensors
  *  @typedef {{ cell?: string, variant?: string, inputSize: number, hiddenSize: number, layers?: number,
@@ -53,23 +55,10 @@ export function partTensors(tensors, part) {
   return Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith(pre)).map(([k, v]) => [k.slice(pre.length), v]));
 }
 
-/** The gate names of a cell, in PyTorch row order. @param {string} [cell] */
-export function gateNamesOf(cell = 'lstm') {
-  return cell === 'lstm' ? ['i', 'f', 'g', 'o'] : cell === 'gru' ? ['r', 'z', 'n'] : ['h'];
-}
-
 /** LSTM gates whose rows the variant does not use (their weights stay 0), with why.
- * @param {WeightConfig} c @returns {Record<string, string>} */
+ * @param {WeightConfig} c @returns {Readonly<Record<string, string>>} */
 export function unusedGates(c) {
-  if ((c.cell ?? 'lstm') !== 'lstm') return {};
-  switch (c.variant) {
-    case 'NIG': return { i: 'unused: i = 1 (NIG)' };
-    case 'NFG': return { f: 'unused: f = 1 (NFG)' };
-    case '1997': return { f: 'unused: no forget gate (1997)' };
-    case 'NOG': return { o: 'unused: o = 1 (NOG)' };
-    case 'CIFG': return { f: 'unused: f = 1 − i (CIFG)' };
-    default: return {};
-  }
+  return (c.cell ?? 'lstm') === 'lstm' ? UNUSED_GATES[/** @type {keyof typeof UNUSED_GATES} */ (c.variant ?? 'standard')] ?? {} : {};
 }
 
 /**
@@ -123,12 +112,6 @@ export function layerTiles(tensors, config, layer = 0, direction = 0) {
       data: Float32Array.from(fc) });
   }
   return out;
-}
-
-/** @param {number} x in [-1, 1] @returns {[number, number, number]} heatmap.js's signed map */
-function signed(x) {
-  x = Math.max(-1, Math.min(1, x));
-  return x >= 0 ? [255 - 25 * x, 255 - 120 * x, 255 - 230 * x] : [255 + 215 * x, 255 + 130 * x, 255 + 35 * x];
 }
 
 const GATE_TITLE = /** @type {Record<string, string>} */ ({
@@ -280,7 +263,7 @@ export class WeightView {
       const octx = /** @type {CanvasRenderingContext2D} */ (off.getContext('2d'));
       const img = octx.createImageData(t.cols, t.rows);
       for (let k = 0; k < t.rows * t.cols; k++) {
-        const [r, g, b] = t.note && !shown ? [220, 222, 226] : signed(t.data[k] / scale);
+        const [r, g, b] = t.note && !shown ? [220, 222, 226] : signedColor(t.data[k] / scale);
         img.data[k * 4] = r; img.data[k * 4 + 1] = g; img.data[k * 4 + 2] = b; img.data[k * 4 + 3] = 255;
       }
       octx.putImageData(img, 0, 0);
@@ -319,7 +302,7 @@ export class WeightView {
       '; hover for values');
   }
 
-  /** @param {ReturnType<typeof layerTiles>} tiles @param {string[]} gates */
+  /** @param {ReturnType<typeof layerTiles>} tiles @param {readonly string[]} gates */
   build(tiles, gates) {
     this.grid.replaceChildren();
     this.tiles = [];
