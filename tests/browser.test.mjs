@@ -96,7 +96,7 @@ test('default preset: parity trains in the worker until solved, and every panel 
     raw += body.length, gz += zlib.gzipSync(body, { level: 9 }).length;
   }
   t.diagnostic(`page weight: ${raw} bytes in ${files.length} files (${gz} gzipped): ${files.join(' ')}`);
-  assert.ok(files.includes('/rnnlab.wasm') && files.includes('/worker.js'), `the worker's requests are counted: ${files}`);
+  assert.ok(files.includes('/rnnlab.wasm') && files.includes('/worker/worker.js'), `the worker's requests are counted: ${files}`);
   assert.ok(raw < PAGE_BUDGET, `page weight ${raw} bytes, budget ${PAGE_BUDGET}`);
 
   // ---- space pauses (focus on the page body, not a control)

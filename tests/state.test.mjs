@@ -2,7 +2,7 @@
 /* state.test.mjs - web/state.js: the playground's config <-> URL hash, pure functions in Node. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { PROPS, PRESETS, TASK_NAMES, defaults, parse, serialize } from '../web/state.js';
+import { PROPS, PRESETS, TASK_NAMES, defaults, parse, serialize } from '../dist/state.js';
 
 test('an empty or unrelated hash gives the defaults (the parity preset)', () => {
   const d = defaults();

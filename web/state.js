@@ -1,27 +1,32 @@
 // @ts-check
 /* state.js - the playground's configuration, as one typed table, and its URL-hash form.
  *
- * Owns: PROPS (every key, its type, range and default), PRESETS (per task, settings that learn
- * quickly), parse(hash) and serialize(state). Pure functions, no DOM: tests/state.test.mjs runs
- * them in Node. A link with the hash reproduces a run: config plus seed.
+ * Owns: PROPS (every key, its type, range and default), parse(hash) and serialize(state). The
+ * names come from names.mjs (the menus keep the page's order), PRESETS (per task, settings that
+ * learn quickly) from the families (families/index.js). Pure functions, no DOM:
+ * tests/state.test.mjs runs them in Node (from dist/, where names.mjs sits next to this file).
+ * A link with the hash reproduces a run: config plus seed.
  */
+import { CELLS, DEFAULT_TRAINER, GRU_FORMS, LSTM_VARIANTS, OPTIMIZERS, TASK_KINDS, gateNamesOf } from './names.mjs';
+import { PRESETS } from './families/index.js';
 
-export const TASK_NAMES = ['parity', 'addition', 'text', 'reber', 'adding', 'temporal-order',
-  'copy', 'reverse', 'decimal-addition', 'csv'];
-/** sequence-to-sequence tasks: an encoder-decoder (lab.createSeq2Seq), scored by exact match */
-export const SEQ2SEQ_TASKS = ['copy', 'reverse', 'decimal-addition'];
+export { PRESETS };
+
+/** the task menu: names.mjs TASK_KINDS, in its order */
+export const TASK_NAMES = TASK_KINDS;
 /** text: the built-in corpora, or 'own' (text pasted or loaded from a file; not in the hash) */
 export const CORPORA = ['grammar', 'c', 'own'];
 /** csv ("your own data"): the two example files (web/examples/), or 'own' (pasted, dropped or
  * loaded from a file: not in the hash, a link cannot carry it) */
 export const DATASETS = ['sine-phase', 'two-class', 'own'];
-export const CELLS = ['lstm', 'gru', 'rnn', 'ctrnn', 'esn'];
-export const LSTM_VARIANTS = ['standard', 'vanilla', '1997', 'NIG', 'NFG', 'NOG', 'NIAF', 'NOAF', 'NP', 'CIFG', 'FGR'];
-export const GRU_FORMS = ['pytorch', 'cho'];
-export const OPTIMIZERS = ['adam', 'sgd', 'momentum', 'nesterov', 'rmsprop', 'adagrad'];
+/** the cell menu: the gated cells first, most gates first (lstm, gru), then the rest in
+ * names.mjs CELLS order (rnn, ctrnn, esn) */
+export const CELL_MENU = Object.freeze([...CELLS].sort((a, b) => gateNamesOf(b).length - gateNamesOf(a).length));
+/** the optimizer menu: the default trainer's first (adam), then names.mjs OPTIMIZERS order */
+export const OPTIMIZER_MENU = Object.freeze([DEFAULT_TRAINER.optimizer, ...OPTIMIZERS.filter((o) => o !== DEFAULT_TRAINER.optimizer)]);
 
 /**
- * @typedef {{ name: string, type: 'enum', values: string[], default: string }
+ * @typedef {{ name: string, type: 'enum', values: readonly string[], default: string }
  *   | { name: string, type: 'int' | 'number', min: number, max: number, default: number }} Prop
  * @typedef {{ task: string, cell: string, variant: string, gru: string, hidden: number, layers: number,
  *   bidir: string, optimizer: string, lr: number, clip: number, batch: number, bptt: number, seed: number,
@@ -31,13 +36,13 @@ export const OPTIMIZERS = ['adam', 'sgd', 'momentum', 'nesterov', 'rmsprop', 'ad
 /** @type {Prop[]} */
 export const PROPS = [
   { name: 'task', type: 'enum', values: TASK_NAMES, default: 'parity' },
-  { name: 'cell', type: 'enum', values: CELLS, default: 'lstm' },
+  { name: 'cell', type: 'enum', values: CELL_MENU, default: 'lstm' },
   { name: 'variant', type: 'enum', values: LSTM_VARIANTS, default: 'standard' },
   { name: 'gru', type: 'enum', values: GRU_FORMS, default: 'pytorch' },
   { name: 'hidden', type: 'int', min: 1, max: 256, default: 16 },
   { name: 'layers', type: 'int', min: 1, max: 4, default: 1 },
   { name: 'bidir', type: 'enum', values: ['no', 'yes'], default: 'no' },
-  { name: 'optimizer', type: 'enum', values: OPTIMIZERS, default: 'adam' },
+  { name: 'optimizer', type: 'enum', values: OPTIMIZER_MENU, default: DEFAULT_TRAINER.optimizer },
   { name: 'lr', type: 'number', min: 1e-5, max: 1, default: 0.01 },
   // global gradient-norm clipping; 0 = off
   { name: 'clip', type: 'number', min: 0, max: 1000, default: 1 },
@@ -52,24 +57,6 @@ export const PROPS = [
   // task csv: which data set (an example file, or the user's own)
   { name: 'data', type: 'enum', values: DATASETS, default: 'sine-phase' },
 ];
-
-const BASE = { cell: 'lstm', variant: 'standard', layers: 1, bidir: 'no', optimizer: 'adam', clip: 1, bptt: 0 };
-/** Settings per task applied when the task is picked (from lab.recipes, or measured in the page:
- * README, playground); the default preset is parity's. */
-export const PRESETS = /** @type {Record<string, Partial<State>>} */ ({
-  parity: { ...BASE, hidden: 16, lr: 0.01, batch: 32 },
-  addition: { ...BASE, hidden: 16, lr: 0.01, batch: 32 },
-  text: { ...BASE, hidden: 64, lr: 0.01, batch: 32, bptt: 64 },
-  reber: { ...BASE, hidden: 16, lr: 0.02, batch: 2 },
-  adding: { ...BASE, hidden: 16, lr: 0.005, batch: 32 },
-  'temporal-order': { ...BASE, hidden: 16, lr: 0.005, batch: 32 },
-  copy: { ...BASE, cell: 'gru', hidden: 64, lr: 0.01, batch: 32 },
-  reverse: { ...BASE, cell: 'gru', hidden: 64, lr: 0.01, batch: 32 },
-  'decimal-addition': { ...BASE, hidden: 64, lr: 0.01, batch: 32 },
-  // README "Your own sequences": both example files learn with these (sine-phase: held-out RMSE
-  // 0.12 against 0.66 for the mean after 400 steps; two-class: 100% after 200)
-  csv: { ...BASE, hidden: 16, lr: 0.01, batch: 16 },
-});
 
 /** @returns {State} every key at its default */
 export function defaults() {

@@ -1,0 +1,77 @@
+// @ts-check
+/* controls.js - the playground's form <-> its state (state.js PROPS): every <select> filled from
+ * the table, every control set from a state and read back into one.
+ *
+ *   const controls = createControls(form);
+ *   controls.show(state);            // values, slider readouts, and which controls show
+ *   const s = controls.read();       // the state the controls show (invalid entries: defaults)
+ *   controls.showSlider('lr', v);    // a live slider's readout
+ * Which controls show: [data-for=cell] (LSTM variant, GRU form), [data-task=task] (corpus, own
+ * text, data panel), [data-control=key] hidden when the task's family hides that key (seq2seq:
+ * bidir); the BPTT label is the task row's bpttLabel. No worker, no URL: main.js wires those.
+ */
+import { PROPS, parse } from './state.js';
+import { familyOf } from './families/index.js';
+
+/** sliders whose control holds log10 of the value */
+const LOG_SLIDERS = ['lr'];
+const BPTT_LABEL = 'BPTT length (0 = all)';
+
+/** a number as the page shows it: 3 significant digits @param {number} v */
+export const formatNum = (v) => String(+v.toPrecision(3));
+
+/** The text of a menu option. @param {string} prop @param {string} v */
+function optionText(prop, v) {
+  if (prop === 'task') return familyOf(v).tasks[v].menu ?? v;
+  if (prop === 'corpus' && v === 'own') return 'your own text';
+  if (prop === 'data') return v === 'own' ? 'your own (paste, load or drop)' : `example: ${v}.csv`;
+  return v;
+}
+
+/** @param {HTMLFormElement} form */
+export function createControls(form) {
+  const els = form.elements;
+  const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  for (const p of PROPS) {
+    if (p.type !== 'enum') continue;
+    const sel = /** @type {HTMLSelectElement} */ (els.namedItem(p.name));
+    for (const v of p.values) sel.append(new Option(optionText(p.name, v), v));
+  }
+
+  /** a slider's value beside it and for screen readers (the lr slider's own value is a log10) */
+  function showSlider(/** @type {string} */ name, /** @type {number} */ v) {
+    $(`${name}-value`).textContent = formatNum(v);
+    /** @type {HTMLElement} */ (document.querySelector(`input[name=${name}]`)).setAttribute('aria-valuetext', formatNum(v));
+  }
+
+  /** @param {import('./state.js').State} s */
+  function show(s) {
+    for (const p of PROPS) {
+      const el = /** @type {HTMLInputElement} */ (els.namedItem(p.name));
+      const v = /** @type {any} */ (s)[p.name];
+      el.value = LOG_SLIDERS.includes(p.name) ? String(Math.log10(v)) : String(v);
+    }
+    showSlider('lr', s.lr);
+    showSlider('temp', s.temp);
+    const family = familyOf(s.task);
+    const each = (/** @type {string} */ sel, /** @type {(el: HTMLElement) => boolean} */ hide) => {
+      for (const el of document.querySelectorAll(sel)) /** @type {HTMLElement} */ (el).hidden = hide(/** @type {HTMLElement} */ (el));
+    };
+    each('[data-for]', (el) => el.dataset.for !== s.cell);
+    each('[data-task]', (el) => el.dataset.task !== s.task);
+    each('[data-control]', (el) => family.hidden.includes(el.dataset.control ?? ''));
+    $('bptt-label').textContent = family.tasks[s.task].bpttLabel ?? BPTT_LABEL;
+  }
+
+  /** @returns {import('./state.js').State} the state the controls show (invalid entries: defaults) */
+  function read() {
+    const parts = PROPS.map((p) => {
+      const el = /** @type {HTMLInputElement} */ (els.namedItem(p.name));
+      const v = LOG_SLIDERS.includes(p.name) ? formatNum(10 ** Number(el.value)) : el.value;
+      return `${p.name}=${encodeURIComponent(v)}`;
+    });
+    return parse(parts.join('&'));
+  }
+
+  return { show, read, showSlider };
+}
