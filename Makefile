@@ -4,7 +4,7 @@
 #   make test    also install chromium + node_modules, run the native sanitizer tests, then node --test
 #   make bench   the benchmark table (tests/bench/bench.mjs)
 #   make bench-peers  rnnlab next to TF.js, brain.js and synaptic (tests/bench-peers/, ~2-3 min)
-#   make typecheck  strict tsc over wasm/*.mjs, rnnlab.d.ts, tests/types/consumer.ts and web/*.js (part of make test)
+#   make typecheck  strict tsc over wasm/*.mjs, rnnlab.d.ts, tests/types/consumer.ts, web/ and cli/ (part of make test)
 #   make bench-memory training in a fixed wasm heap: a big LSTM, then a long run (~5 min)
 #   make bench-page   the page's Worker vs Node, and the page's frame rate (headless Chromium)
 #   make clean   remove everything built (node_modules stays)
@@ -247,8 +247,8 @@ serve: deps node_modules/.package-lock.json dist
 # The JS wrapper and its declarations under strict TypeScript (pinned in package-lock.json):
 # wasm/*.mjs with checkJs, wasm/rnnlab.d.ts, and tests/types/consumer.ts, which uses the API as a
 # package user would and holds @ts-expect-error lines for calls that must be rejected. Then the
-# playground: its page modules (web/*.js, lib DOM, uPlot's own types for its global) and its
-# worker (web/worker.js, lib WebWorker), one project each since their globals differ.
+# playground: its page modules (web/**/*.js, lib DOM, uPlot's own types for its global) and its
+# worker (web/worker/, lib WebWorker), one project each since their globals differ; then cli/.
 typecheck: node_modules/.package-lock.json
 	node_modules/.bin/tsc -p tests/types
 	node_modules/.bin/tsc -p tests/types/tsconfig.web.json

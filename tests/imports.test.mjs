@@ -76,10 +76,8 @@ test('the import reader and the circle finder work (so the test above cannot pas
   assert.equal(findCircle(g), null);
 });
 
-// web/ joins this check when the page's split (issue 11, "Page by family") lands: web/state.js
-// still has its own copy of the variant list.
 test('shared names are spelled out only in wasm/names.mjs', () => {
-  const files = ['wasm', 'cli'].flatMap((f) => modules(join(root, f))).filter((f) => !f.endsWith(join('wasm', 'names.mjs')));
+  const files = FOLDERS.flatMap((f) => modules(join(root, f))).filter((f) => !f.endsWith(join('wasm', 'names.mjs')));
   // a literal list of the cells or of Greff's variants, in any quote style
   const lists = [/['"]rnn['"],\s*['"]lstm['"],\s*['"]gru['"]/, /['"]NIG['"],\s*['"]NFG['"],\s*['"]NOG['"]/];
   for (const f of files) {

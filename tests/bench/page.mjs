@@ -8,7 +8,7 @@
 //     (elements #steps-per-sec / #chars-per-sec when the page has them, else the readout text)
 //     are printed beside it;
 //   - frames/s: requestAnimationFrame callbacks counted inside the page over the same window.
-// Node runs the same run (dist/worker.js's createRun: same task, model, trainer, batches and
+// Node runs the same run (dist/worker/run.js's createRun: same task, model, trainer, batches and
 // held-out evaluations, plus a trace every 200 ms as the worker's snapshots do) for the same
 // time. Windows alternate Node, page, Node, page, ... (--reps page windows, the page paused
 // between them); each page window is compared with the mean of the Node windows around it.
@@ -37,7 +37,7 @@ if (!existsSync(CHROMIUM)) { console.error(`${CHROMIUM} not found (apt-get insta
 const state = await import(pathToFileURL(path.join(DIST, 'state.js')).href);
 const config = { ...state.defaults(), task: opt.preset, ...(state.PRESETS[opt.preset] ?? {}), seed: 1 };
 const hash = state.serialize ? state.serialize(config) : new URLSearchParams(Object.entries(config).map(([k, v]) => [k, String(v)])).toString();
-const worker = await import(pathToFileURL(path.join(DIST, 'worker.js')).href);
+const worker = await import(pathToFileURL(path.join(DIST, 'worker', 'run.js')).href);
 const spec = worker.TASKS[config.task];
 const T = spec.length ?? null; // null: the task's default length, read from a batch below
 
@@ -51,11 +51,11 @@ function nodeRun(seconds) {
   const t0 = performance.now();
   let t;
   while ((t = performance.now()) - t0 < seconds * 1000) {
-    const batch = run.task.batch(config.batch, spec.length ? { length: spec.length } : undefined);
-    run.trainer.step(batch);
-    steps++, chars += batch.batchSize * batch.length;
-    if (steps % spec.evalEvery === 0) run.task.evaluate(run.model, evalOpts);
-    if (t - lastTrace >= 200) { run.model.trace(run.probe); lastTrace = t; }
+    const batch = worker.trainingBatch(run); // what the page's worker steps on, drawn the same way
+    run.learner.step(batch);
+    steps++, chars += worker.tokens(batch);
+    if (steps % spec.evalEvery === 0) run.learner.evaluate(run.task, evalOpts);
+    if (t - lastTrace >= 200) { run.learner.trace(run.probe); lastTrace = t; }
   }
   run.free();
   const secs = (t - t0) / 1000;

@@ -108,7 +108,7 @@ function build(c) {
     s.texts.push({ x: (fx[1] + fx[2]) / 2 + 8, y: fy + 9, s: 'R · [i f o]ₜ₋₁', color: FGRC, size: 10.5, align: 'center' });
   }
   bus(s, taps, { hprevNode: true });
-  // equations, following core/lstm.c
+  // equations, following core/cells/lstm.c
   const I = iOK ? 'i' : '1', F = p.cifg ? '(1−i)' : fOK ? 'f' : '1', O = oOK ? 'o' : '1';
   const peepTerm = (/** @type {string} */ cc) => (p.peep ? ` + p⊙${cc}` : '');
   const rTerm = p.fgr ? ' + R[i f o]ₜ₋₁' : '';
