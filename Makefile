@@ -53,7 +53,9 @@ WASM_OUT := wasm/rnnlab.wasm wasm/rnnlab-scalar.wasm
 # The text task's 'c' corpus and the wrapper modules of the tasks (wasm/tasks.mjs, wasm/run.mjs).
 CORPUS_C := wasm/corpus-c.txt
 WASM_JS := $(wildcard wasm/*.mjs)
-WEB_FILES := $(shell find web -type f 2>/dev/null)
+# every file and folder under web/: a folder's time changes when a file moves in or out of it, and
+# a moved file keeps its own (old) time, so the folders make dist/ notice moves between subfolders
+WEB_FILES := $(shell find web 2>/dev/null)
 NODE_TESTS := $(wildcard tests/*.test.mjs)
 
 SIMDE_LINK := build/include/simde
