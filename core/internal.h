@@ -133,6 +133,10 @@ rnnlab_status status_fail(char *err, size_t errlen, rnnlab_status s, const char 
 rnnlab_status status_vfail(char *err, size_t errlen, rnnlab_status s, const char *fmt, va_list ap);
 rnnlab_status model_fail(rnnlab_model *m, rnnlab_status s, const char *fmt, ...);
 rnnlab_status model_check_batch(rnnlab_model *m, const rnnlab_batch *b);
+int model_has_targets(const rnnlab_model *m, const rnnlab_batch *b); /* token ids or values, as the output needs */
+/* readout.c: out = act(Ytop Wy + by) over the pass's rows; returns the weighted mean loss and,
+ * when want_grad, writes dL/dlogits into dout. */
+float model_readout(rnnlab_model *m, const rnnlab_batch *b, int t0, int T, int B, int want_grad);
 /* One pass over steps [t0, t0+len) of b: forward, and backward too when do_backward.
  * carry: initial state from the model's kept state (else zeros). Loss as rnnlab_model_forward. */
 rnnlab_status model_pass(rnnlab_model *m, const rnnlab_batch *b, int t0, int len, int carry,

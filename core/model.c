@@ -1,5 +1,5 @@
 /* model.c - the Model: configuration checks, the parameter table and arenas, the forward/backward
- * pass over layers and directions, and the readout with its losses. Knows no cell by name: what
+ * pass over layers and directions (the readout with its losses: readout.c). Knows no cell by name: what
  * differs between cells comes from the cell table (cells/cell.h).
  *
  * Owns: rnnlab_model_* (but save/load, in serialize.c) and the status strings.
@@ -433,7 +433,7 @@ rnnlab_status model_check_batch(rnnlab_model *m, const rnnlab_batch *b) {
   return RNNLAB_OK;
 }
 
-static int has_targets(const rnnlab_model *m, const rnnlab_batch *b) {
+int model_has_targets(const rnnlab_model *m, const rnnlab_batch *b) {
   return m->cfg.output_kind == RNNLAB_OUTPUT_SOFTMAX ? b->target_ids != NULL : b->targets != NULL;
 }
 
@@ -481,63 +481,6 @@ void cell_record_gradnorm(const cell_ctx *x, int t, const float *dh) {
 }
 
 /* ---- the pass ---- */
-
-static float logf_safe(float p) { return logf(p > 1e-30f ? p : 1e-30f); }
-
-/* Readout over all T*B rows: out = act(Ytop Wy + by); returns the weighted loss and, when
- * want_grad, writes dL/dlogits into dout. */
-static float readout(rnnlab_model *m, const rnnlab_batch *b, int t0, int T, int B, int want_grad) {
-  const int V = m->cfg.output_size, DH = m->D * m->cfg.hidden_size, TB = T * B, Tall = b->length;
-  const float *Ytop = m->Y[m->cfg.layers - 1];
-  for (int r = 0; r < TB; r++) memcpy(m->out + (size_t)r * V, m->by, sizeof(float) * V);
-  k_gemm_nn(TB, V, DH, Ytop, DH, m->Wy, V, m->out, V);
-  /* weights: mask * (a target exists), normalised by their sum */
-  double wsum = 0;
-  for (int t = 0; t < T; t++)
-    for (int bi = 0; bi < B; bi++) {
-      size_t src = (size_t)bi * Tall + t0 + t;
-      float w = b->mask ? b->mask[src] : 1.0f;
-      if (!has_targets(m, b) || (m->cfg.output_kind == RNNLAB_OUTPUT_SOFTMAX && b->target_ids[src] < 0)) w = 0;
-      m->tmask[(size_t)t * B + bi] = w;
-      wsum += w;
-    }
-  double loss = 0;
-  const float scale = wsum > 0 ? (float)(1.0 / wsum) : 0.0f;
-  for (int t = 0; t < T; t++)
-    for (int bi = 0; bi < B; bi++) {
-      const size_t r = (size_t)t * B + bi, src = (size_t)bi * Tall + t0 + t;
-      float *o = m->out + r * V, *g = m->dout + r * V;
-      const float w = m->tmask[r];
-      double l = 0;
-      if (m->cfg.output_kind == RNNLAB_OUTPUT_SOFTMAX) {
-        float mx = o[0], s = 0;
-        for (int v = 1; v < V; v++) mx = o[v] > mx ? o[v] : mx;
-        for (int v = 0; v < V; v++) o[v] -= mx;
-        k_exp(o, o, V);
-        for (int v = 0; v < V; v++) s += o[v];
-        for (int v = 0; v < V; v++) o[v] /= s;
-        if (w > 0) l = -logf_safe(o[b->target_ids[src]]);
-        if (want_grad)
-          for (int v = 0; v < V; v++) g[v] = w * scale * (o[v] - (w > 0 && v == b->target_ids[src]));
-      } else if (m->cfg.output_kind == RNNLAB_OUTPUT_SIGMOID) {
-        for (int v = 0; v < V; v++) {
-          const float z = o[v], d = w > 0 ? b->targets[src * V + v] : 0;
-          o[v] = k_sigmoidf(z);
-          /* BCE from the logit, stable: max(z,0) - z d + log(1 + e^-|z|) */
-          if (w > 0) l += (z > 0 ? z : 0) - z * d + logf(1.0f + k_expf(-fabsf(z)));
-          if (want_grad) g[v] = w * scale * (o[v] - d);
-        }
-      } else {
-        for (int v = 0; v < V; v++) {
-          const float d = w > 0 ? b->targets[src * V + v] : 0, e = o[v] - d;
-          if (w > 0) l += 0.5 * (double)e * e;
-          if (want_grad) g[v] = w * scale * e;
-        }
-      }
-      loss += w * l;
-    }
-  return (float)(loss * scale);
-}
 
 rnnlab_status model_pass(rnnlab_model *m, const rnnlab_batch *b, int t0, int T, int carry, int do_backward,
                          float *outputs, float *loss_out) {
@@ -587,7 +530,7 @@ rnnlab_status model_pass(rnnlab_model *m, const rnnlab_batch *b, int t0, int T, 
   }
   m->state_B = B;
 
-  float loss = readout(m, b, t0, T, B, do_backward);
+  float loss = model_readout(m, b, t0, T, B, do_backward);
   if (!(loss == loss) || loss - loss != 0) {
     m->last_T = m->last_B = 0;
     return model_fail(m, RNNLAB_ENONFINITE, "the loss is not finite (%g): the weights or the learning rate have diverged", loss);
@@ -643,7 +586,7 @@ rnnlab_status rnnlab_model_backward(rnnlab_model *m, const rnnlab_batch *b, floa
   m->err[0] = 0;
   rnnlab_status s = model_check_batch(m, b);
   if (s) return s;
-  if (!has_targets(m, b)) return model_fail(m, RNNLAB_EINVAL, "batch.targets are required for backward");
+  if (!model_has_targets(m, b)) return model_fail(m, RNNLAB_EINVAL, "batch.targets are required for backward");
   rnnlab_model_zero_grad(m); /* the gradient contract (rnnlab.h): exactly this batch's gradients */
   return model_pass(m, b, 0, b->length, b->carry_state, 1, NULL, loss);
 }
@@ -656,7 +599,7 @@ rnnlab_status rnnlab_model_trace_pass(rnnlab_model *m, const rnnlab_batch *b, fl
   s = rnnlab_model_keep_state(m);
   if (s) return s;
   rnnlab_model_zero_grad(m);
-  s = model_pass(m, b, 0, b->length, b->carry_state, has_targets(m, b), NULL, loss);
+  s = model_pass(m, b, 0, b->length, b->carry_state, model_has_targets(m, b), NULL, loss);
   rnnlab_model_restore_state(m);
   return s;
 }
