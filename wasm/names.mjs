@@ -80,11 +80,11 @@ export const UNUSED_GATES = Object.freeze({
 
 /** the built-in task kinds of core/tasks (rnnlab_task_name order), then 'csv' (your own sequences) */
 export const TASK_KINDS = Object.freeze(['parity', 'addition', 'text', 'reber', 'adding', 'temporal-order',
-  'copy', 'reverse', 'decimal-addition', 'csv']);
+  'copy', 'reverse', 'decimal-addition', 'dates', 'csv']);
 /** the sequence-to-sequence tasks: trained by an encoder-decoder, scored by exact match */
+export const SEQ2SEQ_TASKS = Object.freeze(['copy', 'reverse', 'decimal-addition', 'dates']);
 /** Attention forms of an encoder-decoder, in rnnlab_attention order (core/rnnlab.h). */
 export const ATTENTION_FORMS = Object.freeze(['none', 'additive', 'dot', 'general']);
-export const SEQ2SEQ_TASKS = Object.freeze(['copy', 'reverse', 'decimal-addition']);
 /** decoding strategies of seq2seq.decode */
 export const STRATEGIES = Object.freeze(['greedy', 'beam', 'exhaustive', 'sample']);
 

@@ -407,7 +407,8 @@ export interface Model {
 // ---- tasks and training runs (wasm/tasks.mjs, wasm/run.mjs, core/tasks/) ----
 
 export type TaskName =
-  | 'parity' | 'addition' | 'text' | 'reber' | 'adding' | 'temporal-order' | 'copy' | 'reverse' | 'decimal-addition';
+  | 'parity' | 'addition' | 'text' | 'reber' | 'adding' | 'temporal-order' | 'copy' | 'reverse' | 'decimal-addition'
+  | 'dates';
 
 /** lab.createTask options. Unknown keys and bad values throw with the key named (core/rnnlab.h
  * lists every key and default). Values are numbers, BigInt (seed) or words. */
