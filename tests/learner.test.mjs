@@ -14,7 +14,7 @@ const lab = await load();
 const PROTOCOL = { step: 'function', evaluate: 'function', trace: 'function', save: 'function', free: 'function',
   learningRate: 'number', trainerOptions: 'object', steps: 'number', freed: 'boolean', kind: 'string' };
 
-/** Two learners of each family, with their tasks: a parity LSTM and a reverse GRU encoder-decoder. */
+/** The learners of each family, with their tasks: a parity LSTM, a reverse GRU encoder-decoder and one with attention. */
 function families() {
   const parity = lab.createTask('parity', { length: 6, seed: 2 });
   const model = lab.createModel({ ...parity.modelConfig, cell: 'lstm', hiddenSize: 6, seed: 3 });
@@ -22,9 +22,13 @@ function families() {
   const reverse = lab.createTask('reverse', { length: 4, evalLength: 4, seed: 4 });
   const s2s = lab.createLearner(lab.createSeq2Seq({ ...reverse.modelConfig, cell: 'gru', hiddenSize: 8, seed: 5 }),
     { optimizer: 'adam', learningRate: 0.01, clipNorm: 1 });
+  const reverse2 = lab.createTask('reverse', { length: 4, evalLength: 4, seed: 4 });
+  const att = lab.createLearner(lab.createSeq2Seq({ ...reverse2.modelConfig, cell: 'lstm', hiddenSize: 8, seed: 5, attention: 'additive', bidirectional: true }),
+    { optimizer: 'adam', learningRate: 0.01, clipNorm: 1 });
   return [
     { name: 'trainer', learner: trainer, task: parity, stepOptions: undefined, free: () => { trainer.free(); model.free(); parity.free(); } },
     { name: 'seq2seq', learner: s2s, task: reverse, stepOptions: { teacherForcing: 0.5 }, free: () => { s2s.free(); reverse.free(); } },
+    { name: 'attention', learner: att, task: reverse2, stepOptions: { teacherForcing: 0.5 }, free: () => { att.free(); reverse2.free(); } },
   ];
 }
 
@@ -37,7 +41,7 @@ test('a trainer and an encoder-decoder expose the same protocol members', () => 
     for (const { name, learner } of fams) {
       for (const [member, type] of Object.entries(PROTOCOL)) assert.equal(typeOf(learner, member), type, `${name}.${member}`);
     }
-    assert.deepEqual(fams.map((f) => f.learner.kind), ['model', 'seq2seq']);
+    assert.deepEqual(fams.map((f) => f.learner.kind), ['model', 'seq2seq', 'seq2seq']);
     for (const { learner } of fams) {
       assert.equal(learner.steps, 0);
       assert.equal(learner.trainerOptions.optimizer, 'adam');
@@ -108,7 +112,7 @@ test('lab.loadLearner: a plain model saved without its optimizer gets a fresh tr
     assert.throws(() => lab.loadLearner(future), /loadLearner: a file of kind unknown \(99\): saved by a newer rnnlab\?/);
     assert.throws(() => lab.loadLearner(/** @type {any} */ ('bytes')), /loadLearner: bytes must be a Uint8Array or ArrayBuffer/);
     assert.throws(() => lab.loadLearner(model.save(), /** @type {any} */ ({ trainer: {} })), /loadLearner: unknown option 'trainer'/);
-    assert.deepEqual(Object.values(FILE_KINDS), ['model', 'seq2seq']);
+    assert.deepEqual(Object.values(FILE_KINDS), ['model', 'seq2seq', 'seq2seq']); // 3: a seq2seq with attention
     // the lab still works after every refusal
     assert.ok(Number.isFinite(model.forward(batch).loss));
   } finally { model.free(); task.free(); }
