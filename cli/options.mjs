@@ -12,7 +12,7 @@
  */
 
 import { parseArgs } from 'node:util';
-import { ACTIVATIONS, CELLS, INITS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS } from '../wasm/names.mjs';
+import { ACTIVATIONS, ATTENTION_FORMS, CELLS, INITS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS } from '../wasm/names.mjs';
 
 /** @typedef {'task' | 'csv' | 'model' | 'trainer' | 'train' | 'cli'} Group */
 /** @typedef {'int' | 'number' | 'word' | 'bool' | 'seed' | 'file' | 'pair' | 'list'} Kind */
@@ -50,7 +50,8 @@ export const OPTIONS = /** @satisfies {[string, Group, Kind, string, string][]} 
   ['variant', 'model', 'word', 'V', `LSTM variant (${LSTM_VARIANTS.slice(0, 4).join(', ')}, ...); temporal-order: a | b`],
   ['hiddenSize', 'model', 'int', 'N', 'hidden units per layer'],
   ['layers', 'model', 'int', 'N', 'stacked layers'],
-  ['bidirectional', 'model', 'bool', '', 'a reverse direction too'],
+  ['bidirectional', 'model', 'bool', '', 'a reverse direction too (seq2seq: the encoder)'],
+  ['attention', 'model', 'word', 'F', `seq2seq: ${ATTENTION_FORMS.join(' | ')} (default none: the context bottleneck)`],
   ['activation', 'model', 'word', 'A', `rnn, ctrnn, esn: ${ACTIVATIONS.join(' | ')}`],
   ['output', 'model', 'word', 'O', `float targets: ${OUTPUT_KINDS.filter((k) => k !== 'softmax').join(' | ')}`],
   ['resetAfter', 'model', 'bool', '', 'GRU: PyTorch form (default true)'],

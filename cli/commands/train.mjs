@@ -36,7 +36,8 @@ export async function cmdTrain(lab, v, positionals) {
     const progress = new Progress(progressStream(v), '', maxSteps, isText, isCsv && task.kind === 'regression' ? 'R^2' : 'accuracy');
     const c = model.config;
     const shape = `${c.cell}${c.cell === 'lstm' && c.variant !== 'standard' ? ` (${c.variant})` : ''} H=${c.hiddenSize}` +
-      `${c.layers > 1 ? ` x${c.layers} layers` : ''}${c.bidirectional ? ' bidirectional' : ''}`;
+      `${c.layers > 1 ? ` x${c.layers} layers` : ''}${c.bidirectional ? ' bidirectional' : ''}` +
+      `${c.attention && c.attention !== 'none' ? `, ${c.attention} attention` : ''}`;
     const tc = learner.trainerOptions;
     const crit = task.criterion;
     if (!v.json) {
