@@ -634,6 +634,18 @@ rnnlab_status rnnlab_seq2seq_save(rnnlab_seq2seq *s, int with_optimizer, uint8_t
   return RNNLAB_OK;
 }
 
+/* The seeds and cell settings of two halves (a, b: their configs with the fields that differ by
+ * design already cleared): NULL, or what differs. */
+static const char *s2s_same_cells(const rnnlab_config *e, const rnnlab_config *d, rnnlab_config a, rnnlab_config b) {
+  const uint64_t es = (uint64_t)e->seed_hi << 32 | e->seed_lo, ds = (uint64_t)d->seed_hi << 32 | d->seed_lo;
+  if ((es ^ SEQ2SEQ_DECODER_SALT) != ds) return "the halves come from different seeds";
+  a.seed_lo = b.seed_lo = a.seed_hi = b.seed_hi = 0;
+  uint32_t wa[SER_CONFIG_WORDS], wb[SER_CONFIG_WORDS];
+  ser_config_words(wa, &a);
+  ser_config_words(wb, &b);
+  return memcmp(wa, wb, sizeof wa) ? "the halves have different cell settings" : NULL;
+}
+
 /* The two halves as rnnlab_seq2seq_create makes them from one config: NULL, or what differs. */
 static const char *s2s_mismatch(const rnnlab_config *e, const rnnlab_config *d) {
   if (e->input_kind != RNNLAB_INPUT_ONEHOT || e->output_kind != RNNLAB_OUTPUT_SOFTMAX || e->output_size != 2 || e->bidirectional)
@@ -643,13 +655,7 @@ static const char *s2s_mismatch(const rnnlab_config *e, const rnnlab_config *d) 
     return "the decoder is not a seq2seq decoder (one-hot in, softmax out over the same symbols, one direction)";
   rnnlab_config a = *e, b = *d;
   a.input_size = b.input_size = 0, a.output_size = b.output_size = 0;
-  const uint64_t es = (uint64_t)e->seed_hi << 32 | e->seed_lo, ds = (uint64_t)d->seed_hi << 32 | d->seed_lo;
-  if ((es ^ SEQ2SEQ_DECODER_SALT) != ds) return "the halves come from different seeds";
-  a.seed_lo = b.seed_lo = a.seed_hi = b.seed_hi = 0;
-  uint32_t wa[SER_CONFIG_WORDS], wb[SER_CONFIG_WORDS];
-  ser_config_words(wa, &a);
-  ser_config_words(wb, &b);
-  return memcmp(wa, wb, sizeof wa) ? "the halves have different cell settings" : NULL;
+  return s2s_same_cells(e, d, a, b);
 }
 
 /* The halves as rnnlab_seq2seq_create_attention makes them for form: NULL, or what differs. */
@@ -665,13 +671,7 @@ static const char *s2s_aligned_mismatch(const rnnlab_config *e, const rnnlab_con
   rnnlab_config a = *e, b = *d;
   a.input_size = b.input_size = a.output_size = b.output_size = 0;
   a.input_kind = b.input_kind = 0, a.hidden_size = b.hidden_size = 0, a.bidirectional = b.bidirectional = 0;
-  const uint64_t es = (uint64_t)e->seed_hi << 32 | e->seed_lo, ds = (uint64_t)d->seed_hi << 32 | d->seed_lo;
-  if ((es ^ SEQ2SEQ_DECODER_SALT) != ds) return "the halves come from different seeds";
-  a.seed_lo = b.seed_lo = a.seed_hi = b.seed_hi = 0;
-  uint32_t wa[SER_CONFIG_WORDS], wb[SER_CONFIG_WORDS];
-  ser_config_words(wa, &a);
-  ser_config_words(wb, &b);
-  return memcmp(wa, wb, sizeof wa) ? "the halves have different cell settings" : NULL;
+  return s2s_same_cells(e, d, a, b);
 }
 
 rnnlab_status rnnlab_seq2seq_load(const uint8_t *buf, size_t len, int with_optimizer, rnnlab_seq2seq **out, char *err,

@@ -9,18 +9,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { load } from '../wasm/rnnlab.mjs';
+import { close } from './helpers/close.mjs';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/attention.json', import.meta.url), 'utf8'));
-
-function close(actual, expected, atol, rtol, what) {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  let worst = 0, at = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]) - rtol * Math.abs(expected[i]);
-    if (err > worst) worst = err, at = i;
-  }
-  assert.ok(worst <= atol, `${what}: element ${at} is ${actual[at]}, PyTorch ${expected[at]}`);
-}
 
 const batchOf = (b) => ({ batchSize: b.batchSize, srcLength: b.srcLength, tgtLength: b.tgtLength,
   src: Int32Array.from(b.src), decIn: Int32Array.from(b.decIn), decTgt: Int32Array.from(b.decTgt) });
