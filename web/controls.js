@@ -6,9 +6,13 @@
  *   controls.show(state);            // values, slider readouts, and which controls show
  *   const s = controls.read();       // the state the controls show (invalid entries: defaults)
  *   controls.showSlider('lr', v);    // a live slider's readout
+ *   controls.unavailable(family, keys);   // the engine cannot build these keys' models for that
+ *                                    // family (its init says): their controls hide
  * Which controls show: [data-for=cell] (LSTM variant, GRU form), [data-task=task] (corpus, own
- * text, data panel), [data-control=key] hidden when the task's family hides that key (seq2seq:
- * bidir); the BPTT label is the task row's bpttLabel. No worker, no URL: main.js wires those.
+ * text, data panel), [data-control=key] hidden when the task's family hides that key (the
+ * plain models: attention, length) or its task row does (dates: length) or the engine has no
+ * model for it (an engine without attention: attention, bidir of seq2seq); the BPTT label is the
+ * task row's bpttLabel. No worker, no URL: main.js wires those.
  */
 import { PROPS, parse } from './state.js';
 import { familyOf } from './families/index.js';
@@ -44,6 +48,9 @@ export function createControls(form) {
     /** @type {HTMLElement} */ (document.querySelector(`input[name=${name}]`)).setAttribute('aria-valuetext', formatNum(v));
   }
 
+  /** @type {Record<string, string[]>} per family: the keys the engine cannot build (its init says) */
+  const missing = {};
+
   /** @param {import('./state.js').State} s */
   function show(s) {
     for (const p of PROPS) {
@@ -59,7 +66,8 @@ export function createControls(form) {
     };
     each('[data-for]', (el) => el.dataset.for !== s.cell);
     each('[data-task]', (el) => el.dataset.task !== s.task);
-    each('[data-control]', (el) => family.hidden.includes(el.dataset.control ?? ''));
+    const hides = [...family.hidden, ...(family.tasks[s.task].hidden ?? []), ...(missing[family.name] ?? [])];
+    each('[data-control]', (el) => hides.includes(el.dataset.control ?? ''));
     $('bptt-label').textContent = family.tasks[s.task].bpttLabel ?? BPTT_LABEL;
   }
 
@@ -73,5 +81,8 @@ export function createControls(form) {
     return parse(parts.join('&'));
   }
 
-  return { show, read, showSlider };
+  return { show, read, showSlider,
+    /** @param {string} familyName @param {string[]} keys */
+    unavailable(familyName, keys) { missing[familyName] = keys.slice(); },
+  };
 }
