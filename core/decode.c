@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "decode.h"
 #include "kernels/kernels.h"
 
 typedef char decode_config_is_all_4_byte_fields[sizeof(rnnlab_decode_config) == RNNLAB_DECODE_CONFIG_FIELDS * 4 ? 1 : -1];
@@ -32,8 +32,6 @@ typedef char decode_config_is_all_4_byte_fields[sizeof(rnnlab_decode_config) == 
 #define MODEL_CHUNK 256
 
 /* ---- errors ---- */
-
-typedef struct { char *buf; size_t len; } errbuf;
 
 static rnnlab_status dfail(errbuf e, rnnlab_status s, const char *fmt, ...) {
   if (e.buf && e.len) {
@@ -71,7 +69,7 @@ static int finitef(float x) { return x == x && x - x == 0.0f; }
 
 /* Checks a distribution p (V) and writes log(p_v / sum p) into logp (-inf where p_v = 0).
  * who and plen name the source in messages. */
-static rnnlab_status to_logp(const float *p, int V, float *logp, errbuf e, const char *who, int plen) {
+rnnlab_status to_logp(const float *p, int V, float *logp, errbuf e, const char *who, int plen) {
   double sum = 0;
   for (int v = 0; v < V; v++) {
     const float x = p[v];
@@ -86,17 +84,6 @@ static rnnlab_status to_logp(const float *p, int V, float *logp, errbuf e, const
 }
 
 /* ---- the stepper ---- */
-
-typedef struct stepper stepper;
-struct stepper {
-  int V, S;  /* vocabulary, floats of state per hypothesis */
-  errbuf e;
-  /* log-probs after the empty prefix (V) and the initial state (S) */
-  rnnlab_status (*start)(stepper *st, float *state, float *logp);
-  /* n hypotheses, row i = prefixes + i*ld (plen >= 1 tokens, the last one new), state (n,S) of
-   * each before its last token, updated in place; logp (n,V) out */
-  rnnlab_status (*advance)(stepper *st, int n, const int32_t *prefixes, int ld, int plen, float *state, float *logp);
-};
 
 /* dst row r = src row parent[r], rows of S floats (the beam reorder) */
 static void gather_rows(float *dst, const float *src, const int *parent, int n, int S) {
@@ -543,7 +530,7 @@ static int result_rows(const rnnlab_decode_config *dc) {
 }
 
 /* Everything but the vocabulary's own limits; S = floats of state per hypothesis. */
-static rnnlab_status check_decode(const rnnlab_decode_config *dc, int S, errbuf e) {
+rnnlab_status check_decode(const rnnlab_decode_config *dc, int S, errbuf e) {
   if (!dc) return dfail(e, RNNLAB_EINVAL, "the decode config is NULL");
   const int V = dc->vocab_size;
   if (dc->strategy < RNNLAB_DECODE_GREEDY || dc->strategy > RNNLAB_DECODE_SAMPLE)
@@ -582,7 +569,7 @@ static rnnlab_status check_decode(const rnnlab_decode_config *dc, int S, errbuf 
   return RNNLAB_OK;
 }
 
-static rnnlab_status run_search(stepper *st, const rnnlab_decode_config *dc, int32_t *tokens, int32_t *lengths,
+rnnlab_status run_search(stepper *st, const rnnlab_decode_config *dc, int32_t *tokens, int32_t *lengths,
                                 float *log_probs, float *scores, int32_t *count) {
   outputs o = {tokens, lengths, count, log_probs, scores};
   *count = 0;

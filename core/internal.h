@@ -99,7 +99,8 @@ struct rnnlab_model {
   int state_B;   /* batch size the carried state belongs to; 0 = none */
   int last_T, last_B; /* shape of the last pass, for trace */
   int have_backward;
-  int inject_final_grad; /* backward starts from dfinal_h/c instead of zero (seq2seq encoder) */
+  int inject_final_grad; /* bit d: direction d's backward starts from dfinal_h/c instead of zero (seq2seq encoder) */
+  const float *ext_dY;   /* (T,B,D*H) time-major: added to dL/d(top outputs) by model_pass's backward (attention's encoder) */
   float *kept;     /* (L, 2, kept_B, H) carried state set aside by rnnlab_model_keep_state, [h c] per layer */
   size_t kept_cap; /* floats allocated in kept: grows to the largest state kept, never per call */
   int kept_B;      /* batch of the kept state; 0 = none was carried */
@@ -122,10 +123,13 @@ struct rnnlab_seq2seq {
   int32_t *col, *pred;         /* (B) one step's inputs and predictions */
   float *probs;                /* (B,V) one step's outputs */
   size_t cap_BU, cap_B;
+  int32_t attention;           /* rnnlab_attention */
+  struct aligned *al;          /* the aligned model (attention/aligned.h), NULL for the classic one */
   char err[ERRLEN];
 };
 /* the decoder's seed from the seq2seq's (one seed, distinct weights for the two halves) */
 #define SEQ2SEQ_DECODER_SALT 0xD1B54A32D192ED03ull
+#define SEQ2SEQ_ATTENTION_SALT 0xA77E5710A77E5710ull /* the attention layer's seed */
 
 /* model.c: every error message of the core is written by these two. err may be NULL or errlen 0
  * (nothing is written); the message is truncated to errlen - 1 bytes; returns s. */
@@ -147,6 +151,18 @@ rnnlab_status model_check_config(const rnnlab_config *c, char *err, size_t errle
  * both models must have the same cell, hidden size and layers. */
 rnnlab_status model_copy_state(rnnlab_model *dst, const rnnlab_model *src, int B);
 rnnlab_status model_reserve_state(rnnlab_model *m, int B);
+/* Stepping one time step at a time through every layer (a unidirectional model whose input at
+ * step t depends on its output at t-1: the attention decoder). model_steps_begin sizes the caches
+ * for (T, B); the caller writes the initial state into model_slot(m, l, c, 0, B) and step t's
+ * input into m->X0 + t*B*I0 (dense) or m->tok + t*B (one-hot); model_step_forward then leaves
+ * h_t of layer l in model_slot(m, l, 0, t + 1, B). model_step_backward runs step t backward
+ * through the layers: dtop (B,H) = dL/d(top h_t) from outside, carry (L,2,B,H) [h c] per layer =
+ * dL/d(state after t) from step t+1 in, dL/d(state before t) out; dx0 (B,I0) += dL/d(input)
+ * when not NULL (dense input). Parameter gradients are added. */
+rnnlab_status model_steps_begin(rnnlab_model *m, int T, int B);
+float *model_slot(rnnlab_model *m, int layer, int cell_state, int t, int B);
+void model_step_forward(rnnlab_model *m, int t, int B);
+void model_step_backward(rnnlab_model *m, int t, int B, const float *dtop, float *carry, float *dx0);
 void model_init_weights(rnnlab_model *m); /* init.c */
 
 /* cells (cells/cell.h: the table): one family per file, forward then backward over the whole sequence of one (layer, dir).
@@ -182,7 +198,7 @@ void cell_record_gradnorm(const cell_ctx *x, int t, const float *dh);
 /* the first backward state of a cell: dL/dh (and dL/dc) after the last step */
 static inline void cell_backward_start(const cell_ctx *x, float *dh, float *dc) {
   const size_t BH = (size_t)x->B * x->m->cfg.hidden_size;
-  const int inject = x->m->inject_final_grad && x->dir == 0;
+  const int inject = (x->m->inject_final_grad >> x->dir) & 1;
   for (size_t i = 0; i < BH; i++) dh[i] = inject ? x->c->dfinal_h[i] : 0.0f;
   if (dc)
     for (size_t i = 0; i < BH; i++) dc[i] = inject ? x->c->dfinal_c[i] : 0.0f;

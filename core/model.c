@@ -554,6 +554,8 @@ rnnlab_status model_pass(rnnlab_model *m, const rnnlab_batch *b, int t0, int T, 
     for (int v = 0; v < V; v++) m->dby[v] += m->dout[r * V + v];
   memset(m->dY, 0, sizeof(float) * TB * DH);
   k_gemm_nt((int)TB, DH, V, m->dout, V, m->Wy, V, m->dY, DH);
+  if (m->ext_dY)
+    for (size_t i = 0; i < TB * DH; i++) m->dY[i] += m->ext_dY[i];
 
   for (int l = c->layers - 1; l >= 0; l--) {
     float *dX = NULL;
@@ -569,6 +571,73 @@ rnnlab_status model_pass(rnnlab_model *m, const rnnlab_batch *b, int t0, int T, 
   }
   m->have_backward = 1;
   return RNNLAB_OK;
+}
+
+/* ---- stepping (internal.h) ---- */
+
+rnnlab_status model_steps_begin(rnnlab_model *m, int T, int B) {
+  rnnlab_status s = ensure_acts(m, T, B);
+  m->last_T = m->last_B = 0;
+  return s;
+}
+
+float *model_slot(rnnlab_model *m, int layer, int cell_state, int t, int B) {
+  cell_cache *cc = &m->C[layer][0];
+  float *base = cell_state ? cc->c : cc->h;
+  return base ? base + (size_t)t * B * m->cfg.hidden_size : NULL;
+}
+
+/* the (layer, forward direction) context of the one step t: a cache whose slot 0 is the state
+ * before t, so the cell's own loop over T = 1 reads and writes the right rows */
+static void step_ctx(rnnlab_model *m, int l, int t, int B, cell_ctx *x, cell_cache *cc) {
+  const int H = m->cfg.hidden_size, G = m->G, onehot = m->cfg.input_kind == RNNLAB_INPUT_ONEHOT;
+  const cell_cache *full = &m->C[l][0];
+  *cc = *full;
+  cc->gates = full->gates + (size_t)t * B * G;
+  cc->h = full->h + (size_t)t * B * H;
+  cc->c = full->c ? full->c + (size_t)t * B * H : NULL;
+  cc->aux = full->aux ? full->aux + (size_t)t * B * H : NULL;
+  cc->gradnorm = full->gradnorm + (size_t)t * B;
+  memset(x, 0, sizeof *x);
+  x->m = m, x->layer = l, x->dir = 0, x->T = 1, x->B = B;
+  x->I = l ? H : m->I0;
+  x->X = l ? m->Y[l - 1] + (size_t)t * B * H : onehot ? NULL : m->X0 + (size_t)t * B * m->I0;
+  x->tok = l == 0 && onehot ? m->tok + (size_t)t * B : NULL;
+  x->p = &m->P[l][0], x->dp = &m->dP[l][0], x->c = cc;
+}
+
+void model_step_forward(rnnlab_model *m, int t, int B) {
+  const int H = m->cfg.hidden_size;
+  for (int l = 0; l < m->cfg.layers; l++) {
+    cell_ctx x;
+    cell_cache cc;
+    step_ctx(m, l, t, B, &x, &cc);
+    m->cell->forward(&x);
+    memcpy(m->Y[l] + (size_t)t * B * H, cc.h + (size_t)B * H, sizeof(float) * B * H);
+  }
+}
+
+void model_step_backward(rnnlab_model *m, int t, int B, const float *dtop, float *carry, float *dx0) {
+  const int H = m->cfg.hidden_size, L = m->cfg.layers;
+  const size_t BH = (size_t)B * H;
+  float *dY = m->dY, *dX = m->dYlow; /* (B,H) each: this layer's output gradient, the one below's */
+  memcpy(dY, dtop, sizeof(float) * BH);
+  m->inject_final_grad = 1;
+  for (int l = L - 1; l >= 0; l--) {
+    cell_ctx x;
+    cell_cache cc;
+    step_ctx(m, l, t, B, &x, &cc);
+    cc.dfinal_h = cc.dinit_h = carry + (size_t)l * 2 * BH; /* read at the start, written at the end */
+    cc.dfinal_c = cc.dinit_c = carry + (size_t)l * 2 * BH + BH;
+    float *dx = l ? dX : dx0;
+    if (l) memset(dX, 0, sizeof(float) * BH);
+    m->cell->backward(&x, dY, H, dx, x.I);
+    if (l) {
+      float *tmp = dY;
+      dY = dX, dX = tmp;
+    }
+  }
+  m->inject_final_grad = 0;
 }
 
 /* ---- public passes ---- */

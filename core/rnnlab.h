@@ -338,8 +338,41 @@ typedef struct rnnlab_seq2seq rnnlab_seq2seq;
  * init, seed, ...). The encoder reads one-hot source tokens (input_size = source vocabulary);
  * its final state (every layer, h and c) is the decoder's initial state: the context. The decoder
  * reads one-hot target tokens and predicts the next one (output_size = target vocabulary,
- * softmax). cfg.bidirectional must be 0; input/output kinds are set by this call. */
+ * softmax). Input/output kinds are set by this call. This is rnnlab_seq2seq_create_attention
+ * with RNNLAB_ATTENTION_NONE; cfg.bidirectional = 1 then gives a bidirectional encoder. */
 rnnlab_status rnnlab_seq2seq_create(const rnnlab_config *cfg, rnnlab_seq2seq **out, char *err, size_t errlen);
+/* Attention (Bahdanau et al. 2014; Luong et al. 2015) over every encoder output. Every form but
+ * NONE, and NONE with cfg.bidirectional = 1, is the aligned model (core/attention/):
+ *   - the encoder reads each source's symbols only (PAD = token 0 is skipped, wherever it is),
+ *     from a zero state, so a row gives the same results in any batch; a source of PAD only is
+ *     refused. Its outputs h_j (D*H wide, [forward ; reverse]) are what the decoder attends to.
+ *   - the decoder has hidden size Hd = D*H and starts from the encoder's final states
+ *     concatenated per layer ([forward ; reverse], h and c).
+ *   - ADDITIVE: e_j = v . tanh(W_a s_{u-1} + U_a h_j) (A = Hd), ctx_u = sum_j alpha_j h_j read with
+ *     the symbol: decoder input [onehot(y_{u-1}) ; ctx_u], readout from s_u.
+ *     DOT: e_j = s_u . h_j; GENERAL: e_j = s_u . (W_a h_j); both read ht_u = tanh(W_c [ctx_u ; s_u]) out.
+ *   - alpha_u = softmax over the source's symbols: exactly 0 at PAD positions.
+ * Tensors: rnnlab_seq2seq_attention_tensor_*. */
+typedef enum { RNNLAB_ATTENTION_NONE = 0, RNNLAB_ATTENTION_ADDITIVE, RNNLAB_ATTENTION_DOT, RNNLAB_ATTENTION_GENERAL } rnnlab_attention;
+rnnlab_status rnnlab_seq2seq_create_attention(const rnnlab_config *cfg, int32_t attention, rnnlab_seq2seq **out, char *err,
+                                              size_t errlen);
+int32_t rnnlab_seq2seq_attention(const rnnlab_seq2seq *s); /* rnnlab_attention; -1 for NULL */
+int32_t rnnlab_seq2seq_aligned(const rnnlab_seq2seq *s);   /* 1: the aligned model above */
+/* The attention weights of the last forward/backward/step: out (B,U,S) batch-major, row (b,u)
+ * over the source positions of b. RNNLAB_ESTATE without attention or before a pass. */
+rnnlab_status rnnlab_seq2seq_attention_trace(rnnlab_seq2seq *s, float *out);
+/* Where the model looks while writing tokens (len) for src (S): out (len, S) = alpha of each
+ * step of the teacher-forced pass BOS, tokens[0..len-2] (the beam's alignment of a hypothesis). */
+rnnlab_status rnnlab_seq2seq_align(rnnlab_seq2seq *s, const int32_t *src, int32_t S, int32_t bos, const int32_t *tokens,
+                                   int32_t len, float *out);
+/* The attention layer's tensors ('W_a', 'U_a', 'v', 'W_c' as the form has them), PyTorch layout;
+ * which: 0 weights, 1 gradients. */
+int32_t rnnlab_seq2seq_attention_tensor_count(const rnnlab_seq2seq *s);
+const char *rnnlab_seq2seq_attention_tensor_name(const rnnlab_seq2seq *s, int32_t i);
+int32_t rnnlab_seq2seq_attention_tensor_rows(const rnnlab_seq2seq *s, int32_t i);
+int32_t rnnlab_seq2seq_attention_tensor_cols(const rnnlab_seq2seq *s, int32_t i);
+rnnlab_status rnnlab_seq2seq_attention_get_tensor(rnnlab_seq2seq *s, int32_t i, int32_t which, float *out);
+rnnlab_status rnnlab_seq2seq_attention_set_tensor(rnnlab_seq2seq *s, int32_t i, const float *in);
 void rnnlab_seq2seq_free(rnnlab_seq2seq *s);
 const char *rnnlab_seq2seq_error(const rnnlab_seq2seq *s);
 rnnlab_model *rnnlab_seq2seq_encoder(rnnlab_seq2seq *s); /* owned by s: weights, trace */

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "attention/aligned.h"
 
 static rnnlab_status s2s_fail(rnnlab_seq2seq *s, rnnlab_status st, const char *fmt, ...) {
   va_list ap;
@@ -33,13 +33,18 @@ static rnnlab_status s2s_fail_model(rnnlab_seq2seq *s, rnnlab_status st, const c
 }
 
 rnnlab_status rnnlab_seq2seq_create(const rnnlab_config *cfg, rnnlab_seq2seq **out, char *err, size_t errlen) {
+  return rnnlab_seq2seq_create_attention(cfg, RNNLAB_ATTENTION_NONE, out, err, errlen);
+}
+
+rnnlab_status rnnlab_seq2seq_create_attention(const rnnlab_config *cfg, int32_t attention, rnnlab_seq2seq **out, char *err,
+                                              size_t errlen) {
   if (err && errlen) err[0] = 0;
   if (!out || !cfg) return RNNLAB_EINVAL;
   *out = NULL;
-  if (cfg->bidirectional) {
-    if (err && errlen) snprintf(err, errlen, "config.bidirectional: a seq2seq encoder and decoder run forward only");
-    return RNNLAB_EINVAL;
-  }
+  if (attention < RNNLAB_ATTENTION_NONE || attention > RNNLAB_ATTENTION_GENERAL)
+    return status_fail(err, errlen, RNNLAB_EINVAL, "attention: unknown form %d (0 none, 1 additive, 2 dot, 3 general)", attention);
+  if (cfg->bidirectional != 0 && cfg->bidirectional != 1) return status_fail(err, errlen, RNNLAB_EINVAL, "config.bidirectional must be 0 or 1");
+  const int aligned_model = attention != RNNLAB_ATTENTION_NONE || cfg->bidirectional;
   rnnlab_seq2seq *s = calloc(1, sizeof *s);
   if (!s) return RNNLAB_ENOMEM;
   rnnlab_config ce = *cfg, cd = *cfg;
@@ -47,11 +52,26 @@ rnnlab_status rnnlab_seq2seq_create(const rnnlab_config *cfg, rnnlab_seq2seq **o
   ce.output_kind = cd.output_kind = RNNLAB_OUTPUT_SOFTMAX;
   ce.output_size = 2; /* the encoder's readout is never used: the smallest softmax */
   cd.input_size = cfg->output_size;
+  cd.bidirectional = 0;
+  if (aligned_model) { /* the decoder starts from [forward ; reverse] and may read the context */
+    const int C = (cfg->bidirectional ? 2 : 1) * cfg->hidden_size;
+    cd.hidden_size = C;
+    if (attention == RNNLAB_ATTENTION_ADDITIVE) cd.input_kind = RNNLAB_INPUT_DENSE, cd.input_size = cfg->output_size + C;
+  }
   /* distinct weights for the two halves, both from the one seed */
   uint64_t seed = (uint64_t)cfg->seed_hi << 32 | cfg->seed_lo, sd = seed ^ SEQ2SEQ_DECODER_SALT;
   cd.seed_lo = (uint32_t)sd, cd.seed_hi = (uint32_t)(sd >> 32);
   rnnlab_status st = rnnlab_model_create(&ce, &s->enc, err, errlen);
-  if (!st) st = rnnlab_model_create(&cd, &s->dec, err, errlen);
+  if (!st) {
+    char derr[ERRLEN];
+    st = rnnlab_model_create(&cd, &s->dec, derr, sizeof derr);
+    if (st) status_fail(err, errlen, st, "decoder: %s", derr);
+  }
+  s->attention = attention;
+  if (!st && aligned_model) {
+    st = aligned_create(s, attention);
+    if (st) status_fail(err, errlen, st, "out of memory for the attention layer");
+  }
   if (st) {
     rnnlab_seq2seq_free(s);
     return st;
@@ -67,6 +87,7 @@ void rnnlab_seq2seq_free(rnnlab_seq2seq *s) {
   rnnlab_trainer_free(s->tdec);
   rnnlab_model_free(s->enc);
   rnnlab_model_free(s->dec);
+  aligned_free(s->al);
   free(s->in), free(s->col), free(s->pred), free(s->probs);
   free(s);
 }
@@ -77,8 +98,11 @@ rnnlab_model *rnnlab_seq2seq_decoder(rnnlab_seq2seq *s) { return s ? s->dec : NU
 rnnlab_trainer *rnnlab_seq2seq_trainer(rnnlab_seq2seq *s, int which) { return !s ? NULL : which ? s->tdec : s->tenc; }
 int64_t rnnlab_seq2seq_param_count(const rnnlab_seq2seq *s) {
   if (!s) return 0;
-  const int64_t readout = 2 * ((int64_t)s->enc->cfg.hidden_size + 1);
-  return rnnlab_model_param_count(s->enc) - readout + rnnlab_model_param_count(s->dec);
+  const int64_t readout = 2 * ((int64_t)s->enc->D * s->enc->cfg.hidden_size + 1);
+  int64_t att = 0;
+  if (s->al)
+    for (int i = 0; i < s->al->att.n_tensors; i++) att += (int64_t)s->al->att.tensors[i].rows * s->al->att.tensors[i].cols;
+  return rnnlab_model_param_count(s->enc) - readout + rnnlab_model_param_count(s->dec) + att;
 }
 
 static rnnlab_status ensure_buffers(rnnlab_seq2seq *s, int B, int U) {
@@ -149,6 +173,7 @@ static int32_t argmax(const float *p, int V) {
  * decoder's then the encoder's backward. Gradients are added to both models. */
 static rnnlab_status pass(rnnlab_seq2seq *s, const rnnlab_seq2seq_batch *b, const int32_t *dec_in, int backward,
                           float *outputs, float *loss) {
+  if (s->al) return aligned_pass(s, b, backward, 1.0f, outputs, loss);
   const int B = b->batch, U = b->tgt_length;
   rnnlab_status st = encode(s, b->src, B, b->src_length, 0);
   if (st) return st;
@@ -174,7 +199,7 @@ rnnlab_status rnnlab_seq2seq_backward(rnnlab_seq2seq *s, const rnnlab_seq2seq_ba
   if (st) return st;
   rnnlab_model_zero_grad(s->enc); /* the gradient contract (rnnlab.h): exactly this batch's */
   rnnlab_model_zero_grad(s->dec);
-  return pass(s, b, b->dec_in, 1, NULL, loss);
+  return pass(s, b, b->dec_in, 1, NULL, loss); /* the aligned pass zeroes the attention's own */
 }
 
 /* Decoder inputs under teacher forcing ratio r: position u+1 (inside the target) reads the
@@ -207,27 +232,42 @@ rnnlab_status rnnlab_seq2seq_step(rnnlab_seq2seq *s, const rnnlab_train_config *
   if (!s->tenc) {
     st = rnnlab_trainer_create(s->enc, tc, &s->tenc, err, sizeof err);
     if (!st) st = rnnlab_trainer_create(s->dec, tc, &s->tdec, err, sizeof err);
+    if (!st && s->al && !s->al->have_opt) {
+      st = optimizer_init(&s->al->opt, tc, s->al->att.n, err, sizeof err);
+      s->al->have_opt = !st;
+    }
     if (st) {
       rnnlab_trainer_free(s->tenc), s->tenc = NULL;
+      rnnlab_trainer_free(s->tdec), s->tdec = NULL;
       return s2s_fail(s, st, "%s", err);
     }
   } else if (tc->learning_rate != s->tenc->opt.tc.learning_rate) {
     st = rnnlab_trainer_set_learning_rate(s->tenc, tc->learning_rate);
     if (!st) st = rnnlab_trainer_set_learning_rate(s->tdec, tc->learning_rate);
-    if (st) return s2s_fail(s, st, "%s", s->tenc->err);
+    if (!st && s->al) st = optimizer_set_learning_rate(&s->al->opt, tc->learning_rate, err, sizeof err);
+    if (st) return s2s_fail(s, st, "%s", s->tenc->err[0] ? s->tenc->err : err);
   }
-  st = mix_inputs(s, b, teacher_forcing);
-  if (st) return st;
-  rnnlab_model_zero_grad(s->enc);
-  rnnlab_model_zero_grad(s->dec);
   float loss = 0;
-  st = pass(s, b, s->in, 1, NULL, &loss);
+  if (s->al) {
+    rnnlab_model_zero_grad(s->enc);
+    rnnlab_model_zero_grad(s->dec);
+    st = aligned_pass(s, b, 1, teacher_forcing, NULL, &loss);
+  } else {
+    st = mix_inputs(s, b, teacher_forcing);
+    if (st) return st;
+    rnnlab_model_zero_grad(s->enc);
+    rnnlab_model_zero_grad(s->dec);
+    st = pass(s, b, s->in, 1, NULL, &loss);
+  }
   if (st) return st;
   const param_arena ae = trainer_arena(s->enc), ad = trainer_arena(s->dec);
-  const double norm = sqrt(arena_sumsq(ae.grads, ae.n) + arena_sumsq(ad.grads, ad.n)); /* one global norm */
+  const param_arena aa = s->al ? aligned_arena(s->al) : (param_arena){NULL, NULL, 0};
+  /* one global norm over every part */
+  const double norm = sqrt(arena_sumsq(ae.grads, ae.n) + arena_sumsq(ad.grads, ad.n) + (aa.n ? arena_sumsq(aa.grads, aa.n) : 0.0));
   if (!isfinite(norm)) return s2s_fail(s, RNNLAB_ENONFINITE, "gradient norm is not finite: weights not updated; lower the learning rate or enable clipNorm");
   int clipped = optimizer_apply(&s->tenc->opt, &ae, norm);
   clipped |= optimizer_apply(&s->tdec->opt, &ad, norm);
+  if (aa.n) clipped |= optimizer_apply(&s->al->opt, &aa, norm);
   if (r) r->loss = loss, r->grad_norm = (float)norm, r->clipped = clipped, r->chunks = 1;
   return RNNLAB_OK;
 }
@@ -241,7 +281,9 @@ rnnlab_status rnnlab_seq2seq_greedy(rnnlab_seq2seq *s, const int32_t *src, int32
   if (max_len < 1 || max_len > 1 << 16) return s2s_fail(s, RNNLAB_EINVAL, "maxLength must be in [1, 65536], got %d", max_len);
   if (bos < 0 || bos >= V || eos < 0 || eos >= V) return s2s_fail(s, RNNLAB_EINVAL, "bos and eos must be target symbols in [0, %d)", V);
   rnnlab_status st = ensure_buffers(s, B, 1);
-  if (!st) st = encode(s, src, B, S, 0);
+  if (st) return st;
+  if (s->al) return aligned_greedy(s, src, B, S, bos, eos, max_len, out, lengths);
+  st = encode(s, src, B, S, 0);
   if (st) return st;
   for (int i = 0; i < B; i++) s->col[i] = bos, lengths[i] = -1;
   for (size_t i = 0; i < (size_t)B * max_len; i++) out[i] = -1;
@@ -274,7 +316,9 @@ rnnlab_status rnnlab_seq2seq_decode(rnnlab_seq2seq *s, const int32_t *src, int32
   const int V = s->dec->cfg.output_size;
   if (bos < 0 || bos >= V) return s2s_fail(s, RNNLAB_EINVAL, "bos must be a target symbol in [0, %d), got %d", V, bos);
   rnnlab_status st = ensure_buffers(s, 1, 1);
-  if (!st) st = encode(s, src, 1, S, 0);
+  if (st) return st;
+  if (s->al) return aligned_decode(s, src, S, bos, dc, tokens, lengths, log_probs, scores, count);
+  st = encode(s, src, 1, S, 0);
   if (st) return st;
   const int32_t prompt[1] = {bos};
   st = rnnlab_model_generate(s->dec, dc, prompt, 1, 1, tokens, lengths, log_probs, scores, count);
@@ -325,4 +369,81 @@ rnnlab_status rnnlab_seq2seq_evaluate(rnnlab_seq2seq *s, rnnlab_task *t, int32_t
 done:
   free(pred), free(len), free(beams), free(lp);
   return st;
+}
+
+/* ---- attention (the aligned model: attention/aligned.c) ---- */
+
+int32_t rnnlab_seq2seq_attention(const rnnlab_seq2seq *s) { return s ? s->attention : -1; }
+int32_t rnnlab_seq2seq_aligned(const rnnlab_seq2seq *s) { return s && s->al ? 1 : 0; }
+
+rnnlab_status rnnlab_seq2seq_attention_trace(rnnlab_seq2seq *s, float *out) {
+  if (!s) return RNNLAB_EINVAL;
+  s->err[0] = 0;
+  if (!s->al || s->attention == RNNLAB_ATTENTION_NONE) return s2s_fail(s, RNNLAB_ESTATE, "this seq2seq model has no attention");
+  const aligned *al = s->al;
+  if (!al->B) return s2s_fail(s, RNNLAB_ESTATE, "no pass to trace: run forward or backward first");
+  const int B = al->B, S = al->S, U = al->U;
+  for (int u = 0; u < U; u++)
+    for (int b = 0; b < B; b++) memcpy(out + ((size_t)b * U + u) * S, al->alpha + ((size_t)u * B + b) * S, sizeof(float) * S);
+  return RNNLAB_OK;
+}
+
+rnnlab_status rnnlab_seq2seq_align(rnnlab_seq2seq *s, const int32_t *src, int32_t S, int32_t bos, const int32_t *tokens,
+                                   int32_t len, float *out) {
+  if (!s) return RNNLAB_EINVAL;
+  s->err[0] = 0;
+  if (!s->al || s->attention == RNNLAB_ATTENTION_NONE) return s2s_fail(s, RNNLAB_ESTATE, "this seq2seq model has no attention");
+  const int V = s->dec->cfg.output_size;
+  if (S < 1) return s2s_fail(s, RNNLAB_EINVAL, "srcLength must be >= 1, got %d", S);
+  if (len < 0 || len > 1 << 16) return s2s_fail(s, RNNLAB_EINVAL, "tokens: length must be in [0, 65536], got %d", len);
+  if (bos < 0 || bos >= V) return s2s_fail(s, RNNLAB_EINVAL, "bos must be a target symbol in [0, %d), got %d", V, bos);
+  for (int i = 0; i < S; i++)
+    if (src[i] < 0 || src[i] >= s->enc->cfg.input_size) return s2s_fail(s, RNNLAB_EINVAL, "src[%d] = %d is not a source symbol", i, src[i]);
+  for (int i = 0; i < len; i++)
+    if (tokens[i] < 0 || tokens[i] >= V) return s2s_fail(s, RNNLAB_EINVAL, "tokens[%d] = %d is not a target symbol", i, tokens[i]);
+  rnnlab_status st = ensure_buffers(s, 1, 1);
+  return st ? st : len ? aligned_align(s, src, S, bos, tokens, len, out) : RNNLAB_OK;
+}
+
+static const tensor_info *att_tensor(const rnnlab_seq2seq *s, int32_t i) {
+  return s && s->al && i >= 0 && i < s->al->att.n_tensors ? &s->al->att.tensors[i] : NULL;
+}
+int32_t rnnlab_seq2seq_attention_tensor_count(const rnnlab_seq2seq *s) { return s && s->al ? s->al->att.n_tensors : 0; }
+const char *rnnlab_seq2seq_attention_tensor_name(const rnnlab_seq2seq *s, int32_t i) {
+  const tensor_info *t = att_tensor(s, i);
+  return t ? t->name : NULL;
+}
+int32_t rnnlab_seq2seq_attention_tensor_rows(const rnnlab_seq2seq *s, int32_t i) {
+  const tensor_info *t = att_tensor(s, i);
+  return t ? t->rows : 0;
+}
+int32_t rnnlab_seq2seq_attention_tensor_cols(const rnnlab_seq2seq *s, int32_t i) {
+  const tensor_info *t = att_tensor(s, i);
+  return t ? t->cols : 0;
+}
+
+rnnlab_status rnnlab_seq2seq_attention_get_tensor(rnnlab_seq2seq *s, int32_t i, int32_t which, float *out) {
+  if (!s) return RNNLAB_EINVAL;
+  const tensor_info *t = att_tensor(s, i);
+  if (!t) return s2s_fail(s, RNNLAB_EINVAL, "attention tensor index %d out of range [0, %d)", i, rnnlab_seq2seq_attention_tensor_count(s));
+  if (which != 0 && which != 1) return s2s_fail(s, RNNLAB_EINVAL, "which must be 0 (weights) or 1 (gradients)");
+  const float *src = (which ? s->al->att.grads : s->al->att.params) + t->offset;
+  for (int r = 0; r < t->rows; r++)
+    for (int c = 0; c < t->cols; c++)
+      out[(size_t)r * t->cols + c] = t->transposed ? src[(size_t)c * t->rows + r] : src[(size_t)r * t->cols + c];
+  return RNNLAB_OK;
+}
+
+rnnlab_status rnnlab_seq2seq_attention_set_tensor(rnnlab_seq2seq *s, int32_t i, const float *in) {
+  if (!s) return RNNLAB_EINVAL;
+  const tensor_info *t = att_tensor(s, i);
+  if (!t) return s2s_fail(s, RNNLAB_EINVAL, "attention tensor index %d out of range [0, %d)", i, rnnlab_seq2seq_attention_tensor_count(s));
+  const size_t n = (size_t)t->rows * t->cols;
+  for (size_t k = 0; k < n; k++)
+    if (!(in[k] == in[k] && in[k] - in[k] == 0.0f)) return s2s_fail(s, RNNLAB_ENONFINITE, "attention.%s[%zu] is not finite", t->name, k);
+  float *dst = s->al->att.params + t->offset;
+  for (int r = 0; r < t->rows; r++)
+    for (int c = 0; c < t->cols; c++)
+      dst[t->transposed ? (size_t)c * t->rows + r : (size_t)r * t->cols + c] = in[(size_t)r * t->cols + c];
+  return RNNLAB_OK;
 }

@@ -51,7 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "attention/aligned.h"
 
 #define SER_VERSION 1u
 #define SER_FLAG_OPTIM 1u
@@ -65,6 +65,7 @@
 
 static const uint8_t ser_magic[8] = {'R', 'N', 'N', 'L', 'A', 'B', 0, 1}; /* last byte: the kind, 1 = model */
 static const uint8_t s2s_magic[8] = {'R', 'N', 'N', 'L', 'A', 'B', 0, 2}; /* 2 = seq2seq (end of this file) */
+static const uint8_t s2s_aligned_magic[8] = {'R', 'N', 'N', 'L', 'A', 'B', 0, 3}; /* 3 = seq2seq with attention */
 
 /* The word lists below name every field; these fail to compile when a field is added. */
 typedef char ser_config_size_check[sizeof(rnnlab_config) == SER_CONFIG_WORDS * 4 ? 1 : -1];
@@ -572,11 +573,34 @@ fail:
 #define S2S_HEADER_LEN (8 + 4 + 4 + 4 + 8 + 8 + 8) /* 44 */
 #define S2S_MIN_LEN (S2S_HEADER_LEN + 2 * SER_MIN_LEN + SER_CRC_LEN)
 
+/* The attention section of kind 3, after the decoder image:
+ *   u32 attention form; u64 n floats; n floats (the layer's arena);
+ *   with the optimizer flag: u32 moments (bit 0 m1, bit 1 m2), those arrays of n floats, u64 steps.
+ * Kind 3 is also a seq2seq with a bidirectional encoder and no attention (n = 0). */
+static size_t aligned_section_size(const rnnlab_seq2seq *s, int opt) {
+  if (!s->al) return 0;
+  const size_t n = s->al->att.n;
+  const int k = (s->al->opt.m1 ? 1 : 0) + (s->al->opt.m2 ? 1 : 0);
+  return 4 + 8 + 4 * n + (opt ? 4 + 4 * n * k + 8 : 0);
+}
+
+static uint8_t *aligned_section_put(uint8_t *p, const rnnlab_seq2seq *s, int opt) {
+  const aligned *al = s->al;
+  p = ser_put_u32(p, (uint32_t)s->attention);
+  p = ser_put_u64(p, (uint64_t)al->att.n);
+  p = ser_put_f32s(p, al->att.params, al->att.n);
+  if (!opt) return p;
+  p = ser_put_u32(p, (al->opt.m1 ? 1u : 0u) | (al->opt.m2 ? 2u : 0u));
+  if (al->opt.m1) p = ser_put_f32s(p, al->opt.m1, al->att.n);
+  if (al->opt.m2) p = ser_put_f32s(p, al->opt.m2, al->att.n);
+  return ser_put_u64(p, (uint64_t)al->opt.steps);
+}
+
 size_t rnnlab_seq2seq_save_size(const rnnlab_seq2seq *s, int with_optimizer) {
   if (!s) return 0;
   const int opt = with_optimizer && s->tenc && s->tdec;
   return S2S_HEADER_LEN + rnnlab_model_save_size(s->enc, opt ? s->tenc : NULL) +
-         rnnlab_model_save_size(s->dec, opt ? s->tdec : NULL) + SER_CRC_LEN;
+         rnnlab_model_save_size(s->dec, opt ? s->tdec : NULL) + aligned_section_size(s, opt) + SER_CRC_LEN;
 }
 
 rnnlab_status rnnlab_seq2seq_save(rnnlab_seq2seq *s, int with_optimizer, uint8_t *buf, size_t len) {
@@ -592,7 +616,7 @@ rnnlab_status rnnlab_seq2seq_save(rnnlab_seq2seq *s, int with_optimizer, uint8_t
   const rnnlab_trainer *te = with_optimizer ? s->tenc : NULL, *td = with_optimizer ? s->tdec : NULL;
   const size_t E = rnnlab_model_save_size(s->enc, te), D = rnnlab_model_save_size(s->dec, td);
   uint8_t *p = buf;
-  memcpy(p, s2s_magic, 8);
+  memcpy(p, s->al ? s2s_aligned_magic : s2s_magic, 8);
   p += 8;
   p = ser_put_u32(p, SER_VERSION);
   p = ser_put_u32(p, with_optimizer ? SER_FLAG_OPTIM : 0u);
@@ -605,6 +629,7 @@ rnnlab_status rnnlab_seq2seq_save(rnnlab_seq2seq *s, int with_optimizer, uint8_t
   if (st)
     return status_fail(s->err, sizeof s->err, st, "save: %s", s->enc->err[0] ? s->enc->err : s->dec->err);
   p += E + D;
+  if (s->al) p = aligned_section_put(p, s, with_optimizer);
   ser_put_u32(p, rnnlab_crc32(buf, (size_t)(p - buf)));
   return RNNLAB_OK;
 }
@@ -627,6 +652,28 @@ static const char *s2s_mismatch(const rnnlab_config *e, const rnnlab_config *d) 
   return memcmp(wa, wb, sizeof wa) ? "the halves have different cell settings" : NULL;
 }
 
+/* The halves as rnnlab_seq2seq_create_attention makes them for form: NULL, or what differs. */
+static const char *s2s_aligned_mismatch(const rnnlab_config *e, const rnnlab_config *d, uint32_t form) {
+  if (form > RNNLAB_ATTENTION_GENERAL) return "unknown attention form";
+  if (form == RNNLAB_ATTENTION_NONE && !e->bidirectional) return "without attention and a bidirectional encoder it is not a kind 3 file";
+  const int C = (e->bidirectional ? 2 : 1) * e->hidden_size, additive = form == RNNLAB_ATTENTION_ADDITIVE;
+  if (e->input_kind != RNNLAB_INPUT_ONEHOT || e->output_kind != RNNLAB_OUTPUT_SOFTMAX || e->output_size != 2)
+    return "the encoder is not a seq2seq encoder (one-hot in, unused 2-symbol readout)";
+  if (d->input_kind != (additive ? RNNLAB_INPUT_DENSE : RNNLAB_INPUT_ONEHOT) || d->output_kind != RNNLAB_OUTPUT_SOFTMAX ||
+      d->input_size != d->output_size + (additive ? C : 0) || d->bidirectional || d->hidden_size != C)
+    return "the decoder does not fit the encoder and the attention form";
+  rnnlab_config a = *e, b = *d;
+  a.input_size = b.input_size = a.output_size = b.output_size = 0;
+  a.input_kind = b.input_kind = 0, a.hidden_size = b.hidden_size = 0, a.bidirectional = b.bidirectional = 0;
+  const uint64_t es = (uint64_t)e->seed_hi << 32 | e->seed_lo, ds = (uint64_t)d->seed_hi << 32 | d->seed_lo;
+  if ((es ^ SEQ2SEQ_DECODER_SALT) != ds) return "the halves come from different seeds";
+  a.seed_lo = b.seed_lo = a.seed_hi = b.seed_hi = 0;
+  uint32_t wa[SER_CONFIG_WORDS], wb[SER_CONFIG_WORDS];
+  ser_config_words(wa, &a);
+  ser_config_words(wb, &b);
+  return memcmp(wa, wb, sizeof wa) ? "the halves have different cell settings" : NULL;
+}
+
 rnnlab_status rnnlab_seq2seq_load(const uint8_t *buf, size_t len, int with_optimizer, rnnlab_seq2seq **out, char *err,
                                   size_t errlen) {
   char cerr[ERRLEN];
@@ -640,7 +687,8 @@ rnnlab_status rnnlab_seq2seq_load(const uint8_t *buf, size_t len, int with_optim
   if (len < S2S_MIN_LEN)
     return status_fail(err, errlen, RNNLAB_EFORMAT, "too short: %lu bytes, a saved rnnlab seq2seq model has at least %d",
                     (unsigned long)len, S2S_MIN_LEN);
-  if (memcmp(buf, s2s_magic, 8) != 0) return status_fail(err, errlen, RNNLAB_EFORMAT, "not an rnnlab seq2seq model (bad magic)");
+  const int kind3 = memcmp(buf, s2s_aligned_magic, 8) == 0;
+  if (!kind3 && memcmp(buf, s2s_magic, 8) != 0) return status_fail(err, errlen, RNNLAB_EFORMAT, "not an rnnlab seq2seq model (bad magic)");
   const uint32_t version = ser_get_u32(buf + 8), flags = ser_get_u32(buf + 12), hlen = ser_get_u32(buf + 16);
   if (version > SER_VERSION)
     return status_fail(err, errlen, RNNLAB_EFORMAT, "saved by a newer rnnlab (format %lu); this build reads format %u",
@@ -654,7 +702,25 @@ rnnlab_status rnnlab_seq2seq_load(const uint8_t *buf, size_t len, int with_optim
   if (E < SER_MIN_LEN || D < SER_MIN_LEN || E > max_image || D > max_image)
     return status_fail(err, errlen, RNNLAB_EFORMAT, "bad image lengths %llu and %llu: the file is corrupted",
                     (unsigned long long)E, (unsigned long long)D);
-  const uint64_t expected = S2S_HEADER_LEN + E + D + SER_CRC_LEN;
+  /* kind 3: the attention section's length, from its own header, read within bounds */
+  uint64_t A_len = 0, n_att = 0;
+  uint32_t form = 0, moments = 0;
+  if (kind3) {
+    const uint64_t at = S2S_HEADER_LEN + E + D;
+    if ((uint64_t)len < at + 12 + SER_CRC_LEN)
+      return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: the attention section is missing (%lu bytes)", (unsigned long)len);
+    form = ser_get_u32(buf + at), n_att = ser_get_u64(buf + at + 4);
+    if (n_att > RNNLAB_MAX_PARAMS) return status_fail(err, errlen, RNNLAB_EFORMAT, "bad attention size %llu: the file is corrupted", (unsigned long long)n_att);
+    A_len = 12 + 4 * n_att;
+    if (flags & SER_FLAG_OPTIM) {
+      if ((uint64_t)len < at + A_len + 4 + SER_CRC_LEN)
+        return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: the attention optimizer state is missing");
+      moments = ser_get_u32(buf + at + A_len);
+      if (moments > 3) return status_fail(err, errlen, RNNLAB_EFORMAT, "bad attention moments 0x%lx", (unsigned long)moments);
+      A_len += 4 + 4 * n_att * ((moments & 1) + (moments >> 1)) + 8;
+    }
+  }
+  const uint64_t expected = S2S_HEADER_LEN + E + D + A_len + SER_CRC_LEN;
   if ((uint64_t)len < expected)
     return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected %llu bytes, got %lu", (unsigned long long)expected,
                     (unsigned long)len);
@@ -679,17 +745,54 @@ rnnlab_status rnnlab_seq2seq_load(const uint8_t *buf, size_t len, int with_optim
       st = status_fail(err, errlen, RNNLAB_EFORMAT, "%s: optimizer state %s, the header says otherwise", half[k],
                     t[k] ? "present" : "absent");
   }
-  const char *why = st ? NULL : s2s_mismatch(&m[0]->cfg, &m[1]->cfg);
+  const char *why = st ? NULL : kind3 ? s2s_aligned_mismatch(&m[0]->cfg, &m[1]->cfg, form) : s2s_mismatch(&m[0]->cfg, &m[1]->cfg);
   if (why) st = status_fail(err, errlen, RNNLAB_EFORMAT, "not one seq2seq model: %s", why);
   rnnlab_seq2seq *s = st ? NULL : calloc(1, sizeof *s);
   if (!st && !s) st = status_fail(err, errlen, RNNLAB_ENOMEM, "out of memory");
+  if (!st && kind3) { /* the attention layer: its arena, then its optimizer state */
+    s->enc = m[0], s->dec = m[1], s->attention = (int32_t)form;
+    st = aligned_create(s, (int)form);
+    if (st) st = status_fail(err, errlen, st, "out of memory for the attention layer");
+    else if (s->al->att.n != n_att)
+      st = status_fail(err, errlen, RNNLAB_EFORMAT, "attention: %llu floats, this model has %lu", (unsigned long long)n_att,
+                       (unsigned long)s->al->att.n);
+    const uint8_t *q = buf + S2S_HEADER_LEN + E + D + 12;
+    if (!st) ser_get_f32s(s->al->att.params, q, n_att), q += 4 * n_att;
+    if (!st && (flags & SER_FLAG_OPTIM) && t[0]) {
+      char oerr[ERRLEN];
+      st = optimizer_init(&s->al->opt, &t[0]->opt.tc, n_att, oerr, sizeof oerr);
+      if (st) st = status_fail(err, errlen, st, "attention optimizer: %s", oerr);
+      else if ((moments & 1) != (s->al->opt.m1 ? 1u : 0u) || (moments >> 1) != (s->al->opt.m2 ? 1u : 0u))
+        st = status_fail(err, errlen, RNNLAB_EFORMAT, "attention: optimizer moments 0x%lx do not fit the optimizer", (unsigned long)moments);
+      else {
+        q += 4;
+        if (s->al->opt.m1) ser_get_f32s(s->al->opt.m1, q, n_att), q += 4 * n_att;
+        if (s->al->opt.m2) ser_get_f32s(s->al->opt.m2, q, n_att), q += 4 * n_att;
+        s->al->opt.steps = (int64_t)ser_get_u64(q);
+        s->al->have_opt = 1;
+      }
+    }
+    if (!st)
+      for (size_t i = 0; i < s->al->att.n; i++)
+        if (!(s->al->att.params[i] == s->al->att.params[i] && s->al->att.params[i] - s->al->att.params[i] == 0.0f)) {
+          st = status_fail(err, errlen, RNNLAB_EFORMAT, "attention: weight %lu is not finite", (unsigned long)i);
+          break;
+        }
+    if (st) {
+      aligned_free(s->al), free(s);
+      s = NULL;
+    }
+  }
   if (st) {
     for (int k = 0; k < 2; k++) rnnlab_trainer_free(t[k]), rnnlab_model_free(m[k]);
     return st;
   }
   s->enc = m[0], s->dec = m[1];
   if (with_optimizer) s->tenc = t[0], s->tdec = t[1];
-  else rnnlab_trainer_free(t[0]), rnnlab_trainer_free(t[1]);
+  else {
+    rnnlab_trainer_free(t[0]), rnnlab_trainer_free(t[1]);
+    if (s->al && s->al->have_opt) optimizer_release(&s->al->opt), s->al->have_opt = 0;
+  }
   s->rng.s = rng;
   *out = s;
   return RNNLAB_OK;

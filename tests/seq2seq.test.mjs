@@ -55,7 +55,9 @@ test('seq2seq errors name the problem and leave the model working', () => {
   const model = lab.createSeq2Seq({ ...task.modelConfig, cell: 'gru', hiddenSize: 6, seed: 1 });
   const b = task.batch(2);
   const before = model.forward(b).loss;
-  assert.throws(() => lab.createSeq2Seq({ ...task.modelConfig, hiddenSize: 4, bidirectional: true }), /bidirectional/);
+  assert.throws(() => lab.createSeq2Seq({ ...task.modelConfig, hiddenSize: 4, bidirectional: 1 }), /bidirectional/);
+  assert.throws(() => lab.createSeq2Seq({ ...task.modelConfig, hiddenSize: 4, attention: 'luong' }), /config\.attention must be one of 'none', 'additive', 'dot', 'general'/);
+  assert.throws(() => lab.createModel({ ...task.modelConfig, hiddenSize: 4, attention: 'dot' }), /config\.attention: attention belongs to encoder-decoders/);
   assert.throws(() => lab.createSeq2Seq({ ...task.modelConfig, hiddenSize: 4, output: 'linear' }), /config.output/);
   assert.throws(() => model.forward({ ...b, src: b.src.subarray(1) }), /batch.src must have/);
   assert.throws(() => model.forward({ ...b, decIn: Int32Array.from(b.decIn, () => 99) }), /batch.decIn\[0\] = 99/);

@@ -80,9 +80,11 @@ export const UNUSED_GATES = Object.freeze({
 
 /** the built-in task kinds of core/tasks (rnnlab_task_name order), then 'csv' (your own sequences) */
 export const TASK_KINDS = Object.freeze(['parity', 'addition', 'text', 'reber', 'adding', 'temporal-order',
-  'copy', 'reverse', 'decimal-addition', 'csv']);
+  'copy', 'reverse', 'decimal-addition', 'dates', 'csv']);
 /** the sequence-to-sequence tasks: trained by an encoder-decoder, scored by exact match */
-export const SEQ2SEQ_TASKS = Object.freeze(['copy', 'reverse', 'decimal-addition']);
+export const SEQ2SEQ_TASKS = Object.freeze(['copy', 'reverse', 'decimal-addition', 'dates']);
+/** Attention forms of an encoder-decoder, in rnnlab_attention order (core/rnnlab.h). */
+export const ATTENTION_FORMS = Object.freeze(['none', 'additive', 'dot', 'general']);
 /** decoding strategies of seq2seq.decode */
 export const STRATEGIES = Object.freeze(['greedy', 'beam', 'exhaustive', 'sample']);
 
@@ -96,7 +98,7 @@ export const DEFAULT_TRAINER = Object.freeze({ optimizer: 'adam', learningRate: 
 /** Every file the project writes starts with these 7 bytes; the 8th is the kind. */
 export const FILE_MAGIC = Object.freeze([0x52, 0x4e, 0x4e, 0x4c, 0x41, 0x42, 0]); // "RNNLAB\0"
 /** @type {Readonly<Record<number, string>>} the 8th byte -> the kind of learner the file holds */
-export const FILE_KINDS = Object.freeze({ 1: 'model', 2: 'seq2seq' });
+export const FILE_KINDS = Object.freeze({ 1: 'model', 2: 'seq2seq', 3: 'seq2seq' }); // 3: with attention or a bidirectional encoder
 /**
  * The kind of an rnnlab file, or null when the bytes are not one (too short or other magic).
  * An unknown kind byte gives 'unknown (N)' so a message can say a newer rnnlab wrote it.

@@ -376,6 +376,8 @@ export interface Hypothesis {
   logProb: number;
   /** the ranking score: logProb / lengthPenalty factor (= logProb when lengthPenalty is 0) */
   score: number;
+  /** s2s.decode with attention: tokens.length x srcLength weights, the row of each token */
+  attention?: Float32Array;
 }
 
 export interface SearchResult extends Hypothesis {
@@ -407,7 +409,8 @@ export interface Model {
 // ---- tasks and training runs (wasm/tasks.mjs, wasm/run.mjs, core/tasks/) ----
 
 export type TaskName =
-  | 'parity' | 'addition' | 'text' | 'reber' | 'adding' | 'temporal-order' | 'copy' | 'reverse' | 'decimal-addition';
+  | 'parity' | 'addition' | 'text' | 'reber' | 'adding' | 'temporal-order' | 'copy' | 'reverse' | 'decimal-addition'
+  | 'dates';
 
 /** lab.createTask options. Unknown keys and bad values throw with the key named (core/rnnlab.h
  * lists every key and default). Values are numbers, BigInt (seed) or words. */
@@ -822,14 +825,29 @@ export interface CsvPrediction {
 // ---- sequence to sequence (wasm/seq2seq.mjs) ----
 
 /** An encoder-decoder: the encoder's final state (every layer) is the decoder's initial state. */
+export type AttentionForm = 'none' | 'additive' | 'dot' | 'general';
+
+/** createSeq2Seq's config: a model's, plus the attention form; bidirectional is the encoder's */
+export interface Seq2SeqConfig extends ModelConfig {
+  /** 'none' (default: the context bottleneck, today's model bit for bit), 'additive' (Bahdanau),
+   * 'dot' or 'general' (Luong). Any form, or bidirectional: true, is the aligned model: the encoder
+   * reads each source's symbols only (PAD skipped), the decoder (hidden size D*H) starts from
+   * [forward ; reverse] final states (core/rnnlab.h). */
+  attention?: AttentionForm;
+}
+
 export interface Seq2Seq extends Learner<Seq2SeqBatch, Seq2SeqTrace> {
   readonly kind: 'seq2seq';
-  /** normalised config, every key present as in model.config (input 'onehot', output 'softmax',
-   * bidirectional false): inputSize = source vocabulary, outputSize = target vocabulary */
-  readonly config: NormalizedModelConfig;
+  /** normalised config, every key present as in model.config (input 'onehot', output 'softmax'),
+   * plus attention: inputSize = source vocabulary, outputSize = target vocabulary */
+  readonly config: NormalizedModelConfig & { attention: AttentionForm };
+  /** the attention form */
+  readonly attention: AttentionForm;
+  /** where the model looks while writing tokens for src: tokens.length x src.length rows (teacher-forced) */
+  align(src: Int32Array, tokens: Int32Array, options: { bos: number }): Float32Array;
   readonly parameterCount: number;
   readonly freed: boolean;
-  /** 'encoder.<PyTorch name>' and 'decoder.<PyTorch name>' (the encoder has no readout) */
+  /** 'encoder.<PyTorch name>', 'decoder.<PyTorch name>' and 'attention.W_a' / 'U_a' / 'v' / 'W_c' as the form has them */
   readonly tensors: { name: string; shape: number[] }[];
   /** teacher-forced pass: outputs (B*U*V) probabilities, loss over the targeted steps */
   forward(batch: Seq2SeqBatch): { outputs: Float32Array; loss: number };
@@ -841,7 +859,8 @@ export interface Seq2Seq extends Learner<Seq2SeqBatch, Seq2SeqTrace> {
   step(batch: Seq2SeqBatch | TaskBatch, options?: { teacherForcing?: number }): Omit<StepResult, 'chunks'>;
   /** greedy decoding of B sources: one token row per source, without the final EOS */
   greedy(sources: { src: Int32Array; batchSize: number; srcLength: number }, options: { bos: number; eos: number; maxLength: number }): Int32Array[];
-  /** one source decoded with any strategy (beam, sample, exhaustive, greedy) */
+  /** one source decoded with any strategy (beam, sample, exhaustive, greedy); with attention the
+   * result and each beam carry attention: tokens.length x src.length rows */
   decode(src: Int32Array, options: DecodeOptions & { bos: number }): SearchResult;
   /** exact match on held-out pairs of a sequence-to-sequence task */
   evaluate(task: Task, options?: { count?: number; length?: number; seed?: number; beamWidth?: number }):
@@ -872,8 +891,11 @@ export interface Seq2SeqTrace {
   /** the decoder's teacher-forced loss */
   loss: number;
   /** over the sources (batchSize x srcLength); gradNorm = |dL/dh_t| arriving through the context;
-   * outputs empty (the encoder's readout is unused) */
-  encoder: Trace;
+   * outputs empty (the encoder's readout is unused). An aligned model's (attention or a
+   * bidirectional encoder) covers one source's symbols: null for a batch of more than one */
+  encoder: Trace | null;
+  /** with attention: batchSize x tgtLength x srcLength weights, each row sums to 1, 0 at PAD */
+  attention?: Float32Array;
   /** over decIn (batchSize x tgtLength); outputs: the predicted distributions (B*U*V) */
   decoder: Trace;
 }
@@ -884,5 +906,5 @@ export interface Lab {
   loadSeq2Seq(bytes: Uint8Array | ArrayBuffer): Seq2Seq;
   /** an encoder-decoder; config as createModel's (input 'onehot', output 'softmax', one direction),
    * e.g. lab.createSeq2Seq({ ...task.modelConfig, cell: 'gru', hiddenSize: 64 }) */
-  createSeq2Seq(config: ModelConfig, trainer?: TrainerOptions): Seq2Seq;
+  createSeq2Seq(config: Seq2SeqConfig, trainer?: TrainerOptions): Seq2Seq;
 }

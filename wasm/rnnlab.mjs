@@ -512,6 +512,7 @@ class Lab {
   createModel(config) {
     const rt = this.#rt, ex = rt.ex;
     if (!isObject(config)) fail(`config must be an object (got ${show(config)})`);
+    if ('attention' in config) fail(`config.attention: attention belongs to encoder-decoders (lab.createSeq2Seq); a plain model attends to nothing`);
     const raw = { ...this.#defaultConfig };
     applyKeys('config', config, CONFIG_KEYS, raw, rt.limits);
     const cfgBytes = 4 * CONFIG_FIELDS.length;

@@ -17,14 +17,18 @@
 import { DECODE_FIELDS, DECODE_KEYS, decodeCall, decodeRaw } from './search.mjs';
 import { checkInt, fail, isObject, show } from './check.mjs';
 import { HANDLES, NATIVE_BLOCK } from './handles.mjs';
-import { ERRLEN } from './names.mjs';
+import { ATTENTION_FORMS, ERRLEN } from './names.mjs';
 
 /** @typedef {import('./rnnlab.d.ts').Seq2SeqBatch} Seq2SeqBatch */
 
 const S2S_EXPORTS = ['rnnlab_seq2seq_create', 'rnnlab_seq2seq_free', 'rnnlab_seq2seq_error', 'rnnlab_seq2seq_encoder',
   'rnnlab_seq2seq_decoder', 'rnnlab_wasm_seq2seq_param_count', 'rnnlab_seq2seq_forward', 'rnnlab_seq2seq_backward',
   'rnnlab_seq2seq_step', 'rnnlab_seq2seq_greedy', 'rnnlab_seq2seq_decode', 'rnnlab_wasm_seq2seq_evaluate',
-  'rnnlab_seq2seq_trainer', 'rnnlab_seq2seq_save_size', 'rnnlab_seq2seq_save', 'rnnlab_seq2seq_load'];
+  'rnnlab_seq2seq_trainer', 'rnnlab_seq2seq_save_size', 'rnnlab_seq2seq_save', 'rnnlab_seq2seq_load',
+  'rnnlab_seq2seq_create_attention', 'rnnlab_seq2seq_attention', 'rnnlab_seq2seq_aligned', 'rnnlab_seq2seq_attention_trace',
+  'rnnlab_seq2seq_align', 'rnnlab_seq2seq_attention_tensor_count', 'rnnlab_seq2seq_attention_tensor_name',
+  'rnnlab_seq2seq_attention_tensor_rows', 'rnnlab_seq2seq_attention_tensor_cols', 'rnnlab_seq2seq_attention_get_tensor',
+  'rnnlab_seq2seq_attention_set_tensor'];
 /** rnnlab_task_result, as tasks.mjs reads it */
 const RESULT_FIELDS = [['loss', 'f32'], ['accuracy', 'f32'], ['step_accuracy', 'f32'], ['bpc', 'f32'], ['max_error', 'f32'],
   ['sequences', 'i32'], ['steps', 'i32'], ['solved', 'i32'], ['n1', 'f32'], ['n2', 'f32'], ['n3', 'f32'], ['n4', 'f32'], ['n5', 'f32']];
@@ -54,7 +58,9 @@ function checkIds(name, a, n, V, none = false) {
  * @property {number} SV  source vocabulary
  * @property {number} TV  target vocabulary
  * @property {Record<string, number>} train  raw rnnlab_train_config fields for steps
- * @property {{ name: string, rows: number, cols: number, model: number, index: number }[]} tensors
+ * @property {{ name: string, rows: number, cols: number, model: number, index: number, attention?: boolean }[]} tensors
+ * @property {string} attention  'none' | 'additive' | 'dot' | 'general'
+ * @property {boolean} aligned  the encoder reads symbols only and the decoder steps (core/attention/)
  */
 
 /** @type {(s: unknown) => S2SState | undefined} */
@@ -78,8 +84,12 @@ class Seq2Seq {
   /** Trainable parameters of the encoder and decoder (not the encoder's unused readout). */
   get parameterCount() { return this.#s.rt.ex.rnnlab_wasm_seq2seq_param_count(this.#live().ptr); }
   get freed() { return this.#s.ptr === 0; }
-  /** Named tensors: 'encoder.<PyTorch name>' and 'decoder.<PyTorch name>'. */
-  get tensors() { return this.#s.tensors.map((t) => ({ name: t.name, shape: t.name.includes('bias') ? [t.rows] : [t.rows, t.cols] })); }
+  /** Named tensors: 'encoder.<PyTorch name>', 'decoder.<PyTorch name>' and 'attention.W_a' etc. */
+  get tensors() {
+    return this.#s.tensors.map((t) => ({ name: t.name, shape: t.cols === 1 && (t.name.includes('bias') || t.name === 'attention.v') ? [t.rows] : [t.rows, t.cols] }));
+  }
+  /** The attention form: 'none', 'additive', 'dot' or 'general'. */
+  get attention() { return this.#s.attention; }
 
   /** @param {number} status */
   #check(status) {
@@ -143,11 +153,48 @@ class Seq2Seq {
   trace(batch) {
     const s = this.#live(), rt = s.rt, ex = rt.ex;
     const { loss } = this.backward(batch);
-    return {
+    const b = /** @type {any} */ (batch);
+    /** @type {any} */
+    const out = {
       loss,
-      encoder: this.#hooks.readTrace(ex.rnnlab_seq2seq_encoder(s.ptr) >>> 0, loss, false),
+      // an aligned encoder runs once per group of equal-length sources: one source's trace is its symbols'
+      encoder: s.aligned && b.batchSize > 1 ? null : this.#hooks.readTrace(ex.rnnlab_seq2seq_encoder(s.ptr) >>> 0, loss, false),
       decoder: this.#hooks.readTrace(ex.rnnlab_seq2seq_decoder(s.ptr) >>> 0, loss, true),
     };
+    if (s.attention !== 'none') {
+      const n = b.batchSize * b.tgtLength * b.srcLength, p = rt.alloc(4 * n);
+      try {
+        this.#check(ex.rnnlab_seq2seq_attention_trace(s.ptr, p));
+        out.attention = rt.f32(p, n).slice();
+      } finally { rt.free(p); }
+    }
+    return out;
+  }
+
+  /**
+   * Where the model looks while writing tokens for src: a Float32Array of tokens.length x
+   * src.length attention rows (the teacher-forced pass BOS, tokens...). decode() gives each
+   * hypothesis its rows this way.
+   * @param {Int32Array} src @param {Int32Array} tokens @param {{ bos: number }} options
+   */
+  align(src, tokens, options) {
+    const s = this.#live(), rt = s.rt;
+    if (s.attention === 'none') fail('align: this seq2seq model has no attention (create it with attention: \'additive\', \'dot\' or \'general\')');
+    if (!isObject(options)) fail(`align: options must be an object (got ${show(options)})`);
+    onlyKeys('align', options, ['bos']);
+    const bos = checkInt('align: options.bos', options.bos, 0, s.TV - 1);
+    if (Object.prototype.toString.call(src) !== '[object Int32Array]' || !src.length) fail(`align: src must be a non-empty Int32Array (got ${show(src)})`);
+    checkIds('align: src', src, src.length, s.SV);
+    if (Object.prototype.toString.call(tokens) !== '[object Int32Array]') fail(`align: tokens must be an Int32Array (got ${show(tokens)})`);
+    checkIds('align: tokens', tokens, tokens.length, s.TV);
+    const S = src.length, n = tokens.length;
+    const p = rt.alloc(4 * (S + n + n * S + 1));
+    try {
+      rt.i32(p, S).set(src), rt.i32(p + 4 * S, n).set(tokens);
+      const o = p + 4 * (S + n);
+      this.#check(rt.ex.rnnlab_seq2seq_align(s.ptr, p, S, bos, p + 4 * S, n, o));
+      return rt.f32(o, n * S).slice();
+    } finally { rt.free(p); }
   }
 
   /** The kind of learner (the kind of file save() writes). */
@@ -273,7 +320,12 @@ class Seq2Seq {
     checkIds('decode: src', src, src.length, s.SV);
     const raw = decodeRaw('decode', /** @type {Record<string, unknown>} */ (rest), s.TV, this.#hooks.decodeDefaults(), rt.limits.maxElems);
     raw.vocab_size = s.TV;
-    return decodeCall(rt, raw, src, 0, (cfg, ids, n, rows) => this.#check(rt.ex.rnnlab_seq2seq_decode(s.ptr, ids, n, bos, cfg, ...rows)));
+    const result = decodeCall(rt, raw, src, 0, (cfg, ids, n, rows) => this.#check(rt.ex.rnnlab_seq2seq_decode(s.ptr, ids, n, bos, cfg, ...rows)));
+    if (s.attention !== 'none') { // each hypothesis's attention rows, one per token
+      result.attention = this.align(src, result.tokens, { bos });
+      if (result.beams) for (const h of result.beams) h.attention = this.align(src, h.tokens, { bos });
+    }
+    return result;
   }
 
   /**
@@ -307,7 +359,8 @@ class Seq2Seq {
     for (const t of s.tensors) {
       const n = t.rows * t.cols, p = rt.alloc(4 * n);
       try {
-        rt.check(ex.rnnlab_model_get_tensor(t.model, t.index, which, p), 'model', t.model);
+        if (t.attention) this.#check(ex.rnnlab_seq2seq_attention_get_tensor(s.ptr, t.index, which, p));
+        else rt.check(ex.rnnlab_model_get_tensor(t.model, t.index, which, p), 'model', t.model);
         out[t.name] = rt.f32(p, n).slice();
       } finally { rt.free(p); }
     }
@@ -335,7 +388,8 @@ class Seq2Seq {
       const t = /** @type {any} */ (byName.get(name)), p = rt.alloc(4 * w.length);
       try {
         rt.f32(p, w.length).set(w);
-        rt.check(rt.ex.rnnlab_model_set_tensor(t.model, t.index, p), 'model', t.model);
+        if (t.attention) this.#check(rt.ex.rnnlab_seq2seq_attention_set_tensor(s.ptr, t.index, p));
+        else rt.check(rt.ex.rnnlab_model_set_tensor(t.model, t.index, p), 'model', t.model);
       } finally { rt.free(p); }
     }
   }
@@ -383,6 +437,10 @@ export function installSeq2Seq(lab, rt, hooks) {
     const c = /** @type {any} */ ({ ...config });
     if (c.input !== undefined && c.input !== 'onehot') fail(`config.input of a seq2seq model is 'onehot' (got ${show(c.input)})`);
     if (c.output !== undefined && c.output !== 'softmax') fail(`config.output of a seq2seq model is 'softmax' (got ${show(c.output)})`);
+    const attention = c.attention ?? 'none';
+    delete c.attention;
+    const form = ATTENTION_FORMS.indexOf(attention);
+    if (form < 0) fail(`config.attention must be one of ${ATTENTION_FORMS.map((f) => `'${f}'`).join(', ')} (got ${show(attention)})`);
     const raw = hooks.configRaw(c);
     const train = hooks.trainRaw(trainer);
     const cfgBytes = 4 * hooks.configFields.length;
@@ -392,7 +450,7 @@ export function installSeq2Seq(lab, rt, hooks) {
       rt.writeStruct(p, hooks.configFields, raw);
       rt.u32(p + cfgBytes, 1)[0] = 0;
       rt.u8(p + cfgBytes + 4, 1)[0] = 0;
-      rt.check(ex.rnnlab_seq2seq_create(p, p + cfgBytes, p + cfgBytes + 4, ERRLEN), 'buffer', p + cfgBytes + 4);
+      rt.check(ex.rnnlab_seq2seq_create_attention(p, form, p + cfgBytes, p + cfgBytes + 4, ERRLEN), 'buffer', p + cfgBytes + 4);
       ptr = rt.u32(p + cfgBytes, 1)[0];
       if (!ptr) fail('rnnlab_seq2seq_create returned no model');
     } finally { rt.free(p); }
@@ -416,11 +474,16 @@ export function installSeq2Seq(lab, rt, hooks) {
           tensors.push({ name: `${half}.${name}`, rows: ex.rnnlab_model_tensor_rows(model, i), cols: ex.rnnlab_model_tensor_cols(model, i), model, index: i });
         }
       }
+      for (let i = 0, n = ex.rnnlab_seq2seq_attention_tensor_count(ptr); i < n; i++) {
+        const name = rt.cstr(ex.rnnlab_seq2seq_attention_tensor_name(ptr, i));
+        tensors.push({ name: `attention.${name}`, rows: ex.rnnlab_seq2seq_attention_tensor_rows(ptr, i), cols: ex.rnnlab_seq2seq_attention_tensor_cols(ptr, i), model: 0, index: i, attention: true });
+      }
+      const attention = ATTENTION_FORMS[ex.rnnlab_seq2seq_attention(ptr)], aligned = ex.rnnlab_seq2seq_aligned(ptr) === 1;
       // the seq2seq's config: the encoder's (its seed is the seq2seq's), the decoder's vocabulary
       const raw = rt.readStruct(ex.rnnlab_model_config(halves[0][1]) >>> 0, hooks.configFields);
       raw.output_size = rt.readStruct(ex.rnnlab_model_config(halves[1][1]) >>> 0, hooks.configFields).output_size;
-      const normalised = { ...hooks.readConfig(raw), bidirectional: false, input: 'onehot', output: 'softmax' };
-      return new Seq2Seq({ rt, ptr, config: Object.freeze(normalised), SV: raw.input_size, TV: raw.output_size, train, tensors }, allHooks);
+      const normalised = { ...hooks.readConfig(raw), input: 'onehot', output: 'softmax', attention };
+      return new Seq2Seq({ rt, ptr, config: Object.freeze(normalised), SV: raw.input_size, TV: raw.output_size, train, tensors, attention, aligned }, allHooks);
     } catch (e) { ex.rnnlab_seq2seq_free(ptr); throw e; }
   };
   /**

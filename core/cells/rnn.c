@@ -88,8 +88,11 @@ void single_gate_backward(cell_ctx *x, single_gate_form form, const float *dY, i
     k_gemm_nt(B, H, H, dp, H, x->p->Wh, H, dhrec, H); /* dh_{t-1} += dpre U^T */
   }
   cell_backward_end(x, dhrec, form == SINGLE_GATE_CTRNN ? dxrec : NULL);
-  if (form == SINGLE_GATE_ESN) return; /* fixed reservoir: no weight gradients, no input gradient */
   const int TB = T * B;
+  if (form == SINGLE_GATE_ESN) { /* fixed reservoir: no weight gradients; the input's still flows (to a layer below, an attention context) */
+    if (dX) k_gemm_nt(TB, x->I, H, x->m->dpre, H, x->p->Wx, H, dX, ldx);
+    return;
+  }
   k_gemm_tn(H, H, TB, x->c->h + (x->dir ? BH : 0), H, x->m->dpre, H, x->dp->Wh, H); /* dU += sum h_{t-1}^T dpre_t */
   cell_project_input_backward(x, x->m->dpre, 1, dX, ldx);
 }

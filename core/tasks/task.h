@@ -6,7 +6,8 @@
  * prototypes of the helpers one task file lends another.
  *
  * Does not own: any task's definition (each family's file: bits.c, reber.c, adding.c,
- * temporal.c, text.c, pairs.c), the table itself (tasks.c), the public contracts (rnnlab.h).
+ * temporal.c, text.c, pairs.c, dates.c), the table itself (tasks.c), the public contracts
+ * (rnnlab.h).
  *
  * A new task: a file with its generator (gen_row for a batch built row by row, or gen_pair for
  * a sequence-to-sequence task), its scorer and its describe/symbol functions, its row in
@@ -239,5 +240,11 @@ void decadd_pair_max(int L, int *S, int *U);
 void copy_pair(const rnnlab_task *t, rng_state *r, int L, int exact, int32_t *src, int *ns, int32_t *tgt, int *nt);
 void reverse_pair(const rnnlab_task *t, rng_state *r, int L, int exact, int32_t *src, int *ns, int32_t *tgt, int *nt);
 void decadd_pair(const rnnlab_task *t, rng_state *r, int L, int exact, int32_t *src, int *ns, int32_t *tgt, int *nt);
+/* dates.c: a date in one of 13 formats to ISO 8601 */
+#define DATES_MAX_SOURCE 30 /* the longest source, "Wednesday, September 23rd 1998": the task's only length */
+void dates_describe(const rnnlab_task *t, rnnlab_task_info *in);
+const char *dates_symbol(rnnlab_task *t, int which, int id);
+void dates_pair_max(int L, int *S, int *U);
+void dates_pair(const rnnlab_task *t, rng_state *r, int L, int exact, int32_t *src, int *ns, int32_t *tgt, int *nt);
 
 #endif

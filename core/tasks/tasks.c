@@ -14,6 +14,7 @@
  *   adding                            adding.c    H&S experiment 4
  *   temporal-order                    temporal.c  H&S experiments 6a and 6b
  *   copy, reverse, decimal-addition   pairs.c     sequence-to-sequence pairs, exact match
+ *   dates                             dates.c     sequence-to-sequence: a date in 13 formats to ISO
  * Nor the machinery shared by several kinds: option parsing (options.c), batch buffers and the
  * row-by-row batch builder (batch.c), scoring and evaluation (evaluate.c). Nor training loops,
  * the seq2seq model (core/seq2seq.c), any I/O or globals (every random draw goes through an
@@ -71,6 +72,11 @@ static const task_kind kinds[] = {
    .length = 3, .eval_length = 3, .eval_count = 1000, .target = 0.99f,
    .min_len = 1, .max_len = SEQ2SEQ_MAX_LENGTH,
    .describe = decadd_describe, .symbol = decadd_symbol, .pair_max = decadd_pair_max, .gen_pair = decadd_pair},
+  /* no length keys: a source has its natural length, so the only length is the longest source */
+  {.name = "dates", .keys = "seed,evalCount,target",
+   .length = DATES_MAX_SOURCE, .eval_length = DATES_MAX_SOURCE, .eval_count = 1000, .target = 0.99f,
+   .min_len = DATES_MAX_SOURCE, .max_len = DATES_MAX_SOURCE,
+   .describe = dates_describe, .symbol = dates_symbol, .pair_max = dates_pair_max, .gen_pair = dates_pair},
 };
 #define N_KINDS ((int)(sizeof kinds / sizeof *kinds))
 

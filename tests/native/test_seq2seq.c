@@ -132,8 +132,14 @@ static void test_greedy_and_learning(void) {
   rnnlab_config_default(&c);
   c.bidirectional = 1, c.input_size = 3, c.output_size = 3;
   char err[256];
+  rnnlab_seq2seq *bi = NULL; /* a bidirectional encoder: the aligned model (test_attention.c) */
+  CHECK(rnnlab_seq2seq_create(&c, &bi, err, sizeof err) == RNNLAB_OK && rnnlab_seq2seq_aligned(bi), "%s", err);
+  rnnlab_seq2seq_free(bi);
+  c.bidirectional = 2;
   rnnlab_seq2seq *none = (rnnlab_seq2seq *)1;
-  CHECK(rnnlab_seq2seq_create(&c, &none, err, sizeof err) == RNNLAB_EINVAL && strstr(err, "bidirectional"), "%s", err);
+  CHECK(rnnlab_seq2seq_create(&c, &none, err, sizeof err) == RNNLAB_EINVAL && strstr(err, "bidirectional") && !none, "%s", err);
+  c.bidirectional = 0;
+  CHECK(rnnlab_seq2seq_create_attention(&c, 4, &none, err, sizeof err) == RNNLAB_EINVAL && strstr(err, "attention"), "%s", err);
 }
 
 static void train_steps(rnnlab_seq2seq *s, const rnnlab_train_config *tc, int from, int n, float *losses) {

@@ -30,6 +30,9 @@ const TASKS = {
   'decimal-addition': { preset: { ...BASE_PRESET, hidden: 64, lr: 0.01, batch: 32 },
     intro: 'decimal addition: an encoder reads "a+b", a decoder writes the sum.',
     taskOptions: { length: 1, evalLength: 1 }, evalEvery: 50, evalCount: 200, probe: {} },
+  dates: { preset: { ...BASE_PRESET, cell: 'gru', hidden: 128, lr: 0.005, batch: 64 },
+    intro: 'dates: an encoder reads a date as people write it ("Saturday, July 4th 1998", "07/04/98"), a decoder writes it in ISO form (1998-07-04).',
+    taskOptions: {}, evalEvery: 250, evalCount: 200, probe: {} },
 };
 // dates (the engine's task 'dates', where it has one): a date as people write it, to ISO 8601;
 // its sources have their natural lengths (no length control)
