@@ -11,11 +11,14 @@
  *   - the attention widget (widgets/attention.js) on made-up weights: labelled axes, the 0..1
  *     colours, the hover tooltip with the weight, the beam menu
  *   - with an engine that has attention: the "reverse with attention" example's map changes while
- *     it trains, and compare runs shows it beside "reverse without attention" (skipped when the
- *     engine has no attention yet: the page then says so in its note)
+ *     it trains, and compare runs shows it beside "reverse without attention"; the encoder-decoders'
+ *     bidirectional checkbox and dot attention train too; "dates with attention" draws its map
+ *     over the date's characters (skipped when the engine has no attention yet: the page then says
+ *     so in its note)
  * Screenshots (gitignored): tests/artifacts/compare.png (two references under a third run),
  * compare-attention-fake.png (the widget alone), compare-attention.png (reverse with attention
- * training, the map mid-way), compare-reverse.png (reverse with and without attention).
+ * training, the map mid-way), compare-reverse.png (reverse with and without attention),
+ * compare-dates.png (dates with attention).
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -234,8 +237,10 @@ test('attention: the map changes while reverse trains, and compare runs shows at
   for (let u = 0; u < Math.min(rows, cols); u++) diag += end.attention.probe[u * cols + (cols - 1 - u)];
   t.diagnostic(`reverse with attention: step ${end.step}, solved ${end.solvedAt}, accuracy ${end.accuracy}, anti-diagonal mass ${(diag / Math.min(rows, cols)).toFixed(3)}`);
   await page.selectOption('#attention select', 'beam 0');
+  const name = await page.inputValue('#ref-name');
+  assert.match(name, /^GRU H64 attention=additive .*length=10$/);
   await page.click('#keep-ref');
-  assert.deepEqual((await p.state()).references, ['GRU H64 attention=additive length=10']);
+  assert.deepEqual((await p.state()).references, [name]);
 
   await page.selectOption('#example', { label: 'reverse without attention' });
   await p.until('s.ready && s.config.attention === "none" && s.step === 0');
@@ -245,7 +250,51 @@ test('attention: the map changes while reverse trains, and compare runs shows at
   await pause(p);
   const none = await p.state();
   t.diagnostic(`reverse without attention: step ${none.step}, accuracy ${none.accuracy}`);
-  assert.ok((await legend(page, '#metric-chart')).includes('GRU H64 attention=additive length=10'));
+  assert.ok((await legend(page, '#metric-chart')).includes(name));
   await page.screenshot({ path: path.join(ARTIFACTS, 'compare-reverse.png') });
+
+  // a bidirectional encoder (the encoder-decoders' checkbox) with dot attention: a new run that attends
+  assert.equal(await page.isVisible('select[name=bidir]'), false, 'the menu form is the plain models\'');
+  await page.selectOption('select[name=attention]', 'dot');
+  await p.until('s.ready && s.config.attention === "dot"');
+  await page.check('#bidir-check');
+  await p.until('s.ready && s.config.bidir === "yes" && s.step === 0');
+  assert.match(new URL(page.url()).hash, /bidir=yes.*attention=dot/);
+  assert.doesNotMatch(await page.textContent('#files-status') ?? '', /has no/);
+  await page.click('#play');
+  await p.until('s.step >= 20 && s.attention.shown === true');
+  await pause(p);
+  assert.deepEqual((await p.state()).references, [name], 'the reference is still kept');
+  p.check();
+});
+
+test('attention: dates with attention draws its map over the date\'s characters', { skip, timeout: 180_000 }, async (t) => {
+  const p = await openPage(t);
+  const { page } = p;
+  await p.open('#task=dates');
+  assert.equal(await page.isVisible('input[name=length]'), false, 'dates: sources have their natural lengths');
+  await page.selectOption('#example', { label: 'dates with attention' });
+  await p.until('s.ready && s.config.task === "dates" && s.config.attention === "additive"');
+  if (/has no .*attention/.test(await page.textContent('#files-status') ?? '')) {
+    t.skip('the engine has no attention yet');
+    p.check();
+    return;
+  }
+  await p.until('s.attention.shown === true');
+  let s = await p.state();
+  assert.equal(s.attention.output.length, 11, 'rows: yyyy-mm-dd and the end');
+  assert.equal(s.attention.output.at(-1), '</s>');
+  assert.equal(s.attention.source.length, s.attention.cols);
+  assert.equal(s.attention.probe.length, s.attention.rows * s.attention.cols);
+  assert.ok(s.attention.source.some((/** @type {string} */ c) => /[0-9]/.test(c)), `the source is a date: ${s.attention.source.join('')}`);
+  const first = s.attention.probe;
+  await page.click('#play');
+  await p.until('s.step >= 800 || s.solved === true');
+  await pause(p);
+  s = await p.state();
+  assert.notDeepEqual(s.attention.probe, first, 'the weights change while it trains');
+  t.diagnostic(`dates with attention: step ${s.step}, exact match ${s.accuracy}, source ${s.attention.source.join('')}`);
+  await page.locator('.inside').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'compare-dates.png') });
   p.check();
 });

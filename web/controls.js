@@ -11,8 +11,10 @@
  * Which controls show: [data-for=cell] (LSTM variant, GRU form), [data-task=task] (corpus, own
  * text, data panel), [data-control=key] hidden when the task's family hides that key (the
  * plain models: attention, length) or its task row does (dates: length) or the engine has no
- * model for it (an engine without attention: attention, bidir of seq2seq); the BPTT label is the
- * task row's bpttLabel. No worker, no URL: main.js wires those.
+ * model for it (an engine without attention: attention, bidirectional of seq2seq); the BPTT label is the
+ * task row's bpttLabel. The encoder-decoders show bidir as a checkbox (#bidir-check, the control
+ * 'bidirectional'): it sets the bidir menu and reports the change as the menu's own.
+ * No worker, no URL: main.js wires those.
  */
 import { PROPS, parse } from './state.js';
 import { familyOf } from './families/index.js';
@@ -42,6 +44,14 @@ export function createControls(form) {
     for (const v of p.values) sel.append(new Option(optionText(p.name, v), v));
   }
 
+  // the checkbox form of bidir: a change of it is a change of the menu
+  const bidirMenu = /** @type {HTMLSelectElement} */ (els.namedItem('bidir'));
+  const bidirCheck = /** @type {HTMLInputElement} */ ($('bidir-check'));
+  bidirCheck.addEventListener('change', () => {
+    bidirMenu.value = bidirCheck.checked ? 'yes' : 'no';
+    bidirMenu.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+
   /** a slider's value beside it and for screen readers (the lr slider's own value is a log10) */
   function showSlider(/** @type {string} */ name, /** @type {number} */ v) {
     $(`${name}-value`).textContent = formatNum(v);
@@ -60,6 +70,7 @@ export function createControls(form) {
     }
     showSlider('lr', s.lr);
     showSlider('temp', s.temp);
+    bidirCheck.checked = s.bidir === 'yes';
     const family = familyOf(s.task);
     const each = (/** @type {string} */ sel, /** @type {(el: HTMLElement) => boolean} */ hide) => {
       for (const el of document.querySelectorAll(sel)) /** @type {HTMLElement} */ (el).hidden = hide(/** @type {HTMLElement} */ (el));

@@ -148,7 +148,8 @@ function showAttention(probe, beams) {
   $('attention-figure').hidden = !shown;
   if (!shown) return;
   attention.update(probe, beams);
-  pub.attention = { shown, draws: attention.draws, probe: Array.from(probe.weights), beams: beams?.length ?? 0 };
+  pub.attention = { shown, draws: attention.draws, probe: Array.from(probe.weights), rows: probe.rows, cols: probe.cols,
+    source: probe.source, output: probe.output, beams: beams?.length ?? 0 };
 }
 
 const fmtLoss = (/** @type {number | null} */ v) => (v === null ? '–' : v < 0.01 ? v.toExponential(2) : v.toFixed(4));

@@ -30,27 +30,22 @@ const TASKS = {
   'decimal-addition': { preset: { ...BASE_PRESET, hidden: 64, lr: 0.01, batch: 32 },
     intro: 'decimal addition: an encoder reads "a+b", a decoder writes the sum.',
     taskOptions: { length: 1, evalLength: 1 }, evalEvery: 50, evalCount: 200, probe: {} },
+  // a date as people write it, to ISO 8601; its sources have their natural lengths (no length control)
   dates: { preset: { ...BASE_PRESET, cell: 'gru', hidden: 128, lr: 0.005, batch: 64 },
     intro: 'dates: an encoder reads a date as people write it ("Saturday, July 4th 1998", "07/04/98"), a decoder writes it in ISO form (1998-07-04).',
-    taskOptions: {}, evalEvery: 250, evalCount: 200, probe: {} },
+    taskOptions: {}, evalEvery: 250, evalCount: 200, probe: {}, hidden: ['length'] },
 };
-// dates (the engine's task 'dates', where it has one): a date as people write it, to ISO 8601;
-// its sources have their natural lengths (no length control)
-if (SEQ2SEQ_TASKS.includes('dates')) {
-  TASKS.dates = { preset: { ...BASE_PRESET, cell: 'gru', hidden: 64, lr: 0.01, batch: 32, attention: 'additive' },
-    intro: 'to read dates: an encoder reads a date as people write it ("Saturday, July 4th 1998"), a decoder writes it as 1998-07-04.',
-    taskOptions: {}, evalEvery: 50, evalCount: 200, probe: {}, hidden: ['length'] };
-}
 for (const t of SEQ2SEQ_TASKS) if (!TASKS[t]) throw new Error(`seq2seq family: no row for task ${t}`);
 for (const t of Object.keys(TASKS)) if (!SEQ2SEQ_TASKS.includes(t)) throw new Error(`seq2seq family: ${t} is not in SEQ2SEQ_TASKS`);
 
-/** reverse at length 10, with and without attention: the gap compare runs shows */
-const REVERSE_10 = { ...TASKS.reverse.preset, task: 'reverse', length: 10, hidden: 64, lr: 0.01 };
+/** reverse at length 10, with and without attention: the gap compare runs shows (measured in
+ * Node: additive attention solves it in ~250 steps; without, ~65% exact match after 1500) */
+const REVERSE_10 = { ...TASKS.reverse.preset, task: 'reverse', length: 10, hidden: 64, lr: 0.005 };
 /** @type {import('./common.js').Example[]} */
 const EXAMPLES = [
   { name: 'reverse without attention', state: { ...REVERSE_10, attention: 'none' } },
   { name: 'reverse with attention', state: { ...REVERSE_10, attention: 'additive' } },
-  ...(TASKS.dates ? [{ name: 'dates with attention', state: { ...TASKS.dates.preset, task: 'dates' } }] : []),
+  { name: 'dates with attention', state: { ...TASKS.dates.preset, task: 'dates', hidden: 64, lr: 0.01, batch: 16, attention: 'additive' } },
 ];
 
 /** The task options of a config: the row's, with the config's source length (and held-out
@@ -78,7 +73,7 @@ function missing(lab, task) {
         return false;
       }
     };
-    keys = [...(builds({ attention: 'additive' }) ? [] : ['attention']), ...(builds({ bidirectional: true }) ? [] : ['bidir'])];
+    keys = [...(builds({ attention: 'additive' }) ? [] : ['attention']), ...(builds({ bidirectional: true }) ? [] : ['bidirectional'])];
     MISSING.set(lab, keys);
   }
   return keys;
@@ -96,7 +91,7 @@ function seq2seqKeys(config, spec, lacks) {
     if (lacks.includes('attention')) dropped.push(`${config.attention} attention`); else keys.attention = config.attention;
   }
   if (config.bidir === 'yes') {
-    if (lacks.includes('bidir')) dropped.push('a bidirectional encoder'); else keys.bidirectional = true;
+    if (lacks.includes('bidirectional')) dropped.push('a bidirectional encoder'); else keys.bidirectional = true;
   }
   return { keys, note: dropped.length ? `this engine has no ${dropped.join(' or ')} yet: the run trains without` : '' };
 }
@@ -201,7 +196,8 @@ function cat(a, b) {
 export default {
   name: 'seq2seq',
   tasks: TASKS,
-  hidden: [],
+  // bidir: its checkbox instead (the control 'bidirectional', controls.js)
+  hidden: ['bidir'],
   widgets: ['problems', 'splitNote', 'attention'],
   examples: EXAMPLES,
   describe: (state) => [`attention=${state.attention}`],
@@ -280,7 +276,7 @@ export default {
     };
   },
   samples: (run) => ({ kind: 'problems', problems: problems(run) }),
-  // the controls of what this engine cannot build (attention, bidir) hide
+  // the controls of what this engine cannot build (attention, bidirectional) hide
   initInfo: (run) => ({ unavailable: run.lacks }),
   // the beam hypotheses of the probe's source, each with its attention rows (only when the
   // probe's trace has attention: the model attends)
