@@ -257,6 +257,7 @@ test('attention: the map changes while reverse trains, and compare runs shows at
   assert.equal(await page.isVisible('select[name=bidir]'), false, 'the menu form is the plain models\'');
   await page.selectOption('select[name=attention]', 'dot');
   await p.until('s.ready && s.config.attention === "dot"');
+  assert.equal((await p.state()).config.lr, 0.005, 'a learning rate between the slider\'s steps survives a change of another control');
   await page.check('#bidir-check');
   await p.until('s.ready && s.config.bidir === "yes" && s.step === 0');
   assert.match(new URL(page.url()).hash, /bidir=yes.*attention=dot/);

@@ -61,12 +61,17 @@ export function createControls(form) {
   /** @type {Record<string, string[]>} per family: the keys the engine cannot build (its init says) */
   const missing = {};
 
+  /** @type {Record<string, [string, number]>} a log slider's value as show() left it, and the value it stands for */
+  const snapped = {};
+
   /** @param {import('./state.js').State} s */
   function show(s) {
     for (const p of PROPS) {
       const el = /** @type {HTMLInputElement} */ (els.namedItem(p.name));
       const v = /** @type {any} */ (s)[p.name];
       el.value = LOG_SLIDERS.includes(p.name) ? String(Math.log10(v)) : String(v);
+      // the slider snaps to its step (0.005 shows as 10^-2.3): read() gives v back while it stays there
+      if (LOG_SLIDERS.includes(p.name)) snapped[p.name] = [el.value, v];
     }
     showSlider('lr', s.lr);
     showSlider('temp', s.temp);
@@ -86,7 +91,8 @@ export function createControls(form) {
   function read() {
     const parts = PROPS.map((p) => {
       const el = /** @type {HTMLInputElement} */ (els.namedItem(p.name));
-      const v = LOG_SLIDERS.includes(p.name) ? formatNum(10 ** Number(el.value)) : el.value;
+      const v = !LOG_SLIDERS.includes(p.name) ? el.value
+        : snapped[p.name]?.[0] === el.value ? String(snapped[p.name][1]) : formatNum(10 ** Number(el.value));
       return `${p.name}=${encodeURIComponent(v)}`;
     });
     return parse(parts.join('&'));
