@@ -6,9 +6,15 @@
  *   controls.show(state);            // values, slider readouts, and which controls show
  *   const s = controls.read();       // the state the controls show (invalid entries: defaults)
  *   controls.showSlider('lr', v);    // a live slider's readout
+ *   controls.unavailable(family, keys);   // the engine cannot build these keys' models for that
+ *                                    // family (its init says): their controls hide
  * Which controls show: [data-for=cell] (LSTM variant, GRU form), [data-task=task] (corpus, own
- * text, data panel), [data-control=key] hidden when the task's family hides that key (seq2seq:
- * bidir); the BPTT label is the task row's bpttLabel. No worker, no URL: main.js wires those.
+ * text, data panel), [data-control=key] hidden when the task's family hides that key (the
+ * plain models: attention, length) or its task row does (dates: length) or the engine has no
+ * model for it (an engine without attention: attention, bidirectional of seq2seq); the BPTT label is the
+ * task row's bpttLabel. The encoder-decoders show bidir as a checkbox (#bidir-check, the control
+ * 'bidirectional'): it sets the bidir menu and reports the change as the menu's own.
+ * No worker, no URL: main.js wires those.
  */
 import { PROPS, parse } from './state.js';
 import { familyOf } from './families/index.js';
@@ -38,11 +44,25 @@ export function createControls(form) {
     for (const v of p.values) sel.append(new Option(optionText(p.name, v), v));
   }
 
+  // the checkbox form of bidir: a change of it is a change of the menu
+  const bidirMenu = /** @type {HTMLSelectElement} */ (els.namedItem('bidir'));
+  const bidirCheck = /** @type {HTMLInputElement} */ ($('bidir-check'));
+  bidirCheck.addEventListener('change', () => {
+    bidirMenu.value = bidirCheck.checked ? 'yes' : 'no';
+    bidirMenu.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+
   /** a slider's value beside it and for screen readers (the lr slider's own value is a log10) */
   function showSlider(/** @type {string} */ name, /** @type {number} */ v) {
     $(`${name}-value`).textContent = formatNum(v);
     /** @type {HTMLElement} */ (document.querySelector(`input[name=${name}]`)).setAttribute('aria-valuetext', formatNum(v));
   }
+
+  /** @type {Record<string, string[]>} per family: the keys the engine cannot build (its init says) */
+  const missing = {};
+
+  /** @type {Record<string, [string, number]>} a log slider's value as show() left it, and the value it stands for */
+  const snapped = {};
 
   /** @param {import('./state.js').State} s */
   function show(s) {
@@ -50,16 +70,20 @@ export function createControls(form) {
       const el = /** @type {HTMLInputElement} */ (els.namedItem(p.name));
       const v = /** @type {any} */ (s)[p.name];
       el.value = LOG_SLIDERS.includes(p.name) ? String(Math.log10(v)) : String(v);
+      // the slider snaps to its step (0.005 shows as 10^-2.3): read() gives v back while it stays there
+      if (LOG_SLIDERS.includes(p.name)) snapped[p.name] = [el.value, v];
     }
     showSlider('lr', s.lr);
     showSlider('temp', s.temp);
+    bidirCheck.checked = s.bidir === 'yes';
     const family = familyOf(s.task);
     const each = (/** @type {string} */ sel, /** @type {(el: HTMLElement) => boolean} */ hide) => {
       for (const el of document.querySelectorAll(sel)) /** @type {HTMLElement} */ (el).hidden = hide(/** @type {HTMLElement} */ (el));
     };
     each('[data-for]', (el) => el.dataset.for !== s.cell);
     each('[data-task]', (el) => el.dataset.task !== s.task);
-    each('[data-control]', (el) => family.hidden.includes(el.dataset.control ?? ''));
+    const hides = [...family.hidden, ...(family.tasks[s.task].hidden ?? []), ...(missing[family.name] ?? [])];
+    each('[data-control]', (el) => hides.includes(el.dataset.control ?? ''));
     $('bptt-label').textContent = family.tasks[s.task].bpttLabel ?? BPTT_LABEL;
   }
 
@@ -67,11 +91,15 @@ export function createControls(form) {
   function read() {
     const parts = PROPS.map((p) => {
       const el = /** @type {HTMLInputElement} */ (els.namedItem(p.name));
-      const v = LOG_SLIDERS.includes(p.name) ? formatNum(10 ** Number(el.value)) : el.value;
+      const v = !LOG_SLIDERS.includes(p.name) ? el.value
+        : snapped[p.name]?.[0] === el.value ? String(snapped[p.name][1]) : formatNum(10 ** Number(el.value));
       return `${p.name}=${encodeURIComponent(v)}`;
     });
     return parse(parts.join('&'));
   }
 
-  return { show, read, showSlider };
+  return { show, read, showSlider,
+    /** @param {string} familyName @param {string[]} keys */
+    unavailable(familyName, keys) { missing[familyName] = keys.slice(); },
+  };
 }

@@ -10,9 +10,13 @@
  * worker/worker.js or its family, a snapshot part). For the browser tests (and a curious console)
  * the latest state is mirrored in window.__state; the throughput readouts are #steps-per-sec and
  * #chars-per-sec (plain numbers as text).
+ *
+ * Compare runs: "Keep as reference" keeps the current run's curves (loss, the held-out metric,
+ * the generalisation curve) under a name (state.js createReferences); every chart draws them
+ * dashed under the runs that follow, whatever changes, until they are removed.
  */
-import { PRESETS, parse, serialize } from './state.js';
-import { INPUTS, familyOf } from './families/index.js';
+import { MAX_REFERENCES, PRESETS, createReferences, describeRun, parse, serialize } from './state.js';
+import { EXAMPLES, INPUTS, familyOf } from './families/index.js';
 import { createControls } from './controls.js';
 import { createChart } from './widgets/charts.js';
 import { createMetric } from './widgets/metric.js';
@@ -26,6 +30,7 @@ import { createDataPanel } from './widgets/datapanel.js';
 import { createOwnText } from './widgets/owntext.js';
 import { CellDiagram } from './widgets/celldiagram.js';
 import { WeightView } from './widgets/weights.js';
+import { createAttention } from './widgets/attention.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const form = /** @type {HTMLFormElement} */ ($('controls'));
@@ -42,6 +47,10 @@ const pub = {
   csvApplied: 0, diagramDraws: 0, weightDraws: 0, loadError: null,
   /** the run's latest training losses as the snapshots carried them, [step, loss] (at most 1000) */
   losses: [],
+  /** compare runs: the kept references' names, oldest first */
+  references: [],
+  /** the attention map: whether it shows, its draws, and the probe's weights as last drawn */
+  attention: { shown: false, draws: 0, probe: null, beams: 0 },
 };
 /** @type {any} */ (window).__state = pub;
 
@@ -97,6 +106,7 @@ const diagram = new CellDiagram($('cell-diagram'), { title: '' });
 const weightView = new WeightView($('weight-view'), { title: '', tooltip, maxTile: 112 });
 const cellDetails = /** @type {HTMLDetailsElement} */ ($('cell-details'));
 const weightsDetails = /** @type {HTMLDetailsElement} */ ($('weights-details'));
+const attention = createAttention($('attention'), tooltip);
 const probeTable = createProbeTable(/** @type {HTMLTableSectionElement} */ ($('samples').querySelector('tbody')), $('samples-desc'));
 const samples = createSamples($);
 const predictions = createPredictions($, color, send);
@@ -131,6 +141,17 @@ function showTrace(trace) {
   probeTable.update(info?.probe, trace);
 }
 
+/** the attention map, when the family draws one and the snapshot carries its rows
+ * @param {any} probe @param {any[] | null} beams */
+function showAttention(probe, beams) {
+  const shown = family.widgets.includes('attention') && !!probe;
+  $('attention-figure').hidden = !shown;
+  if (!shown) return;
+  attention.update(probe, beams);
+  pub.attention = { shown, draws: attention.draws, probe: Array.from(probe.weights), rows: probe.rows, cols: probe.cols,
+    source: probe.source, output: probe.output, beams: beams?.length ?? 0 };
+}
+
 const fmtLoss = (/** @type {number | null} */ v) => (v === null ? '–' : v < 0.01 ? v.toExponential(2) : v.toFixed(4));
 
 // ---- the worker ------------------------------------------------------------------------------
@@ -146,6 +167,9 @@ function onInit(/** @type {any} */ data) {
   $('simd').textContent = data.simd ? 'wasm SIMD' : 'wasm scalar (no SIMD)';
   $('simd').title = `rnnlab ${data.version}`;
   lossChart.clear(); gradChart.clear(); curveChart.clear();
+  showRefName();
+  $('attention-figure').hidden = true;
+  pub.attention = { shown: false, draws: attention.draws, probe: null, beams: 0 };
   metric.reset(family.metricOf(data));
   pub.csv = data.csv ?? null;
   pub.rmse = null; pub.baselineRmse = null; pub.baselineAccuracy = null;
@@ -157,6 +181,7 @@ function onInit(/** @type {any} */ data) {
   $('curve-figure').hidden = !(draws('curve') && data.curveLengths);
   gateMaps.build(data.gateNames, data.config.cell);
   showProbeDesc();
+  if (data.unavailable) { controls.unavailable(family.name, data.unavailable); controls.show(state); }
   $('intro-task').textContent = `A recurrent network is learning ${spec.intro}`;
   $('intro-watch').textContent = `Press Play: the loss falls${spec.watch ?? ', held-out accuracy rises'}; `
     + `below, every gate and state on one ${family.probeNoun}.`;
@@ -210,6 +235,7 @@ function onSnapshot(/** @type {any} */ data) {
   $('steps-per-sec').textContent = String(Math.round(data.stepsPerSec));
   $('chars-per-sec').textContent = String(Math.round(data.charsPerSec));
   showTrace(data.trace);
+  showAttention(data.trace.attention ?? null, data.beams ?? null);
   samples.show(data.samples);
   pub.samples = samples.key; pub.samplesChanged = samples.changes;
   predictions.show(data.predictions);
@@ -367,6 +393,83 @@ document.addEventListener('change', (e) => {
   }
   setState(el.name === 'task' ? { ...next, ...PRESETS[next.task] } : next);
   sendConfig(pub.playing);
+});
+
+const exampleMenu = /** @type {HTMLSelectElement} */ ($('example'));
+for (const [k, e] of EXAMPLES.entries()) exampleMenu.append(new Option(e.name, String(k)));
+exampleMenu.addEventListener('change', () => {
+  const e = EXAMPLES[Number(exampleMenu.value)];
+  exampleMenu.value = '';
+  if (!e) return;
+  setState({ ...state, ...PRESETS[e.state.task], ...e.state });
+  sendConfig(pub.playing);
+});
+
+// ---- compare runs --------------------------------------------------------------------------------
+
+const references = createReferences();
+const refName = /** @type {HTMLInputElement} */ ($('ref-name'));
+/** the user typed a name for the run: a new run does not overwrite it */
+let refNameTyped = false;
+refName.addEventListener('input', () => { refNameTyped = refName.value.trim() !== ''; });
+/** the name field: a description of the current run, unless the user typed one */
+function showRefName() {
+  if (!refNameTyped && info) refName.value = describeRun(parse(serialize(info.config)));
+}
+/** a reference's colour and dash, by its slot */
+const REF_DASHES = [[6, 4], [2, 3], [10, 3, 2, 3]];
+const refStyle = (/** @type {import('./state.js').Reference} */ r) => ({ color: color(`--c-ref${r.slot + 1}`), dash: REF_DASHES[r.slot] });
+
+/** every chart's references, the list under the name field */
+function showReferences() {
+  const list = references.list;
+  lossChart.setReferences(list.map((r) => ({ label: r.name, ...refStyle(r), ...r.loss })));
+  metric.setReferences(list.map((r) => ({ label: r.name, ...refStyle(r), ...r.metric })));
+  curveChart.setReferences(list.filter((r) => r.curve).map((r) => ({ label: r.name, ...refStyle(r), points: true,
+    .../** @type {import('./state.js').Curve} */ (r.curve) })));
+  $('ref-list').replaceChildren(...list.map((r) => {
+    const li = document.createElement('li');
+    const key = document.createElement('span');
+    key.className = 'ref-key';
+    const { color: c, dash } = refStyle(r);
+    key.style.borderTopColor = c;
+    key.style.borderTopStyle = dash[0] > 4 ? 'dashed' : 'dotted';
+    const name = document.createElement('span');
+    name.textContent = r.name;
+    const small = document.createElement('small');
+    small.textContent = ` ${r.task}, step ${r.step}`;
+    const x = document.createElement('button');
+    x.type = 'button';
+    x.textContent = '×';
+    x.title = `remove the reference ${r.name}`;
+    x.setAttribute('aria-label', x.title);
+    x.addEventListener('click', () => { references.remove(r.id); showReferences(); });
+    li.append(key, name, small, x);
+    return li;
+  }));
+  const clear = $('clear-ref');
+  clear.hidden = list.length === 0;
+  clear.textContent = list.length > 1 ? 'Clear references' : 'Clear reference';
+  pub.references = list.map((r) => r.name);
+}
+
+$('keep-ref').addEventListener('click', () => {
+  const loss = lossChart.data(0);
+  if (!loss.xs.length || !info) { $('ref-status').textContent = 'nothing to keep yet: train a little first'; return; }
+  const dropped = references.list.length >= MAX_REFERENCES ? references.list[0].name : null;
+  const ref = references.keep({
+    name: refName.value.trim() || describeRun(parse(serialize(info.config))), task: info.task, step: pub.step,
+    loss, metric: metric.data(), curve: $('curve-figure').hidden ? null : curveChart.data(0),
+  });
+  $('ref-status').textContent = `kept ${ref.name}${dropped ? ` (${dropped} made room)` : ''}: change anything, train again, compare`;
+  refNameTyped = false;
+  showRefName();
+  showReferences();
+});
+$('clear-ref').addEventListener('click', () => {
+  references.clear();
+  $('ref-status').textContent = '';
+  showReferences();
 });
 
 // ---- save / load, share ------------------------------------------------------------------------

@@ -6,9 +6,13 @@
  * learn quickly) from the families (families/index.js). Pure functions, no DOM:
  * tests/state.test.mjs runs them in Node (from dist/, where names.mjs sits next to this file).
  * A link with the hash reproduces a run: config plus seed.
+ *
+ * Also owns the runs kept for comparison (createReferences): an earlier run's curves, named,
+ * kept on the page across every change of settings until removed. Not in the hash (a link
+ * carries a config, not curves), and not in the worker (it forgets a run when the next starts).
  */
 import { CELLS, DEFAULT_TRAINER, GRU_FORMS, LSTM_VARIANTS, OPTIMIZERS, TASK_KINDS, gateNamesOf } from './names.mjs';
-import { PRESETS } from './families/index.js';
+import { PRESETS, familyOf } from './families/index.js';
 
 export { PRESETS };
 
@@ -24,13 +28,18 @@ export const DATASETS = ['sine-phase', 'two-class', 'own'];
 export const CELL_MENU = Object.freeze([...CELLS].sort((a, b) => gateNamesOf(b).length - gateNamesOf(a).length));
 /** the optimizer menu: the default trainer's first (adam), then names.mjs OPTIMIZERS order */
 export const OPTIMIZER_MENU = Object.freeze([DEFAULT_TRAINER.optimizer, ...OPTIMIZERS.filter((o) => o !== DEFAULT_TRAINER.optimizer)]);
+/** an encoder-decoder's attention (lab.createSeq2Seq's attention): none (the encoder's final
+ * state only), additive (Bahdanau), dot and general (Luong) */
+export const ATTENTION_MENU = Object.freeze(['none', 'additive', 'dot', 'general']);
 
 /**
- * @typedef {{ name: string, type: 'enum', values: readonly string[], default: string }
- *   | { name: string, type: 'int' | 'number', min: number, max: number, default: number }} Prop
+ * @typedef {{ name: string, type: 'enum', values: readonly string[], default: string, optional?: boolean }
+ *   | { name: string, type: 'int' | 'number', min: number, max: number, default: number, optional?: boolean }} Prop
+ *   optional: written in the hash only when it is not the default (keys added after the first
+ *   links were shared: those links, and the hash of a run that leaves them alone, stay as they were)
  * @typedef {{ task: string, cell: string, variant: string, gru: string, hidden: number, layers: number,
  *   bidir: string, optimizer: string, lr: number, clip: number, batch: number, bptt: number, seed: number,
- *   corpus: string, temp: number, beam: number, data: string }} State
+ *   corpus: string, temp: number, beam: number, data: string, attention: string, length: number }} State
  */
 
 /** @type {Prop[]} */
@@ -56,6 +65,11 @@ export const PROPS = [
   { name: 'beam', type: 'int', min: 1, max: 16, default: 4 },
   // task csv: which data set (an example file, or the user's own)
   { name: 'data', type: 'enum', values: DATASETS, default: 'sine-phase' },
+  // encoder-decoders: the decoder's attention over the encoder's outputs
+  { name: 'attention', type: 'enum', values: ATTENTION_MENU, default: 'none', optional: true },
+  // encoder-decoders: the longest training source (copy, reverse; decimal-addition: digits of an
+  // operand), also the held-out length; 0 = the task row's
+  { name: 'length', type: 'int', min: 0, max: 30, default: 0, optional: true },
 ];
 
 /** @returns {State} every key at its default */
@@ -99,12 +113,82 @@ export function parse(hash) {
 }
 
 /**
- * The hash (without '#') of a state, every key in PROPS order: parse(serialize(s)) equals s for
- * every valid s. Numbers are written in their shortest round-trip form.
+ * The hash (without '#') of a state, every key in PROPS order (an optional one only when it is
+ * not its default): parse(serialize(s)) equals s for every valid s. Numbers are written in their
+ * shortest round-trip form.
  * @param {State} state
  * @returns {string}
  */
 export function serialize(state) {
   const st = /** @type {Record<string, any>} */ (state);
-  return PROPS.map((p) => `${p.name}=${encodeURIComponent(String(st[p.name] ?? p.default))}`).join('&');
+  return PROPS.filter((p) => !p.optional || (st[p.name] ?? p.default) !== p.default)
+    .map((p) => `${p.name}=${encodeURIComponent(String(st[p.name] ?? p.default))}`).join('&');
+}
+
+// ---- compare runs: references -----------------------------------------------------------------
+
+/** what a default reference name mentions when it differs from the task's preset */
+const DESCRIBED = ['optimizer', 'lr', 'clip', 'batch', 'bptt', 'length', 'seed'];
+
+/**
+ * A short name for the run a state configures, for the legend: the cell and its size, what the
+ * task's family adds (encoder-decoders: the attention), then whatever differs from the task's
+ * preset, e.g. "LSTM H32 attention=none", "GRU H16 clip=0".
+ * @param {State} state
+ */
+export function describeRun(state) {
+  const preset = /** @type {Record<string, any>} */ ({ ...defaults(), ...PRESETS[state.task] });
+  const st = /** @type {Record<string, any>} */ (state);
+  const words = [state.cell.toUpperCase(), `H${state.hidden}`];
+  if (state.layers > 1) words.push(`L${state.layers}`);
+  if (state.cell === 'lstm' && state.variant !== 'standard') words.push(state.variant);
+  if (state.cell === 'gru' && state.gru !== preset.gru) words.push(`gru=${state.gru}`);
+  if (state.bidir === 'yes') words.push('bidirectional');
+  words.push(...(familyOf(state.task).describe?.(state) ?? []));
+  for (const k of DESCRIBED) if (st[k] !== preset[k]) words.push(`${k}=${st[k]}`);
+  return words.join(' ');
+}
+
+/** how many references the page keeps (the oldest goes when one more is kept) */
+export const MAX_REFERENCES = 3;
+
+/**
+ * @typedef {{ xs: number[], ys: number[] }} Curve  [x, y] points of one chart series
+ * @typedef {{ name: string, task: string, step: number, loss: Curve, metric: Curve & { kind: string },
+ *   curve: Curve | null }} Kept
+ *   what the page keeps of a run: its name, task and step, the training loss, the held-out metric
+ *   (and its kind: it is drawn only on a chart of that kind) and the accuracy against the test
+ *   length (null when its family draws none)
+ * @typedef {Readonly<Kept & { id: number, slot: number }>} Reference
+ *   slot: 0 .. MAX_REFERENCES-1, its colour and dash, kept while it lives
+ */
+
+/**
+ * The runs kept for comparison, oldest first: at most max; keeping one more drops the oldest.
+ * A name already kept gets a number ("GRU H64 (2)").
+ * @param {number} [max]
+ */
+export function createReferences(max = MAX_REFERENCES) {
+  /** @type {Reference[]} */
+  let list = [];
+  let next = 1;
+  return {
+    /** @returns {readonly Reference[]} */
+    get list() { return list; },
+    /** @param {Kept} kept @returns {Reference} */
+    keep(kept) {
+      if (list.length >= max) list = list.slice(list.length - max + 1);
+      const used = new Set(list.map((r) => r.slot));
+      let slot = 0;
+      while (used.has(slot)) slot++;
+      let name = kept.name;
+      for (let n = 2; list.some((r) => r.name === name); n++) name = `${kept.name} (${n})`;
+      const ref = Object.freeze({ ...kept, name, id: next++, slot });
+      list = [...list, ref];
+      return ref;
+    },
+    /** @param {number} id */
+    remove(id) { list = list.filter((r) => r.id !== id); },
+    clear() { list = []; },
+  };
 }

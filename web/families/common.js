@@ -19,7 +19,8 @@ export const EVAL_SEED = 1000, PROBE_SEED = 7, SAMPLE_SEED = 99;
 /**
  * @typedef {{ task: string, cell: string, variant: string, gru: string, hidden: number, layers: number,
  *   bidir: string, optimizer: string, lr: number, clip: number, batch: number, bptt: number, seed: number,
- *   corpus: string, temp: number, beam: number, data: string }} Config  a playground config (state.js)
+ *   corpus: string, temp: number, beam: number, data: string, attention: string, length: number }} Config
+ *   a playground config (state.js)
  *
  * @typedef {{
  *   preset: Partial<Config>, intro: string, menu?: string,
@@ -28,6 +29,7 @@ export const EVAL_SEED = 1000, PROBE_SEED = 7, SAMPLE_SEED = 99;
  *   probe: Record<string, any>, probeLength?: number, curve?: number[],
  *   metric?: string, watch?: string, bpttLabel?: string, probeHint?: string,
  *   parseProbe?: (run: any, text: string) => any, chunked?: boolean, samples?: string,
+ *   hidden?: readonly string[],
  * }} TaskSpec
  *   One task's row. preset: the settings applied when it is picked (learn within seconds);
  *   menu: its text in the task menu (default: its name); intro: the first screen's "A recurrent network is learning ..."; taskOptions / lstm: options
@@ -37,7 +39,12 @@ export const EVAL_SEED = 1000, PROBE_SEED = 7, SAMPLE_SEED = 99;
  *   watch: the intro's "the loss falls, ..." clause; bpttLabel: the BPTT control's label;
  *   probeHint and parseProbe: a probe the user can type; chunked: bptt is the length of a
  *   training chunk of a stream, and the trainer does not truncate (text); samples: the kind of
- *   samples the family shows for it
+ *   samples the family shows for it; hidden: state keys whose controls this task hides (beside
+ *   its family's)
+ *
+ * @typedef {{ name: string, state: Partial<Config> & { task: string } }} Example
+ *   a named run to try (the task fieldset's menu): a task and the settings that show something,
+ *   e.g. "reverse with attention"
  *
  * @typedef {import('../rnnlab.d.ts').Trainer | import('../rnnlab.d.ts').Seq2Seq} Learner
  *   the Learner protocol (wasm/rnnlab.d.ts): all the worker drives, whatever the family
@@ -54,6 +61,8 @@ export const EVAL_SEED = 1000, PROBE_SEED = 7, SAMPLE_SEED = 99;
  *   hidden: readonly string[],
  *   widgets: readonly string[],
  *   inputs: readonly string[],
+ *   examples?: readonly Example[],
+ *   describe?: (state: Config) => string[],
  *   fileKind: string, noun: string, pickHint: string,
  *   probeNoun: string, gradCaption?: string,
  *   metricOf: (init: any) => string,
@@ -73,7 +82,9 @@ export const EVAL_SEED = 1000, PROBE_SEED = 7, SAMPLE_SEED = 99;
  *   messages?: Record<string, (run: any, data: any) => boolean>,
  * }} Family
  *   Page side: tasks (its rows, keyed by task name: a task belongs to one family); hidden: the
- *   state keys whose controls it hides; widgets: the optional widgets it draws (main.js); inputs:
+ *   state keys whose controls it hides; widgets: the optional widgets it draws (main.js);
+ *   examples: its named runs to try; describe: what a run's name (compare runs) says beyond the
+ *   cell and its size (seq2seq: the attention); inputs:
  *   what the user hands it that a URL cannot carry ('text', 'csv'), sent with each config message,
  *   and apply[input]: the state an input switches to (null: refused), with a status line;
  *   payload: the config message's extra fields (page: { inputs, widgets, current() }; null:
@@ -88,7 +99,7 @@ export const EVAL_SEED = 1000, PROBE_SEED = 7, SAMPLE_SEED = 99;
 /** what every preset sets unless it says otherwise */
 export const BASE_PRESET = /** @type {Partial<Config>} */ (Object.freeze({
   cell: 'lstm', variant: 'standard', layers: 1, bidir: 'no', optimizer: DEFAULT_TRAINER.optimizer,
-  clip: DEFAULT_TRAINER.clipNorm, bptt: 0,
+  clip: DEFAULT_TRAINER.clipNorm, bptt: 0, attention: 'none', length: 0,
 }));
 
 /**

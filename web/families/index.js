@@ -38,6 +38,10 @@ export const TASKS = Object.freeze(Object.fromEntries(TASK_KINDS.map((t) => [t, 
 /** @type {Readonly<Record<string, Partial<import('./common.js').Config>>>} every task's preset */
 export const PRESETS = Object.freeze(Object.fromEntries(TASK_KINDS.map((t) => [t, TASKS[t].preset])));
 
+/** @type {readonly import('./common.js').Example[]} every family's named runs to try, in family order */
+export const EXAMPLES = Object.freeze(FAMILIES.flatMap((f) => f.examples ?? []));
+for (const e of EXAMPLES) if (!BY_TASK[e.state.task]) throw new Error(`example ${e.name}: no family trains task ${e.state.task}`);
+
 /** the tasks whose probe the user can type */
 export const EDITABLE = Object.freeze(TASK_KINDS.filter((t) => TASKS[t].parseProbe));
 

@@ -73,7 +73,7 @@ function example(name) {
 export default {
   name: 'owndata',
   tasks: TASKS,
-  hidden: [],
+  hidden: ['attention', 'length', 'bidirectional'],
   widgets: ['predictions'],
   inputs: ['csv'],
   fileKind: 'model', noun: 'a plain model', pickHint: 'pick the task it was trained on',

@@ -158,7 +158,7 @@ function batching(task, config, spec) {
 export default {
   name: 'sequence',
   tasks: TASKS,
-  hidden: [],
+  hidden: ['attention', 'length', 'bidirectional'],
   widgets: ['curve', 'problems', 'textSamples'],
   inputs: ['text'],
   fileKind: 'model', noun: 'a plain model', pickHint: 'pick the task it was trained on',

@@ -5,6 +5,9 @@
  *   metric.reset(kind);       // a new run: 'accuracy', 'bpc', 'exact', 'rmse' or 'csvacc' (the family's metricOf)
  *   metric.add(evals);        // the snapshot's held-out evaluations
  *   metric.show(ev);          // the latest one in the readout (null: none yet)
+ *   metric.data();            // { kind, xs, ys }: the run's own metric (compare runs keeps it)
+ *   metric.setReferences(refs);   // earlier runs' curves ({ kind, label, color, xs, ys }): those
+ *                             // of the current kind are drawn, kept across reset()
  * rmse and csvacc draw their baseline dashed beside them (always predicting the training mean,
  * always the majority class); bpc the best n-gram's. Knows nothing of the worker.
  */
@@ -36,8 +39,11 @@ const KINDS = {
  */
 export function createMetric(els, color) {
   let kind = 'accuracy';
+  /** @type {(import('./charts.js').Reference & { kind: string })[]} */
+  let refs = [];
   const make = () => createChart(els.chart, { series: KINDS[kind].series(color), ...KINDS[kind].options });
   let chart = make();
+  const showRefs = () => chart.setReferences(refs.filter((r) => r.kind === kind));
 
   return {
     get kind() { return kind; },
@@ -50,9 +56,16 @@ export function createMetric(els, color) {
         kind = next;
         els.caption.textContent = KINDS[kind].caption;
         chart = make();
+        if (refs.length) showRefs();
       }
       els.name.textContent = KINDS[kind].name;
     },
+    /** the run's own metric so far (its first series) */
+    data() { return { kind, ...chart.data(0) }; },
+    /** @param {(import('./charts.js').Reference & { kind: string })[]} next */
+    setReferences(next) { refs = next; showRefs(); },
+    /** the chart (tests: its labels) */
+    get chart() { return chart; },
     /** @param {any[]} evals */
     add(evals) { for (const e of evals) chart.add(e.step, KINDS[kind].values(e)); },
     /** @param {any} ev */

@@ -5,7 +5,8 @@
  *
  *   probeInfo(run)          what the page shows of the probe (the family's, plus its length)
  *   setProbe(run, text, editable)   '' = the task's own probe, else the task row's parse of a typed one
- *   probeTrace(run)         the family's flat layer-0 trace, and the buffers to transfer
+ *   probeTrace(run)         the family's flat layer-0 trace (seq2seq: with its attention rows
+ *                           when the model attends), and the buffers to transfer
  * No DOM, no messages: worker.js posts.
  */
 
@@ -33,8 +34,11 @@ export function setProbe(run, text, editable) {
   return null;
 }
 
-/** The probe's flat trace and the buffers to transfer with it. @param {any} run */
+/** The probe's flat trace and the buffers to transfer with it (an encoder-decoder's attention
+ * rows too, when its trace has them). @param {any} run */
 export function probeTrace(run) {
   const trace = run.family.trace(run);
-  return { trace, transfer: [trace.gates.buffer, trace.cell.buffer, trace.hidden.buffer, trace.gradNorm.buffer, trace.outputs.buffer] };
+  const transfer = [trace.gates.buffer, trace.cell.buffer, trace.hidden.buffer, trace.gradNorm.buffer, trace.outputs.buffer];
+  if (trace.attention) transfer.push(trace.attention.weights.buffer);
+  return { trace, transfer };
 }

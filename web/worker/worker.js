@@ -30,10 +30,13 @@
  * Messages out:
  *   { type: 'init', version, simd, task, family, gateNames, hiddenSize, config, probe, curveLengths,
  *     editable, split, note, modelConfig (the model's, or an encoder-decoder's, which both halves
- *     share: the cell diagram and weight view), ...the family's initInfo (owndata: csv) }
+ *     share: the cell diagram and weight view), ...the family's initInfo (owndata: csv; seq2seq:
+ *     unavailable, the config keys the engine cannot build) }
  *   { type: 'snapshot', step, ...progress, trace (layer 0; encoder-decoders: the encoder's steps
- *     then the decoder's, trace.split the first decoder step), samples, curve, weights?,
- *     gradients?, ...the family's parts (owndata: predictions) }  (~5 per second)
+ *     then the decoder's, trace.split the first decoder step, trace.attention the probe pair's
+ *     attention rows when the model attends), samples, curve, weights?, gradients?, ...the
+ *     family's parts (owndata: predictions; seq2seq: beams, the probe source's beam hypotheses
+ *     with their attention rows, when the model attends) }  (~5 per second)
  *   { type: 'probe', probe } / { type: 'probeError', error }
  *   { type: 'error', error }
  * A snapshot is assembled from SNAPSHOT_PARTS and the family's parts: one function per panel.
