@@ -19,20 +19,32 @@
 // matrix products the model needs), whatever a library computes in addition (TF.js multiplies the
 // one-hot inputs by a dense matrix, for instance). rnnlab/peer: rnnlab's characters/s at the same
 // cell and batch divided by the peer's. A second table repeats rnnlab right before and after each
-// TF.js run (same cell and batch), for a ratio a changing machine load moves less. Measured, never
-// asserted; not part of make test.
-// Usage: node tests/bench-peers/peers.mjs [--seconds 1] [--max-seconds 12] [--only tfjs,brain,synaptic,rnnlab]
+// TF.js run (same cell and batch), for a ratio a changing machine load moves less.
+// Then the attention encoder-decoder (--only attention), in steps/second: rnnlab's 'dot'
+// (lab.createSeq2Seq, tests/bench/measure.mjs measureSeq2Seq) against the same model in TF.js on the
+// wasm backend, the shape of the tfjs-examples date-conversion-attention model: one-hot source
+// [B, 20, 11] -> lstm(128, returnSequences); its last time step is the decoder's initial state (h
+// and c both, as in the example: tfjs-layers cannot train through returnState, see below); one-hot
+// decoder input [B, 21, 11] (BOS y1..y20) -> lstm(128, returnSequences, initialState); dot over the
+// decoder and encoder sequences, softmax, context = dot(attention, encoder), concatenate [context,
+// decoder], dense(128, tanh, no bias: rnnlab's W_c), dense(11, softmax) (on the 3-d tensor directly:
+// timeDistributed, as in the example, would loop over the 21 steps), categorical cross-entropy over
+// y1..y20 EOS, tf.train.adam(1e-3), trainOnBatch, batch 32, the same symbols (seq2seqBatch). rnnlab
+// is measured right before and after TF.js; rnnlab/TF.js = their mean over TF.js's steps/s. If the
+// wasm backend lacked a kernel the model needs, the row would say which and run on the cpu backend.
+// Measured, never asserted; not part of make test.
+// Usage: node tests/bench-peers/peers.mjs [--seconds 1] [--max-seconds 12] [--only tfjs,brain,synaptic,rnnlab,attention]
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { load } from '../../wasm/rnnlab.mjs';
-import { V, H, T, flopsPerChar, batchData, measure } from '../bench/measure.mjs';
+import { V, H, T, flopsPerChar, batchData, measure, S2S, seq2seqBatch, measureSeq2Seq, createSeq2Seq } from '../bench/measure.mjs';
 
 const { values: opt } = parseArgs({
   options: {
     seconds: { type: 'string', default: '1' },
     'max-seconds': { type: 'string', default: '12' },
-    only: { type: 'string', default: 'rnnlab,tfjs,brain,synaptic' },
+    only: { type: 'string', default: 'rnnlab,tfjs,brain,synaptic,attention' },
   },
 });
 const repSeconds = Number(opt.seconds), maxSeconds = Number(opt['max-seconds']);
@@ -69,7 +81,10 @@ const note = (s) => console.error(`  ${s}`);
 // whose load changes during the run moves both sides of that ratio alike.
 const paired = [];
 const pairLab = only.has('tfjs') && only.has('rnnlab') ? await load({ simd: true }) : null;
-if (only.has('tfjs')) {
+/** TF.js on its wasm backend (once; the attention section uses it too) */
+let tfjs;
+async function loadTf() {
+  if (tfjs) return tfjs;
   const tf = await import('@tensorflow/tfjs');
   const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
   // In Node the backend reads its .wasm files from the package's dist folder (no network).
@@ -77,7 +92,10 @@ if (only.has('tfjs')) {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false); // one thread, like rnnlab
   if (!(await tf.setBackend('wasm'))) throw new Error('TF.js wasm backend failed to initialise');
   await tf.ready();
-  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  return (tfjs = { tf, simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT') });
+}
+if (only.has('tfjs')) {
+  const { tf, simd } = await loadTf();
   const layer = { lstm: 'lstm', gru: 'gru', rnn: 'simpleRNN' };
   for (const cell of CELLS)
     for (const B of BATCHES) {
@@ -98,6 +116,74 @@ if (only.has('tfjs')) {
       rows.push({ system: `TF.js ${tf.version.tfjs} wasm${simd ? ' SIMD' : ''}`, cell, B, rate, runs });
       note(`TF.js ${cell} B=${B}: ${Math.round(rate)} chars/s`);
     }
+}
+
+// ---- the attention encoder-decoder: TF.js (wasm backend) vs rnnlab 'dot', steps/second --------
+const attention = [];
+if (only.has('attention')) {
+  const { tf, simd } = await loadTf();
+  const lab = await load({ simd: true });
+  const { V: SV, H: SH, S, U, B } = S2S;
+  const batch = seq2seqBatch(B);
+  // The example's GetLastTimestepLayer: x[:, T-1, :]. (Its alternative, the encoder's
+  // returnState, cannot be trained in tfjs-layers 4.22: its training executor calls a layer once per
+  // output tensor (the encoder would run three times), and the decoder's RNN layer stores
+  // initialState in the kwargs object all layers share, so the encoder's call after the decoder's
+  // throws "When inputs is an array, neither initialState or constants should be provided".)
+  class LastStep extends tf.layers.Layer {
+    static get className() { return 'LastStep'; }
+    computeOutputShape(shape) { return [shape[0], shape[2]]; }
+    call(input) {
+      return tf.tidy(() => {
+        const x = Array.isArray(input) ? input[0] : input;
+        return x.slice([0, x.shape[1] - 1, 0], [-1, 1, -1]).reshape([x.shape[0], x.shape[2]]);
+      });
+    }
+  }
+  const build = () => {
+    const encIn = tf.input({ shape: [S, SV] }), decIn = tf.input({ shape: [U, SV] });
+    const enc = tf.layers.lstm({ units: SH, returnSequences: true }).apply(encIn);
+    const last = new LastStep().apply(enc);
+    const dec = tf.layers.lstm({ units: SH, returnSequences: true }).apply(decIn, { initialState: [last, last] });
+    const scores = tf.layers.dot({ axes: [2, 2] }).apply([dec, enc]); // [B, U, S]
+    const alpha = tf.layers.activation({ activation: 'softmax' }).apply(scores);
+    const context = tf.layers.dot({ axes: [2, 1] }).apply([alpha, enc]); // [B, U, H]
+    const joined = tf.layers.concatenate().apply([context, dec]);
+    const ht = tf.layers.dense({ units: SH, activation: 'tanh', useBias: false }).apply(joined);
+    const out = tf.layers.dense({ units: SV, activation: 'softmax' }).apply(ht);
+    const model = tf.model({ inputs: [encIn, decIn], outputs: out });
+    model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+    return model;
+  };
+  const warn = console.warn;
+  console.warn = () => {}; // the orthogonal initializer's warning
+  const xs = tf.oneHot(tf.tensor2d(batch.src, [B, S], 'int32'), SV).toFloat();
+  const xd = tf.oneHot(tf.tensor2d(batch.decIn, [B, U], 'int32'), SV).toFloat();
+  const y = tf.oneHot(tf.tensor2d(batch.decTgt, [B, U], 'int32'), SV).toFloat(); // no -1: every row is full length
+  let model = build(), backend = `wasm${simd ? ' SIMD' : ''}`, first;
+  try {
+    first = await model.trainOnBatch([xs, xd], y);
+  } catch (e) {
+    const kernel = /Kernel '(\w+)' not registered/.exec(e.message)?.[1];
+    if (!kernel) throw e;
+    note(`TF.js attention: the wasm backend has no kernel ${kernel}: cpu backend instead`);
+    model.dispose();
+    await tf.setBackend('cpu');
+    model = build(), backend = `cpu (wasm lacks ${kernel})`, first = await model.trainOnBatch([xs, xd], y);
+  }
+  const s2s = createSeq2Seq(lab, 'dot');
+  note(`attention: parameters TF.js ${model.countParams()}, rnnlab ${s2s.parameterCount} (rnnlab's LSTMs have PyTorch's two bias vectors)`);
+  s2s.free();
+  const before = measureSeq2Seq(lab, 'dot', B, 1);
+  const { rate, runs } = await timeSteps(() => model.trainOnBatch([xs, xd], y), 1);
+  const after = measureSeq2Seq(lab, 'dot', B, 1);
+  const lossNow = await model.trainOnBatch([xs, xd], y);
+  console.warn = warn;
+  note(`TF.js attention ${backend}: ${rate.toFixed(2)} steps/s (loss ${first.toFixed(3)} -> ${lossNow.toFixed(3)}); rnnlab dot ${before.toFixed(1)}, ${after.toFixed(1)} steps/s`);
+  tf.dispose([xs, xd, y]); model.dispose();
+  attention.push({ system: `rnnlab ${lab.version}, before`, rate: before, runs: 5 },
+    { system: `TF.js ${tf.version.tfjs} ${backend}`, rate, runs, tf: true },
+    { system: `rnnlab ${lab.version}, after`, rate: after, runs: 5 });
 }
 
 // ---- brain.js --------------------------------------------------------------------------------
@@ -149,19 +235,30 @@ if (only.has('rnnlab')) {
 
 // ---- the table -------------------------------------------------------------------------------
 const num = (x) => (x === undefined ? '-' : x >= 100 ? Math.round(x).toString() : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-console.log(`Training throughput, characters/second, V=${V} H=${H} T=${T}, lr 1e-3, one thread, Node ${process.versions.node}; ` +
-  `median of up to 5 runs; GFLOP/s = chars/s x (6HG + 6HV)`);
-console.log(`${'system'.padEnd(22)} ${'cell'.padEnd(4)} ${'batch'.padStart(5)} | ${'chars/s'.padStart(9)} | ${'GFLOP/s'.padStart(7)} | rnnlab/peer | runs`);
-rows.sort((a, b) => b.system.startsWith('rnnlab') - a.system.startsWith('rnnlab'));
-for (const { system, cell, B, rate, runs } of rows) {
-  const r = rnnlab.get(`${cell}/${B}`);
-  const ratio = rate === undefined || r === undefined ? '-' : system.startsWith('rnnlab') ? '1' : num(r / rate);
-  const gf = rate === undefined ? '-' : (rate * flopsPerChar(cell) / 1e9).toFixed(rate * flopsPerChar(cell) < 1e7 ? 4 : 2);
-  console.log(`${system.padEnd(22)} ${cell.padEnd(4)} ${String(B).padStart(5)} | ${num(rate).padStart(9)} | ${gf.padStart(7)} | ${ratio.padStart(11)} | ${String(runs).padStart(4)}`);
+if (rows.length) {
+  console.log(`Training throughput, characters/second, V=${V} H=${H} T=${T}, lr 1e-3, one thread, Node ${process.versions.node}; ` +
+    `median of up to 5 runs; GFLOP/s = chars/s x (6HG + 6HV)`);
+  console.log(`${'system'.padEnd(22)} ${'cell'.padEnd(4)} ${'batch'.padStart(5)} | ${'chars/s'.padStart(9)} | ${'GFLOP/s'.padStart(7)} | rnnlab/peer | runs`);
+  rows.sort((a, b) => b.system.startsWith('rnnlab') - a.system.startsWith('rnnlab'));
+  for (const { system, cell, B, rate, runs } of rows) {
+    const r = rnnlab.get(`${cell}/${B}`);
+    const ratio = rate === undefined || r === undefined ? '-' : system.startsWith('rnnlab') ? '1' : num(r / rate);
+    const gf = rate === undefined ? '-' : (rate * flopsPerChar(cell) / 1e9).toFixed(rate * flopsPerChar(cell) < 1e7 ? 4 : 2);
+    console.log(`${system.padEnd(22)} ${cell.padEnd(4)} ${String(B).padStart(5)} | ${num(rate).padStart(9)} | ${gf.padStart(7)} | ${ratio.padStart(11)} | ${String(runs).padStart(4)}`);
+  }
 }
 if (paired.length) {
   console.log('\nrnnlab and TF.js measured back to back (rnnlab before and after each TF.js run; ratio = their mean / TF.js):');
   console.log(`${'cell'.padEnd(4)} ${'batch'.padStart(5)} | ${'rnnlab'.padStart(15)} | ${'TF.js'.padStart(7)} | rnnlab/TF.js`);
   for (const { cell, B, tf, rnnlab: [a, b] } of paired)
     console.log(`${cell.padEnd(4)} ${String(B).padStart(5)} | ${`${num(a)}, ${num(b)}`.padStart(15)} | ${num(tf).padStart(7)} | ${num((a + b) / 2 / tf).padStart(12)}`);
+}
+if (attention.length) {
+  const [a, t, b] = attention, ratio = (a.rate + b.rate) / 2 / t.rate;
+  console.log(`\nAttention encoder-decoder training, steps/second (sequences/s = ${S2S.B} x steps/s): LSTM H=${S2S.H}, ${S2S.V} one-hot symbols, ` +
+    `source ${S2S.S}, target ${S2S.S} + EOS, batch ${S2S.B}, dot attention, Adam lr 1e-3, one thread; rnnlab right before and after TF.js`);
+  console.log(`${'system'.padEnd(30)} | ${'steps/s'.padStart(7)} | ${'seq/s'.padStart(6)} | runs`);
+  for (const { system, rate, runs } of attention)
+    console.log(`${system.padEnd(30)} | ${num(rate).padStart(7)} | ${num(rate * S2S.B).padStart(6)} | ${String(runs).padStart(4)}`);
+  console.log(`rnnlab/TF.js (mean of rnnlab's two runs over TF.js): ${num(ratio)}`);
 }

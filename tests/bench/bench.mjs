@@ -13,22 +13,29 @@
 // weigh most), once for the kernels the engine calls (step/kernels is then the share of the step's
 // time the GEMMs would take at microbenchmark speed) and once for the fastest of gemm nn/nt/tn on
 // each product's M, N, K (the project's best matrix-product kernel for that shape).
+// Then the attention encoder-decoder (lab.createSeq2Seq, tests/bench/measure.mjs measureSeq2Seq):
+// LSTM H = 128, 11 one-hot symbols, source length 20, target 20 + EOS (decoder 21 steps), batch 32,
+// Adam, attention 'none' (the reference), 'dot' and 'additive': training steps/second (and
+// sequences/second = 32 x steps/s), wasm SIMD and scalar back to back, --rounds times, medians; no
+// native column (build/native/bench_train trains the character model only).
 // Measured, never asserted.
 // Usage: node tests/bench/bench.mjs [--seconds 1] [--rounds 3] [--native build/native/bench_train]
-//                                   [--kernels build/wasm/bench_kernels.cjs]
+//                                   [--kernels build/wasm/bench_kernels.cjs] [--only chars,attention,kernels]
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { load } from '../../wasm/rnnlab.mjs';
-import { V, H, T, GATES, flopsPerChar, measure } from './measure.mjs';
+import { V, H, T, GATES, flopsPerChar, measure, S2S, measureSeq2Seq } from './measure.mjs';
 
 const { values: opt } = parseArgs({
   options: {
     seconds: { type: 'string', default: '1' }, rounds: { type: 'string', default: '3' }, native: { type: 'string', default: 'build/native/bench_train' },
     kernels: { type: 'string', default: 'build/wasm/bench_kernels.cjs' },
+    only: { type: 'string', default: 'chars,attention,kernels' },
   },
 });
 const budget = Number(opt.seconds);
+const only = new Set(opt.only.split(','));
 
 const rows = [];
 const simd = await load({ simd: true }), scalar = await load({ simd: false });
@@ -41,27 +48,48 @@ const nativeRun = (cell, B) => {
   return JSON.parse(out.trim()).charsPerSec;
 };
 const median = (a) => { const b = a.filter((x) => x !== undefined).sort((x, y) => x - y); return b.length ? b[b.length >> 1] : undefined; };
-const configs = [];
-for (const cell of ['lstm', 'gru', 'rnn']) for (const B of [1, 32]) configs.push({ cell, B, runs: [] });
-for (let r = 0; r < rounds; r++)
-  for (const c of configs) {
-    const n = haveNative ? nativeRun(c.cell, c.B) : undefined;
-    c.runs.push({ n, s: measure(simd, c.cell, c.B, budget), sc: measure(scalar, c.cell, c.B, budget) });
-  }
-for (const { cell, B, runs } of configs)
-  rows.push({
-    cell, B, s: median(runs.map((x) => x.s)), sc: median(runs.map((x) => x.sc)), n: median(runs.map((x) => x.n)),
-    sOverSc: median(runs.map((x) => x.s / x.sc)), sOverN: median(runs.map((x) => (x.n ? x.s / x.n : undefined))),
-    spread: runs.map((x) => (x.n ? x.s / x.n : NaN)),
-  });
 const f = (x, w = 9) => (x === undefined ? '-' : x >= 100 ? Math.round(x).toString() : x.toFixed(2)).padStart(w);
-console.log(`rnnlab ${simd.version} training throughput, characters/second (GFLOP/s), V=${V} H=${H} T=${T}, Adam, one thread`);
-console.log(`${'cell'.padEnd(5)} ${'B'.padStart(3)} | ${'wasm SIMD'.padStart(18)} | ${'wasm scalar'.padStart(18)} | ${'native'.padStart(18)} | SIMD/scalar | SIMD/native`);
-for (const { cell, B, s, sc, n, sOverSc, sOverN, spread } of rows) {
-  const g = (x) => (x === undefined ? '' : `(${(x * flopsPerChar(cell) / 1e9).toFixed(2)})`);
-  console.log(`${cell.padEnd(5)} ${String(B).padStart(3)} | ${f(s)} ${g(s).padStart(8)} | ${f(sc)} ${g(sc).padStart(8)} | ${f(n)} ${g(n).padStart(8)} | ${f(sOverSc, 11)} | ${sOverN ? f(sOverN, 11) : '-'.padStart(11)}   ${spread.every(Number.isFinite) ? `(${spread.map((x) => x.toFixed(2)).join(' ')})` : ''}`);
+if (only.has('chars')) {
+  const configs = [];
+  for (const cell of ['lstm', 'gru', 'rnn']) for (const B of [1, 32]) configs.push({ cell, B, runs: [] });
+  for (let r = 0; r < rounds; r++)
+    for (const c of configs) {
+      const n = haveNative ? nativeRun(c.cell, c.B) : undefined;
+      c.runs.push({ n, s: measure(simd, c.cell, c.B, budget), sc: measure(scalar, c.cell, c.B, budget) });
+    }
+  for (const { cell, B, runs } of configs)
+    rows.push({
+      cell, B, s: median(runs.map((x) => x.s)), sc: median(runs.map((x) => x.sc)), n: median(runs.map((x) => x.n)),
+      sOverSc: median(runs.map((x) => x.s / x.sc)), sOverN: median(runs.map((x) => (x.n ? x.s / x.n : undefined))),
+      spread: runs.map((x) => (x.n ? x.s / x.n : NaN)),
+    });
+  console.log(`rnnlab ${simd.version} training throughput, characters/second (GFLOP/s), V=${V} H=${H} T=${T}, Adam, one thread`);
+  console.log(`${'cell'.padEnd(5)} ${'B'.padStart(3)} | ${'wasm SIMD'.padStart(18)} | ${'wasm scalar'.padStart(18)} | ${'native'.padStart(18)} | SIMD/scalar | SIMD/native`);
+  for (const { cell, B, s, sc, n, sOverSc, sOverN, spread } of rows) {
+    const g = (x) => (x === undefined ? '' : `(${(x * flopsPerChar(cell) / 1e9).toFixed(2)})`);
+    console.log(`${cell.padEnd(5)} ${String(B).padStart(3)} | ${f(s)} ${g(s).padStart(8)} | ${f(sc)} ${g(sc).padStart(8)} | ${f(n)} ${g(n).padStart(8)} | ${f(sOverSc, 11)} | ${sOverN ? f(sOverN, 11) : '-'.padStart(11)}   ${spread.every(Number.isFinite) ? `(${spread.map((x) => x.toFixed(2)).join(' ')})` : ''}`);
+  }
+  console.log(`medians over ${rounds} rounds; each round measures native, SIMD and scalar of a row back to back; in brackets: SIMD/native of each round`);
 }
-console.log(`medians over ${rounds} rounds; each round measures native, SIMD and scalar of a row back to back; in brackets: SIMD/native of each round`);
+
+// ---- the attention encoder-decoder: steps/second, SIMD and scalar back to back ----
+if (only.has('attention')) {
+  const forms = ['none', 'dot', 'additive'].map((attention) => ({ attention, runs: [] }));
+  for (let r = 0; r < rounds; r++)
+    for (const c of forms) c.runs.push({ s: measureSeq2Seq(simd, c.attention, S2S.B, budget), sc: measureSeq2Seq(scalar, c.attention, S2S.B, budget) });
+  // x none: each round's SIMD steps/s over that round's 'none' (the same build, earlier in the round)
+  const base = forms[0].runs;
+  const spb = (x) => (x === undefined ? '' : `(${Math.round(x * S2S.B)})`);
+  console.log(`\nattention seq2seq training, steps/second (sequences/second), LSTM H=${S2S.H}, ${S2S.V} one-hot symbols, source ${S2S.S}, ` +
+    `target ${S2S.S} + EOS, batch ${S2S.B}, Adam, one thread`);
+  console.log(`${'attention'.padEnd(9)} | ${'wasm SIMD'.padStart(16)} | ${'wasm scalar'.padStart(16)} | SIMD/scalar | SIMD x none`);
+  for (const { attention, runs } of forms) {
+    const s = median(runs.map((x) => x.s)), sc = median(runs.map((x) => x.sc));
+    console.log(`${attention.padEnd(9)} | ${f(s, 7)} ${spb(s).padStart(8)} | ${f(sc, 7)} ${spb(sc).padStart(8)} | ${f(median(runs.map((x) => x.s / x.sc)), 11)} | ` +
+      `${f(median(runs.map((x, i) => x.s / base[i].s)), 11)}`);
+  }
+  console.log(`medians over ${rounds} rounds; each round measures SIMD and scalar of a row back to back; x none: SIMD steps/s over the same round's 'none'`);
+}
 
 // ---- the batch-32 step against the GEMM microbenchmark on the same shapes ----
 // The matrix products of one training step (B sequences of T, one-hot input: no input product):
@@ -88,7 +116,9 @@ function kernelRates(cell) {
   }
   return rate;
 }
-if (existsSync(opt.kernels)) {
+if (!only.has('kernels')) {
+  // not asked for
+} else if (existsSync(opt.kernels)) {
   console.log(`\nbatch 32, wasm SIMD: the training step vs the project's GEMM kernels on the step's shapes (${opt.kernels}), median of 3`);
   console.log(`${'cell'.padEnd(5)} | step GFLOP/s | kernels as used: GFLOP/s  step/kernels | fastest of nn/nt/tn per shape: GFLOP/s  step/kernels`);
   for (const cell of ['lstm', 'gru', 'rnn']) {
