@@ -175,14 +175,15 @@ export async function cmdBottleneck(lab, v) {
     const parts = [];
     if (tasks.includes('reverse')) {
       const rows = results.filter((r) => r.task === 'reverse' && r.length !== null && r.length <= CRITERION.reverseUpTo);
-      const worst = Math.min(...rows.map((r) => r.forms[form].min ?? 0));
+      const mins = rows.map((r) => r.forms[form].min).filter((x) => x !== null);
+      const worst = mins.length === rows.length && rows.length ? Math.min(.../** @type {number[]} */ (mins)) : null;
       // the longest length tested up to the criterion's (--quick tests shorter strings only)
       const upTo = Math.max(...rows.map((r) => /** @type {number} */ (r.length)));
-      parts.push({ task: 'reverse', upTo, min: worst, met: worst >= CRITERION.target });
+      parts.push({ task: 'reverse', upTo, min: worst, met: worst !== null && worst >= CRITERION.target });
     }
     if (tasks.includes('dates')) {
-      const worst = rowOf('dates', null)?.forms[form].min ?? 0;
-      parts.push({ task: 'dates', upTo: null, min: worst, met: worst >= CRITERION.target });
+      const worst = rowOf('dates', null)?.forms[form].min ?? null;
+      parts.push({ task: 'dates', upTo: null, min: worst, met: worst !== null && worst >= CRITERION.target });
     }
     const measured = tasks.includes('reverse') && tasks.includes('dates') && complete && s.lengths.includes(CRITERION.reverseUpTo);
     return { form, target: CRITERION.target, parts, met: measured ? parts.every((p) => p.met) : null };
@@ -213,7 +214,7 @@ export async function cmdBottleneck(lab, v) {
     console.log(`\nexact match on held-out data: mean over ${runs.length ? Math.max(...results.map((r) => r.forms[forms[0]].bySeed.length)) : 0} ` +
       `seed${seedCount > 1 ? 's' : ''} (minimum); reverse and copy trained on lengths 1..${s.trainLength}`);
     for (const c of criterion) {
-      const detail = c.parts.map((p) => `${p.task}${p.upTo === null ? '' : ` up to length ${p.upTo}`}: min ${pct(p.min)}`).join(', ');
+      const detail = c.parts.map((p) => `${p.task}${p.upTo === null ? '' : ` up to length ${p.upTo}`}: min ${p.min === null ? '-' : pct(p.min)}`).join(', ');
       console.log(`${q}criterion, ${c.form} attention >= ${100 * c.target}% exact match on reverse up to length ${CRITERION.reverseUpTo} and on dates, every seed: ` +
         `${c.met === null ? 'not measured' : c.met ? 'met' : 'NOT met'}${detail ? ` (${detail})` : ''}`);
     }
