@@ -96,6 +96,10 @@ export const OPTIONS = /** @satisfies {[string, Group, Kind, string, string][]} 
   ['save', 'cli', 'file', 'FILE', 'write the trained model (with its optimizer state) here'],
   ['seeds', 'cli', 'int', 'N', 'seeds per experiment (default 3)'],
   ['quick', 'cli', 'bool', '', 'reduced instances, for smoke tests (not comparable with the paper)'],
+  ['steps', 'cli', 'int', 'N', 'training steps of every model'],
+  ['hidden', 'cli', 'int', 'N', 'hidden units of every model'],
+  ['tasks', 'cli', 'word', 'A,B,..', 'the tasks to run'],
+  ['forms', 'cli', 'word', 'A,B,..', 'the attention forms to compare'],
   ['json', 'cli', 'bool', '', 'print one JSON object instead of text'],
   ['quiet', 'cli', 'bool', '', 'no progress output'],
   ['help', 'cli', 'bool', '', 'this help'],
@@ -115,9 +119,17 @@ export const COMMANDS = {
   // eval --csv repeats train's split: the same file, split options and --seed give the same held-out sequences
   eval: OPTIONS.filter((o) => o.group === 'task' || o.group === 'csv' || EVAL_TRAIN.includes(o.name) ||
     ['task', 'recipe', 'seed', 'model', 'variant', 'json', 'help'].includes(o.name)).map((o) => o.name),
-  reproduce: ['seeds', 'quick', 'maxSteps', 'json', 'quiet', 'help'],
+  reproduce: ['seeds', 'quick', 'maxSteps', 'steps', 'hidden', 'tasks', 'forms', 'json', 'quiet', 'help'],
   recipes: ['json', 'help'],
 };
+
+/**
+ * The commands whose --json also takes a FILE to write the JSON to (the text still goes to
+ * stdout): --json=FILE, or --json FILE after the command's first word (rnnlab reproduce
+ * bottleneck --json out.json), so that `rnnlab reproduce --json bottleneck` still names the
+ * experiment. The value is then the file's name instead of true.
+ */
+export const JSON_FILE_COMMANDS = ['reproduce'];
 
 /** A usage error: exit code 2. */
 export class UsageError extends Error {}
@@ -210,13 +222,25 @@ export function parse(cmd, args) {
   const values = {};
   /** @type {string[]} */
   const positionals = [];
-  for (const tok of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i];
     if (tok.kind === 'positional') { positionals.push(tok.value); continue; }
     if (tok.kind === 'option-terminator') continue;
     const o = spelling.get(tok.name);
     if (!o) throw unknownOption(cmd, tok.rawName);
     if (o.kind !== 'bool' && tok.value === undefined) throw new UsageError(`${tok.rawName} needs a value: ${tok.rawName} ${o.arg}`);
     if (o.name in values) throw new UsageError(`--${kebab(o.name)} given twice`);
+    if (o.name === 'json' && JSON_FILE_COMMANDS.includes(cmd) && tok.value !== undefined && !['true', 'false', '1', '0'].includes(tok.value)) {
+      values.json = tok.value; // --json=FILE
+      continue;
+    }
+    const next = tokens[i + 1];
+    if (o.name === 'json' && JSON_FILE_COMMANDS.includes(cmd) && tok.value === undefined && positionals.length &&
+      next?.kind === 'positional' && next.index === tok.index + 1) {
+      values.json = next.value; // --json FILE, after the command's first word
+      i++;
+      continue;
+    }
     values[o.name] = convert(o, tok.rawName, tok.value);
   }
   return { values, positionals };

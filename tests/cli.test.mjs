@@ -232,3 +232,61 @@ test('train --csv: an example file trains and reports the held-out RMSE; a bad f
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('reproduce bottleneck --quick --json FILE: the table on stdout, its JSON in the file (tasks x lengths x forms, per seed); attention beats none on reverse', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rnnlab-bottleneck-'));
+  try {
+    const file = join(dir, 'bottleneck.json');
+    const r = await rnnlab('reproduce', 'bottleneck', '--quick', '--json', file);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^task +length +none +additive$/m);
+    assert.match(r.stdout, /^reverse +10 +[\d.]+% \([\d.]+%\) +[\d.]+% \([\d.]+%\)$/m);
+    assert.match(r.stdout, /^dates +natural /m);
+    assert.match(r.stdout, /^\(quick\) criterion, additive attention >= 99% exact match on reverse up to length 20 and on dates, every seed: not measured/m);
+    assert.match(r.stdout, /^\(quick\) without attention, the mean exact match falls below 50%: reverse /m);
+    assert.match(r.stdout, /wall time [\d.]+ s; JSON written to /);
+    assert.match(r.stderr, /^ {2}reverse, additive, seed 1: 400 steps, /m, 'progress on stderr');
+    const j = JSON.parse(await readFile(file, 'utf8'));
+    assert.equal(j.command, 'reproduce');
+    assert.equal(j.experiment, 'bottleneck');
+    assert.equal(typeof j.version, 'string');
+    assert.equal(typeof j.simd, 'boolean');
+    assert.equal(j.settings.quick, true);
+    assert.equal(j.settings.steps, 400);
+    assert.deepEqual(j.tasks, ['reverse', 'copy', 'dates']);
+    assert.deepEqual(j.forms, ['none', 'additive']);
+    assert.deepEqual(j.seeds, [1]);
+    assert.deepEqual(j.lengths, { reverse: [5, 10], copy: [5, 10], dates: [null] });
+    assert.deepEqual(j.results.map((x) => [x.task, x.length]), [['reverse', 5], ['reverse', 10], ['copy', 5], ['copy', 10], ['dates', null]]);
+    for (const row of j.results) {
+      assert.deepEqual(Object.keys(row.forms), ['none', 'additive']);
+      for (const c of Object.values(row.forms)) {
+        assert.equal(c.bySeed.length, 1);
+        assert.ok(c.mean >= 0 && c.mean <= 1 && c.min === c.mean && c.max === c.mean, JSON.stringify(c));
+      }
+    }
+    assert.equal(j.runs.length, 3 * 2);
+    assert.equal(j.aborted, false);
+    // the point of the figure at the quick settings (H = 24, 400 steps, lengths 1..10): at length 10
+    // seed 1 measured additive 0.87, none 0.00; seeds 1..5: additive 0.87-1.00, none 0.00-0.01
+    const longest = j.results.find((x) => x.task === 'reverse' && x.length === 10).forms;
+    assert.ok(longest.additive.mean >= longest.none.mean + 0.5, `reverse at length 10: additive ${longest.additive.mean}, none ${longest.none.mean}`);
+
+    const only = await rnnlab('reproduce', 'bottleneck', '--quick', '--tasks', 'reverse', '--forms', 'dot,none', '--steps', '5', '--json');
+    assert.equal(only.code, 0, only.stderr);
+    const o = JSON.parse(only.stdout);
+    assert.deepEqual([o.tasks, o.forms, o.runs.map((x) => x.steps)], [['reverse'], ['none', 'dot'], [5, 5]]);
+    assert.equal(o.criterion[0].met, null, 'no dates: the criterion is not measured');
+    const bad = await rnnlab('reproduce', 'bottleneck', '--tasks', 'sorting');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--tasks: unknown 'sorting' \(known: reverse, copy, dates\)/);
+    const name = await rnnlab('reproduce', 'bottle');
+    assert.equal(name.code, 2);
+    assert.match(name.stderr, /nothing to reproduce for 'bottle' \(known: 1997, bottleneck\)/);
+    const mixed = await rnnlab('reproduce', '1997', '--hidden', '8');
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.stderr, /--hidden is an option of 'rnnlab reproduce bottleneck'/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

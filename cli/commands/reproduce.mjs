@@ -11,8 +11,9 @@
  * progress bar (progress.mjs).
  */
 
-import { UsageError } from '../options.mjs';
+import { UsageError, kebab } from '../options.mjs';
 import { Progress, describeBuild, fmtInt, fmtSec, progressStream, toJSON } from '../progress.mjs';
+import { BOTTLENECK_OPTIONS, cmdBottleneck } from './bottleneck.mjs';
 
 /**
  * Hochreiter & Schmidhuber (1997), Long Short-Term Memory, Neural Computation 9(8): the published
@@ -38,9 +39,14 @@ const median = (/** @type {number[]} */ xs) => {
 
 /** @param {any} lab @param {Record<string, any>} v the parsed options @param {string[]} positionals */
 export async function cmdReproduce(lab, v, positionals) {
+  if (positionals[0] === 'bottleneck' && positionals.length === 1) return cmdBottleneck(lab, v);
   if (positionals[0] !== '1997' || positionals.length > 1) {
-    throw new UsageError(positionals.length ? `nothing to reproduce for '${positionals.join(' ')}' (known: 1997)` : 'what to reproduce? rnnlab reproduce 1997');
+    throw new UsageError(positionals.length ? `nothing to reproduce for '${positionals.join(' ')}' (known: 1997, bottleneck)`
+      : 'what to reproduce? rnnlab reproduce 1997 | rnnlab reproduce bottleneck');
   }
+  const other = BOTTLENECK_OPTIONS.find((k) => v[k] !== undefined);
+  if (other) throw new UsageError(`--${kebab(other)} is an option of 'rnnlab reproduce bottleneck'`);
+  if (typeof v.json === 'string') throw new UsageError(`reproduce 1997 prints its JSON on stdout: --json takes no FILE (got '${v.json}')`);
   const seeds = v.seeds ?? 3;
   if (!Number.isInteger(seeds) || seeds < 1) throw new UsageError(`--seeds must be a positive integer (got ${seeds})`);
   const quick = !!v.quick;
