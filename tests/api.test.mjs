@@ -123,7 +123,7 @@ test('load: both builds, and the default follows SIMD support', async () => {
   assert.equal(scalarLab.version, lab.version);
   const def = await load();
   assert.equal(def.simd, simdSupported());
-  assert.deepEqual(lab.cells, ['rnn', 'lstm', 'gru', 'ctrnn', 'esn']);
+  assert.deepEqual(lab.cells, ['rnn', 'lstm', 'gru', 'ctrnn', 'esn', 'cfn']);
   assert.equal(lab.lstmVariants.length, 11);
   assert.deepEqual(lab.optimizers, ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam', 'adagrad']);
   assert.deepEqual(lab.gateNames.lstm, ['i', 'f', 'g', 'o']);
