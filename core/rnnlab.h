@@ -47,7 +47,7 @@ typedef enum {
 const char *rnnlab_status_str(rnnlab_status s);
 const char *rnnlab_version(void);
 
-typedef enum { RNNLAB_CELL_RNN = 0, RNNLAB_CELL_LSTM, RNNLAB_CELL_GRU, RNNLAB_CELL_CTRNN, RNNLAB_CELL_ESN, RNNLAB_CELL_CFN } rnnlab_cell;
+typedef enum { RNNLAB_CELL_RNN = 0, RNNLAB_CELL_LSTM, RNNLAB_CELL_GRU, RNNLAB_CELL_CTRNN, RNNLAB_CELL_ESN, RNNLAB_CELL_CFN, RNNLAB_CELL_LSM } rnnlab_cell;
 
 /* LSTM variants. STANDARD = PyTorch nn.LSTM; VANILLA = Greff et al. 2017 (peepholes);
  * V1997 = Hochreiter & Schmidhuber 1997 (no forget gate, scaled sigmoid squashers);

@@ -13,7 +13,7 @@
 // ---- names whose index is the C enum value ----
 
 /** rnnlab_cell */
-export const CELLS = Object.freeze(['rnn', 'lstm', 'gru', 'ctrnn', 'esn', 'cfn']);
+export const CELLS = Object.freeze(['rnn', 'lstm', 'gru', 'ctrnn', 'esn', 'cfn', 'lsm']);
 /** rnnlab_lstm_variant */
 export const LSTM_VARIANTS = Object.freeze(['standard', 'vanilla', '1997', 'NIG', 'NFG', 'NOG', 'NIAF', 'NOAF', 'NP', 'CIFG', 'FGR']);
 /** rnnlab_activation (rnn and ctrnn) */
@@ -37,7 +37,7 @@ export const GRU_FORMS = Object.freeze(['pytorch', 'cho']);
 /** @type {Readonly<Record<string, readonly string[]>>} gate blocks of the G axis, in PyTorch row order */
 export const GATE_NAMES = Object.freeze({
   rnn: Object.freeze(['h']), lstm: Object.freeze(['i', 'f', 'g', 'o']), gru: Object.freeze(['r', 'z', 'n']),
-  ctrnn: Object.freeze(['h']), esn: Object.freeze(['h']), cfn: Object.freeze(['theta', 'eta', 'c']),
+  ctrnn: Object.freeze(['h']), esn: Object.freeze(['h']), cfn: Object.freeze(['theta', 'eta', 'c']), lsm: Object.freeze(['s']),
 });
 /** The gate names of a cell. @param {string} [cell] @returns {readonly string[]} */
 export const gateNamesOf = (cell = 'lstm') => GATE_NAMES[cell] ?? GATE_NAMES.rnn;

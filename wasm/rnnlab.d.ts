@@ -1,7 +1,7 @@
 // rnnlab.d.ts - types of wasm/rnnlab.mjs, the ES-module wrapper of the rnnlab wasm engine.
 // Names, shapes and gate orders follow PyTorch; arrays are batch-major float32 / int32.
 
-export type Cell = 'rnn' | 'lstm' | 'gru' | 'ctrnn' | 'esn' | 'cfn';
+export type Cell = 'rnn' | 'lstm' | 'gru' | 'ctrnn' | 'esn' | 'cfn' | 'lsm';
 export type LstmVariant =
   | 'standard' | 'vanilla' | '1997' | 'NIG' | 'NFG' | 'NOG' | 'NIAF' | 'NOAF' | 'NP' | 'CIFG' | 'FGR';
 export type Activation = 'tanh' | 'relu' | 'sigmoid';

@@ -139,6 +139,7 @@ int main(void) {
     ADD("gru-before", RNNLAB_CELL_GRU, 0, 0, 0, SM, 1.0f);
     ADD("cfn", RNNLAB_CELL_CFN, 0, 1, 0, SM, 1.0f);
     ADD("cfn-linear-mse", RNNLAB_CELL_CFN, 0, 1, 0, LN, 1.0f);
+    ADD("lsm-linear-mse", RNNLAB_CELL_LSM, 0, 1, 0, LN, 0.5f); /* fixed reservoir: the readout's gradient */
     for (int v = 0; v < RNNLAB_LSTM_VARIANT_COUNT; v++) {
       char nm[32];
       snprintf(nm, sizeof nm, "lstm-%s", vnames[v]);
