@@ -35,6 +35,8 @@ export const HANDLES = Object.freeze({
   seq2seq: brand('seq2seq'),
   /** task.nextBatch(): a training batch left in the engine's memory (tasks.mjs) */
   nativeBatch: brand('native batch'),
+  boltzmann: brand('Boltzmann machine'), // boltzmann.mjs
+  ising: brand('Ising lattice'), // ising.mjs
 });
 
 /**

@@ -22,6 +22,8 @@
 import { installSearch, searchImports } from './search.mjs';
 import { installTasks } from './tasks.mjs';
 import { installSeq2Seq } from './seq2seq.mjs';
+import { installBoltzmann } from './boltzmann.mjs';
+import { installIsing } from './ising.mjs';
 import { checkInt, checkSeed, fail, isNode, isObject, show } from './check.mjs';
 import { HANDLES, NATIVE_BLOCK } from './handles.mjs';
 import { ACTIVATIONS, CELLS, C_OPTIMIZERS, DEFAULT_TRAINER, ERRLEN, GATE_NAMES, INITS, INPUT_KINDS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS, fileKind } from './names.mjs';
@@ -498,6 +500,12 @@ class Lab {
         Object.fromEntries(TRAIN_CONFIG_FIELDS.map(([n, t]) => [n, t === 'f32' ? Math.fround(raw[n] ?? 0) : raw[n] ?? 0]))),
       readTrace: (ptr, loss, withOutputs) => readTrace(rt, ptr, loss, withOutputs),
     });
+    installBoltzmann(this, rt, { // boltzmann.mjs: lab.createBoltzmann, lab.loadBoltzmann
+      trainRaw: (base, o) => { const raw = { ...base }; applyKeys('trainerOptions', o, TRAIN_KEYS, raw, rt.limits); return raw; },
+      trainOptions: (raw) => readKeys(TRAIN_KEYS, Object.fromEntries(TRAIN_CONFIG_FIELDS.map(([n, t]) => [n, t === 'f32' ? Math.fround(raw[n] ?? 0) : raw[n] ?? 0]))),
+      trainKeys: Object.keys(TRAIN_KEYS), trainFields: TRAIN_CONFIG_FIELDS, stepResultFields: STEP_RESULT_FIELDS,
+    });
+    installIsing(this, rt); // ising.mjs: lab.createIsing
     Object.freeze(this);
   }
 
@@ -605,7 +613,11 @@ class Lab {
       if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; an encoder-decoder file holds its optimizer');
       return /** @type {any} */ (this).loadSeq2Seq(src); // seq2seq.mjs
     }
-    if (kind !== 'model') fail(`loadLearner: a file of kind ${kind}: saved by a newer rnnlab? (this one reads ${['model', 'seq2seq'].join(', ')})`);
+    if (kind === 'boltzmann') {
+      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; a Boltzmann machine file holds its trainer');
+      return /** @type {any} */ (this).loadBoltzmann(src); // boltzmann.mjs
+    }
+    if (kind !== 'model') fail(`loadLearner: a file of kind ${kind}: saved by a newer rnnlab? (this one reads ${['model', 'seq2seq', 'boltzmann'].join(', ')})`);
     const { model, trainer } = this.#load(src, true, 'loadLearner');
     const s = /** @type {ModelState} */ (modelState(model));
     if (trainer) {
