@@ -672,9 +672,12 @@ rnnlab_status rnnlab_boltzmann_load(const uint8_t *buf, size_t len, rnnlab_boltz
 /* The 2-D Ising model: a Boltzmann machine without hidden units or learning, on an L x L periodic
  * square lattice of spins s = +-1 (not 0/1), each bonded to its 4 neighbours:
  *   E(s) = -J sum_<ij> s_i s_j - h sum_i s_i   (each of the 2 L^2 bonds counted once)
- * Samplers, at temperature T > 0, one sweep = L^2 single-spin updates in typewriter order:
- *   METROPOLIS  flip s_i with probability min(1, e^{-dE/T}), dE = 2 s_i (J sum_nb s_j + h)
- *   HEATBATH    s_i = +1 with probability 1 / (1 + e^{-2 (J sum_nb s_j + h) / T}) (Glauber)
+ * Samplers, at temperature T > 0, one sweep = L^2 single-spin updates:
+ *   METROPOLIS  at L^2 sites drawn uniformly at random, flip s_i with probability min(1, e^{-dE/T}),
+ *               dE = 2 s_i (J sum_nb s_j + h) (in typewriter order Metropolis can lock into a cycle
+ *               of free flips: ising.c)
+ *   HEATBATH    in typewriter order, s_i = +1 with probability 1 / (1 + e^{-2 (J sum_nb s_j + h) / T})
+ *               (Glauber)
  * Per site: magnetisation m = (1/N) sum s_i, energy e = E / N, N = L^2. For J = 1, h = 0 the
  * infinite lattice orders below Onsager's T_c = 2 / ln(1 + sqrt 2) = 2.269185 (RNNLAB_ISING_TC):
  * |m| = (1 - sinh(2/T)^-4)^(1/8) there, 0 above. */

@@ -6,7 +6,8 @@
  * An L x L periodic lattice of spins +-1 (not 0/1), E = -J sum_<ij> s_i s_j - h sum_i s_i over
  * the 2 L^2 nearest-neighbour bonds; names: size = L, coupling = J (default 1), field = h
  * (default 0). Samplers 'metropolis' and 'heatbath' (Glauber), a sweep = L^2 single-spin updates
- * in typewriter order. Per site: magnetisation m, energy e. Onsager's T_c = 2J / ln(1 + sqrt 2)
+ * (Metropolis at sites drawn at random, heat bath in typewriter order: core/energy/ising.c says
+ * why). Per site: magnetisation m, energy e. Onsager's T_c = 2J / ln(1 + sqrt 2)
  * (2.269 for J = 1) is ising.criticalTemperature.
  *
  * Owns: the object, argument checks, the temperature scan (one rnnlab_ising_measure per

@@ -106,33 +106,44 @@ static rnnlab_status check_run(rnnlab_ising *is, float T, int32_t method) {
   return RNNLAB_OK;
 }
 
+/* sum of the four neighbours of (y, x), periodic */
+static int neighbours(const rnnlab_ising *is, int y, int x) {
+  const int L = is->L;
+  const int8_t *s = is->s;
+  return s[((y + L - 1) % L) * L + x] + s[((y + 1) % L) * L + x] + s[y * L + (x + L - 1) % L] + s[y * L + (x + 1) % L];
+}
+
+static void flip_at(rnnlab_ising *is, size_t i, int old, int nb) {
+  is->s[i] = (int8_t)-old;
+  is->M -= 2 * old;
+  is->bonds -= 2 * old * nb;
+}
+
 /* One sweep with the table p[(s_i + 1) / 2][(nb_i + 4) / 2]: Metropolis, the probability of
- * flipping (1 = flip without a coin); heat bath, the probability of s_i = +1. Returns the flips. */
+ * flipping (1 = flip without a coin); heat bath, the probability of s_i = +1. Returns the flips.
+ * Metropolis visits N sites drawn uniformly at random: in typewriter order it can lock into a
+ * deterministic cycle in which every flip costs nothing and no coin is ever drawn (a 3 x 3
+ * lattice at T = 3.5 flipping all its spins every sweep, forever: test_boltzmann.c keeps that
+ * state), which makes the chain reducible. Heat bath draws every spin afresh from its coin, so it
+ * can keep the cache-friendly typewriter order. */
 static int64_t sweep_once(rnnlab_ising *is, const float p[2][5], int heatbath) {
   const int L = is->L;
-  int8_t *s = is->s;
   int64_t flips = 0;
-  for (int y = 0; y < L; y++) {
-    const int8_t *up = s + ((y + L - 1) % L) * L, *down = s + ((y + 1) % L) * L;
-    int8_t *row = s + y * L;
-    for (int x = 0; x < L; x++) {
-      const int nb = up[x] + down[x] + row[(x + L - 1) % L] + row[(x + 1) % L];
-      const int old = row[x];
-      int flip;
-      if (heatbath) {
+  if (heatbath) {
+    for (int y = 0; y < L; y++)
+      for (int x = 0; x < L; x++) {
+        const int nb = neighbours(is, y, x), old = is->s[y * L + x];
         const int now = rng_uniform(&is->rng) < p[0][(nb + 4) / 2] ? 1 : -1;
-        flip = now != old;
-      } else {
-        const float q = p[(old + 1) / 2][(nb + 4) / 2];
-        flip = q >= 1.0f || rng_uniform(&is->rng) < q;
+        if (now != old) flip_at(is, (size_t)y * L + x, old, nb), flips++;
       }
-      if (flip) {
-        row[x] = (int8_t)-old;
-        is->M -= 2 * old;
-        is->bonds -= 2 * old * nb;
-        flips++;
-      }
-    }
+    return flips;
+  }
+  for (size_t k = 0; k < is->N; k++) {
+    const uint32_t i = rng_below(&is->rng, (uint32_t)is->N);
+    const int y = (int)(i / (uint32_t)L), x = (int)(i % (uint32_t)L);
+    const int nb = neighbours(is, y, x), old = is->s[i];
+    const float q = p[(old + 1) / 2][(nb + 4) / 2];
+    if (q >= 1.0f || rng_uniform(&is->rng) < q) flip_at(is, i, old, nb), flips++;
   }
   return flips;
 }

@@ -318,6 +318,18 @@ static void test_ising(void) {
     CHECK_CLOSE(rnnlab_ising_energy(is), (-1.0 * B - (double)0.3f * M) / 25.0, 1e-12, 0, "kept energy");
   }
   rnnlab_ising_result r;
+  /* the state typewriter-order Metropolis never left on a 3 x 3 lattice at T = 3.5: every flip of
+   * a sweep cost nothing, so every spin flipped every sweep and no coin was ever drawn */
+  rnnlab_ising *c3 = NULL;
+  CHECK(rnnlab_ising_create(3, 1.0f, 0.0f, 0, 16, 0, &c3, err, sizeof err) == RNNLAB_OK, "3 x 3");
+  const int8_t cycle[9] = {-1, 1, 1, -1, -1, 1, -1, -1, -1};
+  rnnlab_ising_set_spins(c3, cycle);
+  rnnlab_ising_result ex3;
+  CHECK(rnnlab_ising_measure(c3, 3.5f, RNNLAB_ISING_METROPOLIS, 0, 40000, 20, &r) == RNNLAB_OK && rnnlab_ising_exact(c3, 3.5f, &ex3) == RNNLAB_OK, "measure");
+  CHECK(r.acceptance < 0.9f, "Metropolis leaves the free-flip cycle: acceptance %g", (double)r.acceptance);
+  CHECK(fabs(r.energy - ex3.energy) < 4 * r.energy_error + 1e-3, "3 x 3 at T = 3.5 from the cycle state: %g +- %g vs exact %g", (double)r.energy,
+        (double)r.energy_error, (double)ex3.energy);
+  rnnlab_ising_free(c3);
   CHECK(rnnlab_ising_exact(is, 2.0f, &r) == RNNLAB_EINVAL && strstr(rnnlab_ising_error(is), "2^25 states, the limit is 2^20"), "exact limit: %s",
         rnnlab_ising_error(is));
   rnnlab_ising_free(is);
