@@ -618,13 +618,17 @@ int32_t rnnlab_boltzmann_param_count(const rnnlab_boltzmann *bm); /* n(n-1)/2 + 
 /* which 0: weights, 1: gradients of the last backward/step (0 before). weight (n,n) row-major,
  * symmetric with zero diagonal; bias (n), visible units first. Either may be NULL. */
 rnnlab_status rnnlab_boltzmann_get_weights(rnnlab_boltzmann *bm, int32_t which, float *weight, float *bias);
-/* weight (n,n) must be finite, symmetric (bit for bit) with a zero diagonal; bias (n) finite.
+/* weight (n,n) must be finite, symmetric (w_ij == w_ji; -0 equals 0, the upper triangle is
+ * kept) with a zero diagonal; bias (n) finite.
  * Either may be NULL (kept). Checked whole before anything changes. */
 rnnlab_status rnnlab_boltzmann_set_weights(rnnlab_boltzmann *bm, const float *weight, const float *bias);
 /* out (rows) = E(s) of each full state (rows, n) of 0/1, in double. */
 rnnlab_status rnnlab_boltzmann_energy(rnnlab_boltzmann *bm, const float *states, int32_t rows, double *out);
 /* *out = log Z = log sum_s e^{-E(s)} over all 2^n states (exact, double). */
 rnnlab_status rnnlab_boltzmann_log_partition(rnnlab_boltzmann *bm, double *out);
+/* out (rows) = F(v_r) = -log sum_h e^{-E(v_r, h)}, the free energy of each data row (rows, V), so
+ * p(v) = e^{-F(v)} / Z; exact, refused when hidden > RNNLAB_BOLTZMANN_MAX_EXACT (any visible). */
+rnnlab_status rnnlab_boltzmann_free_energy(rnnlab_boltzmann *bm, const float *data, int32_t rows, double *out);
 /* *out = (1/rows) sum_r log p(v_r), v_r = data row r (rows, V) of 0/1, in nats: exact, with
  * p(v) = sum_h e^{-E(v,h)} / Z. */
 rnnlab_status rnnlab_boltzmann_log_likelihood(rnnlab_boltzmann *bm, const float *data, int32_t rows, double *out);

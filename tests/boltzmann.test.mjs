@@ -106,6 +106,11 @@ test('exact log Z, mean log-likelihood and gradient equal brute force in double 
         assert.ok(Math.abs(tr.modelStatistics[i * n + i] - bf.model[i * n + i]) < 1e-6, 'model statistics');
         assert.ok(Math.abs(tr.dataStatistics[i * n + i] - bf.clamped[i * n + i]) < 1e-6, 'data statistics');
       }
+      // free energies: log p(v) = -F(v) - log Z
+      const F = bm.freeEnergy(data);
+      assert.equal(F.length, rows);
+      const meanLogP = F.reduce((a, f) => a - f - bf.logZ, 0) / rows;
+      assert.ok(Math.abs(meanLogP - bf.logLik) < 1e-11, 'free energy');
       // energies of full states
       const states = new Float32Array(3 * n).map((_, k) => ((k * 7) % 3 === 0 ? 1 : 0));
       const E = bm.energy(states), { weight, visibleBias, hiddenBias } = bm.getWeights();
@@ -253,6 +258,7 @@ test('larger machines: exact sums refused with both numbers, sampled learning an
     assert.throws(() => bm.logPartition(), msg);
     const data = { rows: 2, size: 20, data: new Float32Array(40).map((_, k) => k % 3 === 0 ? 1 : 0) };
     assert.throws(() => bm.logLikelihood(data), /n = 24 units: exact enumeration needs 2\^24 states, the limit is 2\^20/);
+    assert.equal(bm.freeEnergy(data).length, 2, 'the free energy needs 2^hidden states only');
     assert.throws(() => bm.setTrainer({ method: 'exact' }), /trainerOptions.method 'exact': n = 24 units: exact enumeration needs 2\^24 states, the limit is 2\^20/);
     assert.throws(() => lab.createBoltzmann({ visible: 20, hidden: 4 }, { method: 'exact' }), /n = 24 units/);
     const r = bm.step(data);
@@ -281,6 +287,7 @@ test('bad input throws naming the argument; nothing is lost and the machine stay
       [() => bm.energy(new Float32Array(4)), /energy: states must hold rows of 5 visible \+ hidden values/],
       [() => bm.setWeights({ weight: new Float32Array(25).fill(1) }), /setWeights: weight\[0\] \(row 0, column 0\) = 1: the diagonal must be 0/],
       [() => { const w = new Float32Array(25); w[1] = 1; bm.setWeights({ weight: w }); }, /setWeights: weight must be symmetric: weight\[1\] = 1 but weight\[5\] = 0/],
+      [() => bm.freeEnergy(new Float32Array([1, 0])), /freeEnergy: data must hold rows of 3 visible values/],
       [() => bm.setWeights({ visibleBias: new Float32Array([0, NaN, 0]) }), /setWeights: visibleBias\[1\] is NaN: weights must be finite/],
       [() => bm.setWeights({ hiddenBias: new Float32Array(3) }), /setWeights: hiddenBias must be a Float32Array of 2 values/],
       [() => bm.setWeights({ bias: new Float32Array(5) }), /setWeights: unknown option 'bias'/],

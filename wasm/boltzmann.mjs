@@ -22,7 +22,7 @@ import { ERRLEN } from './names.mjs';
 const BM_EXPORTS = ['rnnlab_boltzmann_learn_config_default', 'rnnlab_boltzmann_train_config_default', 'rnnlab_boltzmann_create',
   'rnnlab_boltzmann_free', 'rnnlab_boltzmann_error', 'rnnlab_boltzmann_visible', 'rnnlab_boltzmann_hidden',
   'rnnlab_boltzmann_param_count', 'rnnlab_boltzmann_get_weights', 'rnnlab_boltzmann_set_weights', 'rnnlab_boltzmann_energy',
-  'rnnlab_boltzmann_log_partition', 'rnnlab_boltzmann_log_likelihood', 'rnnlab_boltzmann_pseudo_log_likelihood',
+  'rnnlab_boltzmann_log_partition', 'rnnlab_boltzmann_log_likelihood', 'rnnlab_boltzmann_free_energy', 'rnnlab_boltzmann_pseudo_log_likelihood',
   'rnnlab_boltzmann_sample', 'rnnlab_boltzmann_set_trainer', 'rnnlab_boltzmann_train_config', 'rnnlab_boltzmann_learn_config_of',
   'rnnlab_boltzmann_set_learning_rate', 'rnnlab_boltzmann_steps', 'rnnlab_boltzmann_backward', 'rnnlab_boltzmann_statistics',
   'rnnlab_boltzmann_step', 'rnnlab_boltzmann_save_size', 'rnnlab_boltzmann_save', 'rnnlab_boltzmann_load'];
@@ -144,7 +144,7 @@ class BoltzmannMachine {
 
   /**
    * Sets any of { weight, visibleBias, hiddenBias } (the others stay). weight must be symmetric
-   * with a zero diagonal; everything finite; checked whole before anything changes.
+   * (w_ij === w_ji) with a zero diagonal; everything finite; checked whole before anything changes.
    * @param {{ weight?: Float32Array, visibleBias?: Float32Array, hiddenBias?: Float32Array }} weights
    */
   setWeights(weights) {
@@ -163,7 +163,7 @@ class BoltzmannMachine {
     for (let i = 0; i < n; i++) {
       if (weight[i * n + i] !== 0) fail(`setWeights: weight[${i * n + i}] (row ${i}, column ${i}) = ${weight[i * n + i]}: the diagonal must be 0`);
       for (let j = i + 1; j < n; j++) {
-        if (!Object.is(weight[i * n + j], weight[j * n + i])) fail(`setWeights: weight must be symmetric: weight[${i * n + j}] = ${weight[i * n + j]} but weight[${j * n + i}] = ${weight[j * n + i]}`);
+        if (weight[i * n + j] !== weight[j * n + i]) fail(`setWeights: weight must be symmetric: weight[${i * n + j}] = ${weight[i * n + j]} but weight[${j * n + i}] = ${weight[j * n + i]}`);
       }
     }
     const p = rt.alloc(4 * (n * n + n));
@@ -200,6 +200,22 @@ class BoltzmannMachine {
       this.#check(rt.ex.rnnlab_boltzmann_log_partition(s.ptr, q));
       return new Float64Array(rt.memory.buffer.slice(q, q + 8))[0];
     } finally { rt.free(q); }
+  }
+
+  /**
+   * F(v) = -log sum_h e^{-E(v, h)} of each row (nats, a Float64Array), so p(v) = e^{-F(v)} / Z:
+   * exact, any number of visible units, hidden <= 20.
+   * @param {Float32Array | { rows: number, size: number, data: Float32Array }} data
+   */
+  freeEnergy(data) {
+    const s = this.#live(), rt = s.rt;
+    if (s.H > BOLTZMANN_MAX_EXACT) fail(`freeEnergy: hidden = ${s.H} units: exact enumeration needs 2^${s.H} states, the limit is 2^${BOLTZMANN_MAX_EXACT}`);
+    const m = this.#rows('freeEnergy: data', data, s.V, 'visible');
+    const q = rt.alloc(8 * m.rows);
+    try {
+      this.#check(rt.ex.rnnlab_boltzmann_free_energy(s.ptr, m.p, m.rows, q));
+      return new Float64Array(rt.memory.buffer.slice(q, q + 8 * m.rows));
+    } finally { rt.free(q), rt.free(m.p); }
   }
 
   /** The mean exact log-likelihood (nats) of the data's rows (units <= 20). @param {Float32Array | { rows: number, size: number, data: Float32Array }} data */

@@ -168,13 +168,13 @@ class Ising {
    * A temperature scan: measure() at each temperature in the order given, on this lattice (each
    * starts from where the last one left it: give them from low to high from an ordered start, or
    * from high to low to anneal). Returns one measurement per temperature.
-   * @param {{ temperatures: number[], sweeps?: number, burnIn?: number, blocks?: number, method?: 'metropolis' | 'heatbath' }} options
+   * @param {{ temperatures: ArrayLike<number>, sweeps?: number, burnIn?: number, blocks?: number, method?: 'metropolis' | 'heatbath' }} options
    */
   scan(options) {
     this.#live();
     if (!isObject(options)) fail(`scan: options must be an object (got ${show(options)})`);
     onlyKeys('scan', options, ['temperatures', 'sweeps', 'burnIn', 'blocks', 'method']);
-    const Ts = options.temperatures;
+    const Ts = /** @type {unknown} */ (options.temperatures);
     if (!Array.isArray(Ts) && !(ArrayBuffer.isView(Ts) && !(Ts instanceof DataView))) fail(`scan: options.temperatures must be an array of temperatures (got ${show(Ts)})`);
     const list = Array.from(/** @type {ArrayLike<number>} */ (Ts));
     if (list.length === 0) fail('scan: options.temperatures is empty');

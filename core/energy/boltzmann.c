@@ -195,7 +195,7 @@ rnnlab_status rnnlab_boltzmann_set_weights(rnnlab_boltzmann *bm, const float *we
         const float w = weight[(size_t)i * n + j];
         if (!finitef(w)) return bm_fail(bm, RNNLAB_ENONFINITE, "weight[%d] (row %d, column %d) is not finite", i * n + j, i, j);
         if (i == j && w != 0.0f) return bm_fail(bm, RNNLAB_EINVAL, "weight[%d] (row %d, column %d) = %g: the diagonal must be 0", i * n + j, i, j, (double)w);
-        if (j > i && memcmp(&w, &weight[(size_t)j * n + i], sizeof w) != 0)
+        if (j > i && w != weight[(size_t)j * n + i])
           return bm_fail(bm, RNNLAB_EINVAL, "weight must be symmetric: weight[%d] = %g but weight[%d] = %g (rows %d and %d)", i * n + j,
                          (double)w, j * n + i, (double)weight[(size_t)j * n + i], i, j);
       }
@@ -378,6 +378,22 @@ static double clamped_logsum(rnnlab_boltzmann *bm, const float *data, int32_t ro
     total += enumerate(bm, bm->state, bm->V, bm->H, stats, 1.0 / rows);
   }
   return total / rows;
+}
+
+rnnlab_status rnnlab_boltzmann_free_energy(rnnlab_boltzmann *bm, const float *data, int32_t rows, double *out) {
+  if (!bm) return RNNLAB_EINVAL;
+  bm->err[0] = 0;
+  rnnlab_status s = check_binary(bm, "data", data, rows, bm->V);
+  if (s) return s;
+  if (!out) return bm_fail(bm, RNNLAB_EINVAL, "out is NULL");
+  if (bm->H > RNNLAB_BOLTZMANN_MAX_EXACT)
+    return bm_fail(bm, RNNLAB_EINVAL, "hidden = %d units: exact enumeration needs 2^%d states, the limit is 2^%d", (int)bm->H, (int)bm->H,
+                   RNNLAB_BOLTZMANN_MAX_EXACT);
+  for (int32_t r = 0; r < rows; r++) {
+    memcpy(bm->state, data + (size_t)r * bm->V, sizeof(float) * (size_t)bm->V);
+    out[r] = -enumerate(bm, bm->state, bm->V, bm->H, NULL, 0.0);
+  }
+  return RNNLAB_OK;
 }
 
 rnnlab_status rnnlab_boltzmann_log_likelihood(rnnlab_boltzmann *bm, const float *data, int32_t rows, double *out) {
