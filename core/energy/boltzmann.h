@@ -13,7 +13,8 @@
 
 #include "internal.h"
 
-/* e^x for double x, relative error below 1e-16 on [-745, 709]; 0 below, +inf above, NaN -> NaN.
+/* e^x for double x (relative error 2.2e-16 at most on [-700, 700], measured by test_boltzmann.c
+ * against libm); 0 below -745.2, +inf above 709.78, NaN -> NaN.
  * x = k ln2 + r with |r| <= ln2/2 (Cody-Waite: ln2 split in a high part with 11 zero low bits
  * and a low part, so k * LN2_HI is exact), e^r by its Taylor series to r^14 (|term| < 4e-18). */
 static inline double energy_exp(double x) {
