@@ -601,6 +601,7 @@ rnnlab_status rnnlab_seq2seq_evaluate(rnnlab_seq2seq *s, rnnlab_task *t, int32_t
 #define RNNLAB_HOPFIELD_MAX_SIZE 4096          /* W is 4096 x 4096 floats = 64 MiB */
 #define RNNLAB_HOPFIELD_MAX_STORED (1 << 26)   /* patterns x size of the stored copy (int8) */
 #define RNNLAB_HOPFIELD_MAX_SWEEPS 1000000
+#define RNNLAB_HOPFIELD_MAX_TRACE (1 << 24)     /* updates a recorded recall may run (max_sweeps x N async, max_sweeps sync) */
 #define RNNLAB_HOPFIELD_ALPHA_C 0.138          /* Amit, Gutfreund & Sompolinsky 1985 (Hebb, T = 0) */
 
 typedef enum { RNNLAB_HOPFIELD_HEBB = 0, RNNLAB_HOPFIELD_STORKEY } rnnlab_hopfield_rule;

@@ -77,6 +77,10 @@ static rnnlab_status hop_check_recall_config(rnnlab_hopfield *h, const rnnlab_ho
   if (rc->max_sweeps < 1 || rc->max_sweeps > RNNLAB_HOPFIELD_MAX_SWEEPS)
     return hop_fail(h, RNNLAB_EINVAL, "maxSweeps must be in 1..%d (got %d)", RNNLAB_HOPFIELD_MAX_SWEEPS, rc->max_sweeps);
   if (rc->record != 0 && rc->record != 1) return hop_fail(h, RNNLAB_EINVAL, "record must be 0 or 1 (got %d)", rc->record);
+  const int64_t most = (int64_t)rc->max_sweeps * (rc->update == RNNLAB_HOPFIELD_SYNC ? 1 : h->N);
+  if (rc->record && most > RNNLAB_HOPFIELD_MAX_TRACE)
+    return hop_fail(h, RNNLAB_EINVAL, "maxSweeps: a recorded recall of up to %lld updates exceeds the trace limit of %d (fewer sweeps, or record: false)",
+                    (long long)most, RNNLAB_HOPFIELD_MAX_TRACE);
   if (rc->tolerance < 0 || rc->tolerance > h->N)
     return hop_fail(h, RNNLAB_EINVAL, "tolerance must be in 0..%d units (got %d)", h->N, rc->tolerance);
   return RNNLAB_OK;
