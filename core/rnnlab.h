@@ -757,6 +757,188 @@ rnnlab_status rnnlab_ising_measure(rnnlab_ising *is, float temperature, int32_t 
 /* The exact averages at T by enumerating all 2^(L^2) states (L^2 <= RNNLAB_ISING_MAX_EXACT_SITES). */
 rnnlab_status rnnlab_ising_exact(rnnlab_ising *is, float temperature, rnnlab_ising_result *r);
 
+/* ---- hopfield (core/energy/hopfield.c) ---- */
+
+/* Hopfield networks (Hopfield 1982): N units s_i in {-1, +1}, symmetric weights W with a zero
+ * diagonal, biases b, energy E(s) = -1/2 s^T W s - b^T s (computed in double).
+ *
+ * Storage (rnnlab_hopfield_store), one pattern x at a time, in order:
+ *   HEBB     W_ij += (1/N) x_i x_j                                   (i != j)
+ *   STORKEY  W_ij += (1/N) (x_i x_j - x_i h_ji - h_ij x_j),  h_ij = sum_{k != i,j} W_ik x_k
+ *            (Storkey 1997; with the zero diagonal h_ij = h_i - W_ij x_j, h_i = sum_k W_ik x_k,
+ *            so a pattern costs O(N^2): W_ij += (1/N)(x_i x_j - (x_i h_j + h_i x_j) + 2 W_ij))
+ * W stays exactly symmetric with a zero diagonal. Biases: NONE (b = 0), MEAN (b_i = the mean of
+ * x_i over every stored pattern, recomputed after each store) or FIXED (set by
+ * rnnlab_hopfield_set_weights; stores leave it alone).
+ *
+ * Dynamics (rnnlab_hopfield_recall), from a state of -1, +1 and 0 (unknown, a partial pattern):
+ * the field of unit i is f_i = sum_j W_ij s_j + b_i.
+ *   T = 0: s_i = sign(f_i); f_i = 0 keeps s_i (an unknown unit becomes +1).
+ *   T > 0: Glauber: s_i = +1 with probability sigmoid(2 f_i / T), else -1.
+ *   ASYNC      one unit at a time, a fresh random order each sweep (from the recall's seed);
+ *   SEQUENTIAL one unit at a time, 0..N-1; SYNC every unit at once from the previous state.
+ * A sweep is N unit updates (async) or one parallel update (sync). The run stops after a sweep
+ * that changed nothing (converged; period 1), at a 2-cycle of synchronous T = 0 dynamics (a state
+ * equal to the one two sweeps back: with symmetric W nothing else can follow; period 2), or after
+ * max_sweeps. With T = 0 and the zero diagonal an asynchronous update never raises E (a flip
+ * changes it by -|2 f_i|). The recorded energy trace has 1 + updates entries: E of the start, then
+ * E after every unit update (async: N per sweep, whether or not the unit changed) or every sweep
+ * (sync), each updated incrementally in double and stored as float.
+ *
+ * Where a recall lands (rnnlab_hopfield_classify; tolerance = units allowed to differ):
+ *   PATTERN  the state is stored pattern index[0];  NEGATION  it is -x^index[0];
+ *   MIXTURE  it is sign(sign[0] x^a + sign[1] x^b + sign[2] x^c) for three distinct stored
+ *            patterns a < b < c (index[0..2]);
+ *   SPURIOUS none of these; index[0] is the nearest stored pattern (largest |overlap|);
+ *   NONE     nothing is stored.
+ * distance = the units that differ from the state named (SPURIOUS: from the nearest pattern or
+ * its negation, whichever is closer). Overlaps m_mu = (1/N) x^mu . s.
+ */
+#define RNNLAB_HOPFIELD_MIN_SIZE 2
+#define RNNLAB_HOPFIELD_MAX_SIZE 4096          /* W is 4096 x 4096 floats = 64 MiB */
+#define RNNLAB_HOPFIELD_MAX_STORED (1 << 26)   /* patterns x size of the stored copy (int8) */
+#define RNNLAB_HOPFIELD_MAX_SWEEPS 1000000
+#define RNNLAB_HOPFIELD_MAX_TRACE (1 << 24)     /* updates a recorded recall may run (max_sweeps x N async, max_sweeps sync) */
+#define RNNLAB_HOPFIELD_ALPHA_C 0.138          /* Amit, Gutfreund & Sompolinsky 1985 (Hebb, T = 0) */
+
+typedef enum { RNNLAB_HOPFIELD_HEBB = 0, RNNLAB_HOPFIELD_STORKEY } rnnlab_hopfield_rule;
+typedef enum { RNNLAB_HOPFIELD_BIAS_NONE = 0, RNNLAB_HOPFIELD_BIAS_MEAN, RNNLAB_HOPFIELD_BIAS_FIXED } rnnlab_hopfield_bias;
+typedef enum { RNNLAB_HOPFIELD_ASYNC = 0, RNNLAB_HOPFIELD_SEQUENTIAL, RNNLAB_HOPFIELD_SYNC } rnnlab_hopfield_update;
+typedef enum {
+  RNNLAB_HOPFIELD_LANDED_NONE = 0, RNNLAB_HOPFIELD_LANDED_PATTERN, RNNLAB_HOPFIELD_LANDED_NEGATION,
+  RNNLAB_HOPFIELD_LANDED_MIXTURE, RNNLAB_HOPFIELD_LANDED_SPURIOUS
+} rnnlab_hopfield_landed;
+
+typedef struct rnnlab_hopfield rnnlab_hopfield;
+
+/* Every field 4 bytes (rnnlab_hopfield_layout gives the offsets to a JS host). */
+typedef struct {
+  int32_t update;        /* rnnlab_hopfield_update */
+  float temperature;     /* T >= 0, finite */
+  int32_t max_sweeps;    /* 1..RNNLAB_HOPFIELD_MAX_SWEEPS */
+  uint32_t seed_lo, seed_hi; /* the random order and Glauber coins */
+  int32_t record;        /* 1: keep the energy trace and the flips (rnnlab_hopfield_trace_*) */
+  int32_t tolerance;     /* units allowed to differ when classifying the final state, 0..N */
+} rnnlab_hopfield_recall_config;
+
+typedef struct {
+  int32_t landed;        /* rnnlab_hopfield_landed */
+  int32_t index[3];      /* see above; -1 when unused */
+  int32_t sign[3];       /* +-1 for the patterns named, 0 when unused */
+  int32_t distance;
+} rnnlab_hopfield_landing;
+
+typedef struct {
+  int32_t sweeps;        /* sweeps run */
+  int32_t converged;     /* 1: the last sweep changed nothing */
+  int32_t period;        /* 1 converged, 2 a synchronous 2-cycle, 0 neither (max_sweeps reached) */
+  int32_t updates;       /* unit updates (async) or sweeps (sync): entries after the first of the trace */
+  int32_t flips;         /* unit changes */
+  float energy;          /* E(final state) from scratch, double rounded to float */
+  rnnlab_hopfield_landing landing; /* the final state, classified with the config's tolerance */
+} rnnlab_hopfield_recall_result;
+
+/* evaluation of recall from corrupted copies of patterns */
+typedef struct {
+  float overlap;         /* mean final overlap with the uncorrupted pattern */
+  float overlap_sd;      /* its standard deviation over the probes */
+  float recalled;        /* fraction of probes that ended exactly on their pattern */
+  float bit_errors;      /* mean fraction of units that differ from the pattern at the end */
+  float stable;          /* fraction of the probed patterns' units that are fixed points (T = 0, before any probe) */
+  int32_t probes;
+} rnnlab_hopfield_evaluation;
+
+/* a capacity sweep (rnnlab_hopfield_capacity); every field 4 bytes */
+typedef struct {
+  int32_t size;          /* N */
+  int32_t rule;          /* rnnlab_hopfield_rule */
+  int32_t trials;        /* independent networks per alpha, >= 1 */
+  int32_t probes;        /* stored patterns probed per network (0 = every one) */
+  int32_t update;        /* recall dynamics (rnnlab_hopfield_update) */
+  int32_t max_sweeps;
+  float noise;           /* fraction of units flipped in each probe, in [0, 0.5] (exactly round(noise N) units) */
+  float temperature;
+  uint32_t seed_lo, seed_hi;
+} rnnlab_hopfield_capacity_config;
+
+typedef struct {
+  float alpha;           /* as asked */
+  int32_t patterns;      /* P = max(1, round(alpha N)) */
+  rnnlab_hopfield_evaluation eval; /* over trials x probes recalls */
+} rnnlab_hopfield_capacity_point;
+
+/* size in RNNLAB_HOPFIELD_MIN_SIZE..MAX_SIZE, rule and bias (NONE or MEAN) as above; seed = the
+ * default recall seed. W = 0, b = 0, nothing stored. On failure *out is NULL and err holds the message. */
+rnnlab_status rnnlab_hopfield_create(int32_t size, int32_t rule, int32_t bias, uint32_t seed_lo, uint32_t seed_hi,
+                                     rnnlab_hopfield **out, char *err, size_t errlen);
+void rnnlab_hopfield_free(rnnlab_hopfield *h); /* NULL is a no-op */
+const char *rnnlab_hopfield_error(const rnnlab_hopfield *h); /* last error message */
+int32_t rnnlab_hopfield_size(const rnnlab_hopfield *h);
+int32_t rnnlab_hopfield_get_rule(const rnnlab_hopfield *h);
+int32_t rnnlab_hopfield_bias_mode(const rnnlab_hopfield *h);
+int32_t rnnlab_hopfield_stored(const rnnlab_hopfield *h); /* P */
+int32_t rnnlab_hopfield_steps(const rnnlab_hopfield *h);  /* store calls that stored something */
+void rnnlab_hopfield_seed(const rnnlab_hopfield *h, uint32_t *lo_hi); /* [lo, hi] */
+/* Stores rows patterns (rows, N) row-major, every value exactly -1 or +1 (checked before anything
+ * changes: a bad value leaves the net as it was). rows >= 1. */
+rnnlab_status rnnlab_hopfield_store(rnnlab_hopfield *h, const float *patterns, int32_t rows);
+/* W = 0, nothing stored, b = 0 and the bias mode of creation; the seed and steps stay. */
+void rnnlab_hopfield_clear(rnnlab_hopfield *h);
+/* weight (N,N) and bias (N), either may be NULL. */
+rnnlab_status rnnlab_hopfield_get_weights(const rnnlab_hopfield *h, float *weight, float *bias);
+/* Replaces W (when weight is not NULL: finite, exactly symmetric, zero diagonal) and/or b (when
+ * bias is not NULL: finite; the bias mode becomes FIXED). The stored patterns stay (overlaps are
+ * still measured against them, and later stores add to the new W). */
+rnnlab_status rnnlab_hopfield_set_weights(rnnlab_hopfield *h, const float *weight, const float *bias);
+/* out (P,N): the stored patterns, +-1. */
+rnnlab_status rnnlab_hopfield_get_patterns(const rnnlab_hopfield *h, int8_t *out);
+/* E(state) in double; state (N) of -1, 0, +1. */
+rnnlab_status rnnlab_hopfield_energy(rnnlab_hopfield *h, const float *state, double *out);
+/* Runs the dynamics from state (N: -1, 0, +1) into out (N, +-1, may alias nothing); overlaps (P, may be
+ * NULL) = m_mu of the final state. With rc->record the trace is kept (rnnlab_hopfield_trace_*). */
+rnnlab_status rnnlab_hopfield_recall(rnnlab_hopfield *h, const rnnlab_hopfield_recall_config *rc, const float *state,
+                                     int8_t *out, float *overlaps, rnnlab_hopfield_recall_result *r);
+/* The last recorded recall: 1 + updates energies; flips as (flips, 3) rows [k, unit, value]: unit
+ * changed to value (+-1) in update k (energy[k] is E after it), in order. Replaying the flips from
+ * the start state gives the state after every update. Valid until the next recall with record = 1 or free. */
+const float *rnnlab_hopfield_trace_energy(const rnnlab_hopfield *h);
+const int32_t *rnnlab_hopfield_trace_flips(const rnnlab_hopfield *h);
+/* Overlaps (P) of a state (N: -1, 0, +1) with every stored pattern. */
+rnnlab_status rnnlab_hopfield_overlaps(rnnlab_hopfield *h, const float *state, float *out);
+/* What a state (N, +-1) is, as rnnlab_hopfield_recall_result.landing. */
+rnnlab_status rnnlab_hopfield_classify(rnnlab_hopfield *h, const float *state, int32_t tolerance, rnnlab_hopfield_landing *out);
+/* For rows states (rows, N: -1, 0, +1): fields (rows, N, may be NULL) f_i = (W s)_i + b_i, energies
+ * (rows, may be NULL) E(s), *unstable (may be NULL) = units that a T = 0 update would change (an
+ * unknown unit always counts). states NULL: the stored patterns (rows ignored, P rows). */
+rnnlab_status rnnlab_hopfield_stability(rnnlab_hopfield *h, const float *states, int32_t rows, float *fields,
+                                        float *energies, int32_t *unstable);
+/* A corrupted copy of state (N: -1, 0, +1): exactly round(flip N) units, distinct, drawn from the
+ * seed, change sign (0 stays 0), then exactly round(erase N) of the others become 0 (unknown).
+ * flip, erase in [0, 1], flip + erase <= 1. */
+rnnlab_status rnnlab_hopfield_corrupt(rnnlab_hopfield *h, const float *state, float flip, float erase, uint32_t seed_lo,
+                                      uint32_t seed_hi, int8_t *out);
+/* Recall from a corrupted copy of each of rows patterns (rows, N, +-1; NULL = the stored ones):
+ * probe r flips round(noise N) units and erases round(erase N) (rnnlab_hopfield_corrupt), then
+ * recalls with rc (record ignored); seeds of probe r derived from rc's seed and r. */
+rnnlab_status rnnlab_hopfield_evaluate(rnnlab_hopfield *h, const rnnlab_hopfield_recall_config *rc, const float *patterns,
+                                       int32_t rows, float noise, float erase, rnnlab_hopfield_evaluation *out);
+/* The capacity curve: for each alpha (n_alphas of them, alpha > 0), trials networks of c->size
+ * units, each storing P = max(1, round(alpha N)) random +-1 patterns (fair coins) with c->rule and
+ * probed by recall from c->noise-corrupted copies of its first probes patterns (0 = all P). Point
+ * (N, P, trial) is drawn from the seed, N, P and the trial only, so it does not depend on the other
+ * alphas asked. out: n_alphas points. */
+rnnlab_status rnnlab_hopfield_capacity(const rnnlab_hopfield_capacity_config *c, const float *alphas, int32_t n_alphas,
+                                       rnnlab_hopfield_capacity_point *out, char *err, size_t errlen);
+/* Save / load (file kind 4, CRC-32, bit-exact: W, b, stored patterns, modes, seed, steps). Another
+ * kind of rnnlab file is refused with RNNLAB_EFORMAT and a message naming its loader. */
+size_t rnnlab_hopfield_save_size(const rnnlab_hopfield *h);
+rnnlab_status rnnlab_hopfield_save(rnnlab_hopfield *h, uint8_t *buf, size_t len);
+rnnlab_status rnnlab_hopfield_load(const uint8_t *buf, size_t len, rnnlab_hopfield **out, char *err, size_t errlen);
+/* Struct layouts for a JS host: what 0 recall_config, 1 recall_result, 2 evaluation,
+ * 3 capacity_config, 4 capacity_point; field < 0: sizeof; else the byte offset of the field-th
+ * 4-byte word (-1 past the end). */
+int32_t rnnlab_hopfield_layout(int32_t what, int32_t field);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1064,3 +1064,199 @@ export interface Lab {
   loadBoltzmann(bytes: Uint8Array | ArrayBuffer): BoltzmannMachine;
   createIsing(options: { size: number; coupling?: number; field?: number; seed?: number | bigint; start?: 'random' | 'up' | 'down' }): Ising;
 }
+
+// ---- Hopfield networks (wasm/hopfield.mjs, core/energy/hopfield.c) ----
+
+export type HopfieldRule = 'hebb' | 'storkey';
+
+/** Patterns for store / step / evaluate / trace: -1/+1 values, patterns x size row-major (a
+ * Float32Array, Int8Array or array; trace also takes 0 = unknown), or a pattern set
+ * { rows, size, data } whose data is 0/1 (lab.patterns: converted by 2x - 1) or -1/+1. */
+export type HopfieldPatterns = Float32Array | Int8Array | ArrayLike<number> | { rows: number; size: number; data: ArrayLike<number> };
+
+export interface HopfieldOptions {
+  /** units N, 2..4096 (the weights are N x N floats) */
+  size: number;
+  /** 'hebb' (default): W += x x^T / N; 'storkey': Storkey's 1997 rule (higher capacity) */
+  rule?: HopfieldRule;
+  /** true: b = the stored patterns' mean, after each store; default false (b = 0); set b with setWeights({ bias }) */
+  bias?: boolean;
+  /** the default recall seed (default 1) */
+  seed?: number | bigint;
+}
+
+export interface HopfieldRecallOptions {
+  /** 'async' (default): one unit at a time; 'sync': every unit at once from the previous state */
+  update?: 'async' | 'sync';
+  /** async only: 'random' (default, a fresh order each sweep from the seed) or 'sequential' (0..N-1) */
+  order?: 'random' | 'sequential';
+  /** 0 (default): s_i = sign(f_i), a tie keeps s_i; > 0: Glauber, P(s_i = +1) = sigmoid(2 f_i / T) */
+  temperature?: number;
+  /** default 100 */
+  maxSweeps?: number;
+  /** default: the network's seed */
+  seed?: number | bigint;
+}
+
+/** where a state lies: a stored pattern, its negation, a mixture sign(s_a x^a + s_b x^b + s_c x^c)
+ * of three stored patterns, or spurious (none of these; nearest = the stored pattern with the
+ * largest |overlap|); distance = units off (within the tolerance asked; spurious: from the nearest
+ * pattern or its negation); 'none' when nothing is stored */
+export type HopfieldLanding =
+  | { readonly kind: 'pattern' | 'negation'; readonly index: number; readonly distance: number }
+  | { readonly kind: 'mixture'; readonly patterns: readonly number[]; readonly signs: readonly number[]; readonly distance: number }
+  | { readonly kind: 'spurious'; readonly nearest: number; readonly distance: number }
+  | { readonly kind: 'none' };
+
+export interface HopfieldRecall {
+  /** the final state, -1/+1 */
+  state: Int8Array;
+  /** 1 + updates entries: E of the start, then E after each unit update (async: N per sweep,
+   * changed or not) or each sweep (sync) */
+  energy: Float32Array;
+  sweeps: number;
+  /** the last sweep changed nothing */
+  converged: boolean;
+  /** 1 converged, 2 a synchronous 2-cycle at T = 0 (the run stops there), 0 neither (maxSweeps reached) */
+  period: number;
+  /** unit updates (async) or sweeps (sync) */
+  updates: number;
+  /** every unit change in order: unit[k] became value[k] in update update[k] (energy[update[k]] is E after
+   * it); replayed from the start state they give the state after every update */
+  flips: { update: Int32Array; unit: Int32Array; value: Int8Array };
+  /** E of the final state, computed from scratch */
+  finalEnergy: number;
+  /** m_mu = (1/N) x^mu . state for every stored pattern */
+  overlaps: Float32Array;
+  landedIn: HopfieldLanding;
+}
+
+/** recall from corrupted copies (the Learner's evaluate) */
+export interface HopfieldEvaluation {
+  /** mean fraction of units wrong at the end */
+  loss: number;
+  /** fraction of patterns recalled exactly */
+  accuracy: number;
+  /** 1 - loss */
+  stepAccuracy: number;
+  /** mean final overlap with the pattern, and its standard deviation */
+  overlap: number;
+  overlapSd: number;
+  /** fraction of the probed patterns' units that are fixed points */
+  stable: number;
+  /** patterns probed, units scored */
+  sequences: number;
+  steps: number;
+  /** every pattern recalled exactly */
+  solved: boolean;
+}
+
+export interface HopfieldTrace {
+  /** fraction of units a T = 0 update would change (an unknown unit always would) */
+  loss: number;
+  unstable: number;
+  /** rows x size fields f_i = (W s)_i + b_i */
+  fields: Float32Array;
+  /** E of each row */
+  energies: Float32Array;
+}
+
+/** A Hopfield network (lab.createHopfield), also a learner: step stores the batch (loss = the
+ * fraction of stored units that are not fixed points, gradNorm 0), evaluate recalls from
+ * corrupted copies, trace reads the fields, save/lab.loadLearner round-trip bit-exactly (file
+ * kind 4). Storing is closed-form: learningRate reads the rate 1/N and cannot be set. */
+export interface Hopfield {
+  readonly kind: 'hopfield';
+  readonly size: number;
+  readonly rule: HopfieldRule;
+  /** 'none', 'mean' (the stored patterns' mean) or 'fixed' (setWeights({ bias })) */
+  readonly bias: 'none' | 'mean' | 'fixed';
+  /** patterns stored */
+  readonly stored: number;
+  /** store/step calls that stored something */
+  readonly steps: number;
+  readonly seed: number | bigint;
+  readonly freed: boolean;
+  /** the storage rate 1/N (float32); setting it throws: there is no learning rate */
+  learningRate: number;
+  readonly trainerOptions: Readonly<{ rule: HopfieldRule; bias: 'none' | 'mean' | 'fixed' }>;
+  /** stores patterns with the network's rule; a bad value stores nothing; returns the count stored */
+  store(patterns: HopfieldPatterns): number;
+  step(batch: HopfieldPatterns): { loss: number; gradNorm: number; clipped: boolean };
+  /** recall from state (-1/+1, 0 = unknown) */
+  recall(state: Float32Array | Int8Array | ArrayLike<number>, options?: HopfieldRecallOptions & {
+    /** units allowed to differ when naming landedIn (default 0) */
+    tolerance?: number;
+    /** default true; false: energy and flips are left empty (a recorded run is limited to 2^24 updates) */
+    record?: boolean }): HopfieldRecall;
+  /** E(s) = -1/2 s^T W s - b^T s, in double */
+  energy(state: Float32Array | Int8Array | ArrayLike<number>): number;
+  overlaps(state: Float32Array | Int8Array | ArrayLike<number>): Float32Array;
+  classify(state: Float32Array | Int8Array | ArrayLike<number>, options?: { tolerance?: number }): HopfieldLanding;
+  /** exactly round(flip N) units change sign, then round(erase N) others become 0; seeded */
+  corrupt(state: Float32Array | Int8Array | ArrayLike<number>, options?: { flip?: number; erase?: number; seed?: number | bigint }): Int8Array;
+  /** recall from copies with round(noise N) units flipped (default 0.1) of data (default: the stored patterns) */
+  evaluate(data?: HopfieldPatterns | null, options?: HopfieldRecallOptions & { noise?: number; erase?: number }): HopfieldEvaluation;
+  trace(batch: HopfieldPatterns): HopfieldTrace;
+  /** weight: size x size row-major, symmetric, zero diagonal; bias: size */
+  getWeights(): { weight: Float32Array; bias: Float32Array };
+  /** weight must be exactly symmetric with a zero diagonal; setting bias makes the bias mode 'fixed' */
+  setWeights(weights: { weight?: Float32Array | ArrayLike<number>; bias?: Float32Array | ArrayLike<number> }): void;
+  getPatterns(): { rows: number; size: number; data: Int8Array };
+  /** W = 0, b = 0, nothing stored (seed and steps stay) */
+  clear(): void;
+  save(): Uint8Array;
+  free(): void;
+}
+
+interface HopfieldCapacityCommon {
+  /** alpha = P / N values, each > 0: P = max(1, round(alpha N)) random -1/+1 patterns */
+  alphas: number[];
+  /** networks per point (default 5) */
+  trials?: number;
+  /** stored patterns probed per network (default 0 = every one) */
+  probes?: number;
+  /** fraction of units flipped in each probe, [0, 0.5] (default 0.1) */
+  noise?: number;
+  rule?: HopfieldRule;
+  update?: 'async' | 'sync';
+  order?: 'random' | 'sequential';
+  temperature?: number;
+  maxSweeps?: number;
+  seed?: number | bigint;
+}
+export type HopfieldCapacityOptions = HopfieldCapacityCommon & ({ size: number; sizes?: undefined } | { sizes: number[]; size?: undefined });
+
+export interface HopfieldCapacityPoint {
+  readonly size: number;
+  readonly alpha: number;
+  readonly patterns: number;
+  /** mean final overlap with the probed pattern, its standard deviation over probes */
+  readonly overlap: number;
+  readonly overlapSd: number;
+  /** fraction of probes recalled exactly */
+  readonly recalled: number;
+  readonly bitErrors: number;
+  /** fraction of the probed patterns' units that are fixed points */
+  readonly stable: number;
+  readonly probes: number;
+}
+
+export interface HopfieldCapacity {
+  readonly rule: HopfieldRule;
+  readonly noise: number;
+  readonly trials: number;
+  /** 0.138: the Hebb rule's capacity at T = 0 as N -> infinity (Amit, Gutfreund & Sompolinsky 1985), the line a chart marks */
+  readonly alphaC: number;
+  /** one per (size, alpha), sizes in the order given, alphas in the order given */
+  readonly points: readonly HopfieldCapacityPoint[];
+}
+
+export interface Lab {
+  /** a Hopfield network of options.size units, nothing stored */
+  createHopfield(options: HopfieldOptions): Hopfield;
+  /** rebuilds a network from hop.save() bytes (lab.loadLearner does the same for a kind-4 file) */
+  loadHopfield(bytes: Uint8Array | ArrayBuffer): Hopfield;
+  /** the capacity curve: mean overlap after recall from noisy stored patterns against alpha = P/N */
+  hopfieldCapacity(options: HopfieldCapacityOptions): HopfieldCapacity;
+}

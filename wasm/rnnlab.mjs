@@ -25,6 +25,7 @@ import { installSeq2Seq } from './seq2seq.mjs';
 import { installRidge } from './ridge.mjs';
 import { installBoltzmann } from './boltzmann.mjs';
 import { installIsing } from './ising.mjs';
+import { installHopfield } from './hopfield.mjs';
 import { checkInt, checkSeed, fail, isNode, isObject, show } from './check.mjs';
 import { HANDLES, NATIVE_BLOCK } from './handles.mjs';
 import { ACTIVATIONS, CELLS, C_OPTIMIZERS, DEFAULT_TRAINER, ERRLEN, GATE_NAMES, INITS, INPUT_KINDS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS, FILE_KINDS, fileKind } from './names.mjs';
@@ -512,6 +513,7 @@ class Lab {
       trainKeys: Object.keys(TRAIN_KEYS), trainFields: TRAIN_CONFIG_FIELDS, stepResultFields: STEP_RESULT_FIELDS,
     });
     installIsing(this, rt); // ising.mjs: lab.createIsing
+    installHopfield(this, rt, {}); // hopfield.mjs: lab.createHopfield, loadHopfield, hopfieldCapacity
     Object.freeze(this);
   }
 
@@ -627,6 +629,10 @@ class Lab {
     if (kind === 'boltzmann') {
       if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; a Boltzmann machine file holds its trainer');
       return /** @type {any} */ (this).loadBoltzmann(src); // boltzmann.mjs
+    }
+    if (kind === 'hopfield') { // hopfield.mjs
+      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; a Hopfield network stores patterns in closed form, without an optimizer');
+      return /** @type {any} */ (this).loadHopfield(src);
     }
     if (kind !== 'model') fail(`loadLearner: a file of kind ${kind}: saved by a newer rnnlab? (this one reads ${[...new Set(Object.values(FILE_KINDS))].join(', ')})`);
     const { model, trainer } = this.#load(src, true, 'loadLearner');
