@@ -22,6 +22,8 @@
 import { installSearch, searchImports } from './search.mjs';
 import { installTasks } from './tasks.mjs';
 import { installSeq2Seq } from './seq2seq.mjs';
+import { installRBM } from './rbm.mjs'; // restricted Boltzmann machines
+import { installPatterns } from './patterns.mjs'; // lab.patterns
 import { checkInt, checkSeed, fail, isNode, isObject, show } from './check.mjs';
 import { HANDLES, NATIVE_BLOCK } from './handles.mjs';
 import { ACTIVATIONS, CELLS, C_OPTIMIZERS, DEFAULT_TRAINER, ERRLEN, GATE_NAMES, INITS, INPUT_KINDS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS, fileKind } from './names.mjs';
@@ -498,6 +500,8 @@ class Lab {
         Object.fromEntries(TRAIN_CONFIG_FIELDS.map(([n, t]) => [n, t === 'f32' ? Math.fround(raw[n] ?? 0) : raw[n] ?? 0]))),
       readTrace: (ptr, loss, withOutputs) => readTrace(rt, ptr, loss, withOutputs),
     });
+    installRBM(this, rt); // rbm.mjs: lab.createRBM, lab.loadRBM
+    installPatterns(this, rt); // patterns.mjs: lab.patterns
     Object.freeze(this);
   }
 
@@ -605,7 +609,11 @@ class Lab {
       if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; an encoder-decoder file holds its optimizer');
       return /** @type {any} */ (this).loadSeq2Seq(src); // seq2seq.mjs
     }
-    if (kind !== 'model') fail(`loadLearner: a file of kind ${kind}: saved by a newer rnnlab? (this one reads ${['model', 'seq2seq'].join(', ')})`);
+    if (kind === 'rbm') { // rbm.mjs: the file holds its training state
+      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; an RBM file holds its training options (rbm.setTrainer changes them)');
+      return /** @type {any} */ (this).loadRBM(src);
+    }
+    if (kind !== 'model') fail(`loadLearner: a file of kind ${kind}: saved by a newer rnnlab? (this one reads ${['model', 'seq2seq', 'rbm'].join(', ')})`);
     const { model, trainer } = this.#load(src, true, 'loadLearner');
     const s = /** @type {ModelState} */ (modelState(model));
     if (trainer) {

@@ -164,6 +164,22 @@ parseSequences(csv, { targetAt: 'last' });
 // @ts-expect-error: load options are simd and wasm
 await load({ simd: true, threads: 4 });
 
+// ---- RBMs and patterns (wasm/rbm.mjs, wasm/patterns.mjs) ----
+const bas: api.Patterns = lab.patterns('bars-and-stripes', { n: 3 });
+const rbm: api.RBM = lab.createRBM({ visible: bas.size, hidden: 16, seed: 1, data: bas }, { method: 'pcd', k: 1, learningRate: 0.02 });
+const rbmNumbers: number = rbm.step(bas).loss + rbm.logLikelihood(bas.data) + rbm.estimateLogPartition({ chains: 10, betas: 100 }).stdError;
+const rbmEval: api.RBMEvaluation = rbm.evaluate(bas);
+const rbmBack: api.RBM = lab.loadRBM(rbm.save());
+const rbmFilters: Float32Array = rbmBack.getWeights().weight;
+const digitLabels: Int32Array | undefined = lab.patterns('digits', { count: 20, noise: 0.05, seed: 2 }).labels;
+// @ts-expect-error: an RBM's method is 'cd' or 'pcd'
+rbm.setTrainer({ method: 'exact' });
+// @ts-expect-error: visibleUnits is 'binary' or 'gaussian'
+lab.createRBM({ visible: 4, hidden: 2, visibleUnits: 'real' });
+// @ts-expect-error: the pattern kinds are named
+lab.patterns('stripes');
+
 export const used = [label, cellName, probs, loss, lr, grads, firstGates, shapes, copy, resumed, best, beams, logp,
   modelScore, testAcc, evaluated, curve, heldout, corpusC, recipeTask, seq0, csvFromData, rmse, every, csvEval,
-  csvBatch, s2sLoss, scored, decoded, exact, s2sHidden, stop, protocolLoss, viaLearner];
+  csvBatch, s2sLoss, scored, decoded, exact, s2sHidden, stop, protocolLoss, viaLearner,
+  rbmNumbers, rbmEval, rbmFilters, digitLabels]; // RBMs and patterns
