@@ -736,6 +736,61 @@ rnnlab_status rnnlab_patterns_generate(const rnnlab_patterns_config *pc, float *
 /* The struct layout, as rnnlab_rbm_layout: field < 0 sizeof, else the field-th member's offset. */
 int32_t rnnlab_patterns_layout(int32_t field);
 
+/* ---- deep belief nets (core/energy/dbn.c) ---- */
+
+/* A deep belief net (Hinton, Osindero & Teh 2006): layer sizes n_0 (visible), n_1, ..., n_{L-1},
+ * a stack of L-1 RBMs, RBM l joining layer l (its visibles) and layer l+1. RBM 0's visibles are
+ * binary or Gaussian; every other RBM is binary-binary. RBM l is created with seed + l (so a DBN
+ * of two layers is, bit for bit, the RBM of the same seed). The generative model: the top RBM is
+ * an undirected prior over layers L-2 and L-1; below it, directed sigmoid layers
+ * p(h_l | h_{l+1}) given by RBM l's visible conditional.
+ * Greedy layer-wise training: a step trains the current RBM on the batch carried up through the
+ * RBMs below it, each layer's binary states sampled from p(h | layer below) (the DBN's own
+ * generator, saved with it), so every RBM's data is 0/1 as a binary RBM wants. The RBMs below
+ * the current one are left as they are. steps_per_layer > 0 moves the current RBM up by itself
+ * once it has had that many updates (the top one then keeps training); 0 leaves it to
+ * rnnlab_dbn_set_current. Training options are shared by all RBMs (rnnlab_dbn_set_train_config). */
+typedef struct rnnlab_dbn rnnlab_dbn;
+
+#define RNNLAB_DBN_MAX_LAYERS 16 /* layer sizes, the visible one included */
+
+rnnlab_status rnnlab_dbn_create(const int32_t *sizes, int32_t layers, int32_t visible_units, float init_scale,
+                                uint32_t seed_lo, uint32_t seed_hi, rnnlab_dbn **out, char *err, size_t errlen);
+void rnnlab_dbn_free(rnnlab_dbn *d); /* NULL is a no-op */
+const char *rnnlab_dbn_error(const rnnlab_dbn *d);
+int32_t rnnlab_dbn_layers(const rnnlab_dbn *d);              /* L, the number of layer sizes */
+int32_t rnnlab_dbn_size(const rnnlab_dbn *d, int32_t layer); /* n_layer, 0 out of range */
+/* RBM l in 0..L-2, owned by the DBN (never free it): its weights, exact quantities, AIS, ... */
+rnnlab_rbm *rnnlab_dbn_rbm(rnnlab_dbn *d, int32_t l);
+int32_t rnnlab_dbn_current(const rnnlab_dbn *d); /* the RBM the next step trains */
+rnnlab_status rnnlab_dbn_set_current(rnnlab_dbn *d, int32_t l);
+int32_t rnnlab_dbn_steps_per_layer(const rnnlab_dbn *d);
+rnnlab_status rnnlab_dbn_set_steps_per_layer(rnnlab_dbn *d, int32_t steps); /* >= 0, 0 = manual */
+/* the options of every RBM's next steps (rnnlab_rbm_set_train_config on each) */
+rnnlab_status rnnlab_dbn_set_train_config(rnnlab_dbn *d, const rnnlab_rbm_train_config *tc);
+/* One update of the current RBM (after the schedule's move, if any) from data (rows x n_0).
+ * res as rnnlab_rbm_step's, for the current RBM's input. */
+rnnlab_status rnnlab_dbn_step(rnnlab_dbn *d, const float *data, int32_t rows, rnnlab_step_result *res);
+double rnnlab_dbn_steps(const rnnlab_dbn *d); /* updates of all RBMs together */
+/* Mean-field up pass: out (rows, n_layer) = the probabilities of layer `layer` (0: the data). */
+rnnlab_status rnnlab_dbn_up(rnnlab_dbn *d, const float *data, int32_t rows, int32_t layer, float *out);
+/* Up to the top with probabilities and down again with expectations: recon (rows, n_0), may be
+ * NULL; error and accuracy as rnnlab_rbm_reconstruct's. */
+rnnlab_status rnnlab_dbn_reconstruct(rnnlab_dbn *d, const float *data, int32_t rows, float *recon, double *error,
+                                     double *accuracy);
+/* Sampling down from the top RBM: steps Gibbs sweeps in the top RBM (rnnlab_rbm_sample with
+ * this seed, started at a sample of its visible biases), then one pass down, layer l ~ p(h_l |
+ * h_{l+1}) of RBM l. visible (chains, n_0) the samples; probs (chains, n_0) the last E[v | h_1],
+ * may be NULL. */
+rnnlab_status rnnlab_dbn_sample(rnnlab_dbn *d, int32_t chains, int32_t steps, uint32_t seed_lo, uint32_t seed_hi,
+                                float *visible, float *probs);
+/* File kind 6 ("RNNLAB\0\6", CRC-32; the layout is at the top of core/energy/dbn.c): the sizes,
+ * the schedule and, per RBM, its own kind-5 image (with_training: their training state and the
+ * DBN's generator too, so training resumes bit for bit). */
+size_t rnnlab_dbn_save_size(const rnnlab_dbn *d, int32_t with_training);
+rnnlab_status rnnlab_dbn_save(rnnlab_dbn *d, int32_t with_training, uint8_t *buf, size_t len);
+rnnlab_status rnnlab_dbn_load(const uint8_t *buf, size_t len, rnnlab_dbn **out, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -100,6 +100,7 @@ export const FILE_MAGIC = Object.freeze([0x52, 0x4e, 0x4e, 0x4c, 0x41, 0x42, 0])
 /** @type {Readonly<Record<number, string>>} the 8th byte -> the kind of learner the file holds */
 export const FILE_KINDS = Object.freeze({ 1: 'model', 2: 'seq2seq', 3: 'seq2seq', // 3: with attention or a bidirectional encoder
   5: 'rbm', // core/energy/rbm.c
+  6: 'dbn', // core/energy/dbn.c
 });
 /**
  * The kind of an rnnlab file, or null when the bytes are not one (too short or other magic).

@@ -25,17 +25,17 @@ import { ERRLEN } from './names.mjs';
 const CONFIG_FIELDS = [['visible', 'i32'], ['hidden', 'i32'], ['visible_units', 'i32'], ['init_scale', 'f32'],
   ['seed_lo', 'u32'], ['seed_hi', 'u32']];
 /** @type {ReadonlyArray<readonly [string, FieldType]>} rnnlab_rbm_train_config */
-const TRAIN_FIELDS = [['method', 'i32'], ['k', 'i32'], ['learning_rate', 'f32'], ['momentum', 'f32'],
+export const TRAIN_FIELDS = [['method', 'i32'], ['k', 'i32'], ['learning_rate', 'f32'], ['momentum', 'f32'],
   ['weight_decay', 'f32'], ['chains', 'i32']];
 /** @type {ReadonlyArray<readonly [string, FieldType]>} rnnlab_step_result */
-const RESULT_FIELDS = [['loss', 'f32'], ['grad_norm', 'f32'], ['clipped', 'i32'], ['chunks', 'i32']];
+export const RESULT_FIELDS = [['loss', 'f32'], ['grad_norm', 'f32'], ['clipped', 'i32'], ['chunks', 'i32']];
 
 /** rnnlab_rbm_units and rnnlab_rbm_method */
 export const RBM_UNITS = Object.freeze(['binary', 'gaussian']);
 export const RBM_METHODS = Object.freeze(['cd', 'pcd']);
 /** core/rnnlab.h RNNLAB_RBM_MAX_* */
-const MAX_UNITS = 1 << 20, MAX_K = 100000, MAX_CHAINS = 1 << 20, MAX_EXACT_LOG2 = 24;
-const TENSORS = /** @type {const} */ (['weight', 'visibleBias', 'hiddenBias']);
+export const MAX_UNITS = 1 << 20, MAX_K = 100000, MAX_CHAINS = 1 << 20, MAX_EXACT_LOG2 = 24;
+export const TENSORS = /** @type {const} */ (['weight', 'visibleBias', 'hiddenBias']);
 
 const RBM_EXPORTS = ['rnnlab_rbm_config_default', 'rnnlab_rbm_train_config_default', 'rnnlab_rbm_create', 'rnnlab_rbm_free',
   'rnnlab_rbm_error', 'rnnlab_rbm_get_config', 'rnnlab_rbm_layout', 'rnnlab_rbm_get', 'rnnlab_rbm_set',
@@ -44,15 +44,15 @@ const RBM_EXPORTS = ['rnnlab_rbm_config_default', 'rnnlab_rbm_train_config_defau
   'rnnlab_rbm_log_likelihood', 'rnnlab_rbm_free_energy', 'rnnlab_rbm_pseudo_likelihood', 'rnnlab_rbm_reconstruct',
   'rnnlab_rbm_gradient', 'rnnlab_rbm_ais', 'rnnlab_rbm_sample', 'rnnlab_rbm_save_size', 'rnnlab_rbm_save', 'rnnlab_rbm_load'];
 
-const isA = (/** @type {unknown} */ v, /** @type {string} */ type) => Object.prototype.toString.call(v) === `[object ${type}]`;
+export const isA = (/** @type {unknown} */ v, /** @type {string} */ type) => Object.prototype.toString.call(v) === `[object ${type}]`;
 
 /** @param {string} fn @param {Record<string, unknown>} o @param {readonly string[]} known */
-function onlyKeys(fn, o, known) {
+export function onlyKeys(fn, o, known) {
   for (const k of Object.keys(o)) if (!known.includes(k)) fail(`${fn}: unknown option '${k}' (known: ${known.join(', ')})`);
 }
 
 /** @param {string} name @param {unknown} v @param {{ min: number, max?: number, minOpen?: boolean, maxOpen?: boolean }} r */
-function checkNumber(name, v, r) {
+export function checkNumber(name, v, r) {
   const ok = typeof v === 'number' && Number.isFinite(Math.fround(v)) && (r.minOpen ? v > r.min : v >= r.min) &&
     (r.max === undefined || (r.maxOpen ? v < r.max : v <= r.max));
   if (!ok) {
@@ -65,9 +65,10 @@ function checkNumber(name, v, r) {
 /**
  * Rows of visible vectors from a pattern set or a Float32Array, validated (finite; 0/1 when binary).
  * @param {string} fn @param {string} name @param {unknown} x @param {number} V @param {boolean} binary
+ * @param {string} [owner] what the size message calls the learner
  * @returns {{ data: Float32Array, rows: number }}
  */
-function visibleRows(fn, name, x, V, binary) {
+export function visibleRows(fn, name, x, V, binary, owner = 'this RBM has') {
   /** @type {Float32Array} */
   let data;
   let rows, at = name;
@@ -78,7 +79,7 @@ function visibleRows(fn, name, x, V, binary) {
   } else if (isObject(x) && 'data' in x) {
     rows = checkInt(`${fn}: ${name}.rows`, x.rows, 1, 2 ** 31 - 1);
     const size = checkInt(`${fn}: ${name}.size`, x.size, 1, 2 ** 31 - 1);
-    if (size !== V) fail(`${fn}: ${name}.size is ${size}, but this RBM has ${V} visible units`);
+    if (size !== V) fail(`${fn}: ${name}.size is ${size}, but ${owner} ${V} visible units`);
     if (!isA(x.data, 'Float32Array') || x.data.length !== rows * size) {
       fail(`${fn}: ${name}.data must be a Float32Array of rows x size = ${rows * size} values (got ${show(x.data)}${isA(x.data, 'Float32Array') ? ` of ${x.data.length}` : ''})`);
     }
@@ -497,7 +498,7 @@ class RBM {
  * trainer options over raw C fields (validated, unknown keys refused)
  * @param {unknown} o @param {Record<string, number>} raw @param {string} fn
  */
-function trainRaw(o, raw, fn) {
+export function trainRaw(o, raw, fn) {
   if (o === undefined) return { ...raw };
   if (!isObject(o)) fail(`${fn}: options must be an object (got ${show(o)})`);
   onlyKeys(fn, o, ['method', 'k', 'learningRate', 'momentum', 'weightDecay', 'chains']);

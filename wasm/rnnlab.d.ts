@@ -1075,4 +1075,57 @@ export interface Lab {
   readonly patternKinds: readonly PatternKind[];
   createRBM(config: RBMConfig, trainer?: RBMTrainerOptions): RBM;
   loadRBM(bytes: Uint8Array | ArrayBuffer): RBM;
+  /** a deep belief net over layers [visible, h1, h2, ...], trained greedily layer by layer */
+  createDBN(config: DBNConfig, trainer?: DBNTrainerOptions): DBN;
+  loadDBN(bytes: Uint8Array | ArrayBuffer): DBN;
+}
+
+// ---- deep belief nets (wasm/dbn.mjs; core/energy/dbn.c) ----
+
+export interface DBNConfig {
+  /** layer sizes, the visible one first: 2..16 of them; RBM l joins layers l and l+1 (RBM l's seed is seed + l) */
+  layers: number[];
+  /** RBM 0's visible units (every other RBM is binary-binary) */
+  visibleUnits?: RBMUnits;
+  initScale?: number;
+  seed?: number | bigint;
+  /** sets RBM 0's visible biases from this data */
+  data?: PatternData;
+}
+
+export interface DBNTrainerOptions extends RBMTrainerOptions {
+  /** > 0: dbn.layer moves up by itself after that many updates of the current RBM; 0 (default): by hand */
+  stepsPerLayer?: number;
+}
+
+/** A deep belief net: a Learner of kind 'dbn' whose step trains the current RBM (greedy, layer by layer). */
+export interface DBN {
+  readonly kind: 'dbn';
+  readonly config: { readonly layers: readonly number[]; readonly visibleUnits: RBMUnits; readonly initScale: number; readonly seed: number | bigint };
+  readonly layers: readonly number[];
+  /** the RBM the next step trains (0..layers.length-2) */
+  layer: number;
+  /** updates each RBM has had */
+  readonly layerSteps: number[];
+  getWeights(): RBMTensors[];
+  setWeights(weights: ReadonlyArray<Partial<Record<keyof RBMTensors, ArrayLike<number>>> | null>): void;
+  /** mean-field probabilities of one layer (0: the data) */
+  up(data: PatternData, layer: number): Float32Array;
+  /** up with probabilities, down with expectations */
+  reconstruct(data: PatternData): { rows: number; error: number; accuracy: number; reconstructions: Float32Array };
+  /** sampling down from the top RBM */
+  sample(options?: { chains?: number; steps?: number; seed?: number | bigint }): PatternSet & { probabilities: Float32Array };
+  step(batch: PatternData): { loss: number; gradNorm: number; clipped: boolean; layer: number };
+  evaluate(patterns: PatternData): { loss: number; accuracy: number; reconstructionError: number; rows: number };
+  /** every layer's mean-field probabilities (layers[0] is the batch) and the up-down reconstructions */
+  trace(batch: PatternData): { loss: number; rows: number; layers: Float32Array[]; reconstructions: Float32Array };
+  readonly trainerOptions: NormalizedRBMTrainerOptions & { readonly stepsPerLayer: number };
+  setTrainer(options: DBNTrainerOptions): void;
+  learningRate: number;
+  setLearningRate(lr: number): void;
+  readonly steps: number;
+  /** file kind 6; { training: false }: the parameters only */
+  save(options?: { training?: boolean }): Uint8Array;
+  readonly freed: boolean;
+  free(): void;
 }

@@ -24,6 +24,7 @@ import { installTasks } from './tasks.mjs';
 import { installSeq2Seq } from './seq2seq.mjs';
 import { installRBM } from './rbm.mjs'; // restricted Boltzmann machines
 import { installPatterns } from './patterns.mjs'; // lab.patterns
+import { installDBN } from './dbn.mjs'; // deep belief nets
 import { checkInt, checkSeed, fail, isNode, isObject, show } from './check.mjs';
 import { HANDLES, NATIVE_BLOCK } from './handles.mjs';
 import { ACTIVATIONS, CELLS, C_OPTIMIZERS, DEFAULT_TRAINER, ERRLEN, GATE_NAMES, INITS, INPUT_KINDS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS, fileKind } from './names.mjs';
@@ -502,6 +503,7 @@ class Lab {
     });
     installRBM(this, rt); // rbm.mjs: lab.createRBM, lab.loadRBM
     installPatterns(this, rt); // patterns.mjs: lab.patterns
+    installDBN(this, rt); // dbn.mjs: lab.createDBN, lab.loadDBN
     Object.freeze(this);
   }
 
@@ -613,7 +615,11 @@ class Lab {
       if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; an RBM file holds its training options (rbm.setTrainer changes them)');
       return /** @type {any} */ (this).loadRBM(src);
     }
-    if (kind !== 'model') fail(`loadLearner: a file of kind ${kind}: saved by a newer rnnlab? (this one reads ${['model', 'seq2seq', 'rbm'].join(', ')})`);
+    if (kind === 'dbn') { // dbn.mjs: the file holds its RBMs' training state
+      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; a DBN file holds its training options (dbn.setTrainer changes them)');
+      return /** @type {any} */ (this).loadDBN(src);
+    }
+    if (kind !== 'model') fail(`loadLearner: a file of kind ${kind}: saved by a newer rnnlab? (this one reads ${['model', 'seq2seq', 'rbm', 'dbn'].join(', ')})`);
     const { model, trainer } = this.#load(src, true, 'loadLearner');
     const s = /** @type {ModelState} */ (modelState(model));
     if (trainer) {

@@ -324,7 +324,7 @@ rnnlab_status rnnlab_rbm_set(rnnlab_rbm *r, int32_t which, const float *in) {
 /* ---- data ---- */
 
 /* rows x V floats: finite, and 0 or 1 for binary visibles. name: what the message calls it. */
-static rnnlab_status check_data(rnnlab_rbm *r, const char *name, const float *data, int32_t rows) {
+rnnlab_status rbm_check_data(rnnlab_rbm *r, const char *name, const float *data, int32_t rows) {
   if (!data) return rbm_fail(r, RNNLAB_EINVAL, "%s is NULL", name);
   if (rows < 1) return rbm_fail(r, RNNLAB_EINVAL, "%s: rows must be >= 1 (got %d)", name, (int)rows);
   const int wide = r->V > r->H ? r->V : r->H;
@@ -365,7 +365,7 @@ static rnnlab_status ensure_rows(rnnlab_rbm *r, size_t R) {
 rnnlab_status rnnlab_rbm_base_rates(rnnlab_rbm *r, const float *data, int32_t rows, float *out) {
   if (!r) return RNNLAB_EINVAL;
   r->err[0] = '\0';
-  rnnlab_status s = check_data(r, "data", data, rows);
+  rnnlab_status s = rbm_check_data(r, "data", data, rows);
   if (s) return s;
   if (!out) return rbm_fail(r, RNNLAB_EINVAL, "out is NULL");
   for (int i = 0; i < r->V; i++) {
@@ -392,34 +392,34 @@ rnnlab_status rnnlab_rbm_init_visible_bias(rnnlab_rbm *r, const float *data, int
 /* ---- the conditionals over a block of R rows (float kernels) ---- */
 
 /* x (R,H) = c + v W^T: the hidden units' inputs */
-static void hidden_input(const rnnlab_rbm *r, const float *v, int R, float *x) {
+void rbm_hidden_input(const rnnlab_rbm *r, const float *v, int R, float *x) {
   for (int n = 0; n < R; n++) memcpy(x + (size_t)n * r->H, r->c, sizeof(float) * r->H);
   k_gemm_nt(R, r->H, r->V, v, r->V, r->W, r->V, x, r->H);
 }
 
 /* ph (R,H) = p(h = 1 | v) = sigmoid(c + W v) */
-static void hidden_probs(const rnnlab_rbm *r, const float *v, int R, float *ph) {
-  hidden_input(r, v, R, ph);
+void rbm_hidden_probs(const rnnlab_rbm *r, const float *v, int R, float *ph) {
+  rbm_hidden_input(r, v, R, ph);
   k_sigmoid(ph, ph, R * r->H);
 }
 
 /* m (R,V) = E[v | h] = sigmoid(b + W^T h) (binary) or b + W^T h (gaussian) */
-static void visible_mean(const rnnlab_rbm *r, const float *h, int R, float *m) {
+void rbm_visible_mean(const rnnlab_rbm *r, const float *h, int R, float *m) {
   for (int n = 0; n < R; n++) memcpy(m + (size_t)n * r->V, r->b, sizeof(float) * r->V);
   k_gemm_nn(R, r->V, r->H, h, r->H, r->W, r->V, m, r->V);
   if (!r->gaussian) k_sigmoid(m, m, R * r->V);
 }
 
 /* out[i] = 1 with probability p[i] (out may be p) */
-static void bernoulli(rng_state *g, const float *p, float *out, size_t n) {
+void rbm_bernoulli(rng_state *g, const float *p, float *out, size_t n) {
   for (size_t i = 0; i < n; i++) out[i] = rng_uniform(g) < p[i] ? 1.0f : 0.0f;
 }
 
 /* v (R,V) ~ p(v | h) */
-static void visible_sample(const rnnlab_rbm *r, rng_state *g, const float *h, int R, float *v) {
-  visible_mean(r, h, R, v);
+void rbm_visible_sample(const rnnlab_rbm *r, rng_state *g, const float *h, int R, float *v) {
+  rbm_visible_mean(r, h, R, v);
   if (r->gaussian) energy_add_normal(g, v, (size_t)R * r->V);
-  else bernoulli(g, v, v, (size_t)R * r->V);
+  else rbm_bernoulli(g, v, v, (size_t)R * r->V);
 }
 
 /* mean over rows and units of (v - m)^2, and the fraction with |v - m| < 0.5 */
@@ -448,27 +448,27 @@ static void rbm_estimate(rnnlab_rbm *r, const float *v0, int B, int k, rng_state
   const int V = r->V, H = r->H;
   float *ph0 = r->s_ph0, *h = r->s_h, *ph = r->s_ph, *vn;
   int N;
-  hidden_probs(r, v0, B, ph0);
+  rbm_hidden_probs(r, v0, B, ph0);
   if (recon) {
-    visible_mean(r, ph0, B, r->s_r);
+    rbm_visible_mean(r, ph0, B, r->s_r);
     recon_stats(v0, r->s_r, (size_t)B * V, recon, NULL);
   }
   if (!chain) {
     vn = r->s_v, N = B;
-    bernoulli(g, ph0, h, (size_t)B * H);
+    rbm_bernoulli(g, ph0, h, (size_t)B * H);
     for (int s = 1; s <= k; s++) {
-      visible_sample(r, g, h, B, vn);
-      hidden_probs(r, vn, B, ph);
-      if (s < k) bernoulli(g, ph, h, (size_t)B * H);
+      rbm_visible_sample(r, g, h, B, vn);
+      rbm_hidden_probs(r, vn, B, ph);
+      if (s < k) rbm_bernoulli(g, ph, h, (size_t)B * H);
     }
   } else {
     vn = chain, N = P;
     for (int s = 1; s <= k; s++) {
-      hidden_probs(r, chain, P, ph);
-      bernoulli(g, ph, h, (size_t)P * H);
-      visible_sample(r, g, h, P, chain);
+      rbm_hidden_probs(r, chain, P, ph);
+      rbm_bernoulli(g, ph, h, (size_t)P * H);
+      rbm_visible_sample(r, g, h, P, chain);
     }
-    hidden_probs(r, chain, P, ph);
+    rbm_hidden_probs(r, chain, P, ph);
   }
   float *gW = grad, *gb = grad + (size_t)H * V, *gc = gb + V;
   arena_zero(grad, r->n);
@@ -523,7 +523,7 @@ static void optimizer_config(const rnnlab_rbm_train_config *tc, rnnlab_train_con
 rnnlab_status rnnlab_rbm_step(rnnlab_rbm *r, const float *data, int32_t rows, rnnlab_step_result *res) {
   if (!r) return RNNLAB_EINVAL;
   r->err[0] = '\0';
-  rnnlab_status s = check_data(r, "data", data, rows);
+  rnnlab_status s = rbm_check_data(r, "data", data, rows);
   if (s) return s;
   const rnnlab_rbm_train_config *tc = &r->tc;
   const int pcd = tc->method == RNNLAB_RBM_PCD;
@@ -715,7 +715,7 @@ static double free_energy_row(const rnnlab_rbm *r, const float *v) {
 rnnlab_status rnnlab_rbm_free_energy(rnnlab_rbm *r, const float *data, int32_t rows, double *out) {
   if (!r) return RNNLAB_EINVAL;
   r->err[0] = '\0';
-  rnnlab_status s = check_data(r, "v", data, rows);
+  rnnlab_status s = rbm_check_data(r, "v", data, rows);
   if (s) return s;
   if (!out) return rbm_fail(r, RNNLAB_EINVAL, "out is NULL");
   for (int32_t n = 0; n < rows; n++) out[n] = free_energy_row(r, data + (size_t)n * r->V);
@@ -725,7 +725,7 @@ rnnlab_status rnnlab_rbm_free_energy(rnnlab_rbm *r, const float *data, int32_t r
 rnnlab_status rnnlab_rbm_log_likelihood(rnnlab_rbm *r, const float *data, int32_t rows, double *out) {
   if (!r) return RNNLAB_EINVAL;
   r->err[0] = '\0';
-  rnnlab_status s = check_data(r, "data", data, rows);
+  rnnlab_status s = rbm_check_data(r, "data", data, rows);
   if (s) return s;
   if (!out) return rbm_fail(r, RNNLAB_EINVAL, "out is NULL");
   double logz;
@@ -742,7 +742,7 @@ rnnlab_status rnnlab_rbm_pseudo_likelihood(rnnlab_rbm *r, const float *data, int
   r->err[0] = '\0';
   if (r->gaussian)
     return rbm_fail(r, RNNLAB_ESTATE, "pseudoLikelihood is defined here for binary visibles only (a Gaussian unit's conditional is a mixture of 2^H Gaussians)");
-  rnnlab_status s = check_data(r, "data", data, rows);
+  rnnlab_status s = rbm_check_data(r, "data", data, rows);
   if (s) return s;
   if (!out) return rbm_fail(r, RNNLAB_EINVAL, "out is NULL");
   const int V = r->V, H = r->H;
@@ -778,11 +778,11 @@ rnnlab_status rnnlab_rbm_reconstruct(rnnlab_rbm *r, const float *data, int32_t r
                                      double *error, double *accuracy) {
   if (!r) return RNNLAB_EINVAL;
   r->err[0] = '\0';
-  rnnlab_status s = check_data(r, "data", data, rows);
+  rnnlab_status s = rbm_check_data(r, "data", data, rows);
   if (!s) s = ensure_rows(r, (size_t)rows);
   if (s) return s;
-  hidden_probs(r, data, rows, r->s_ph0);
-  visible_mean(r, r->s_ph0, rows, r->s_r);
+  rbm_hidden_probs(r, data, rows, r->s_ph0);
+  rbm_visible_mean(r, r->s_ph0, rows, r->s_r);
   recon_stats(data, r->s_r, (size_t)rows * r->V, error, accuracy);
   if (hidden) memcpy(hidden, r->s_ph0, sizeof(float) * (size_t)rows * r->H);
   if (recon) memcpy(recon, r->s_r, sizeof(float) * (size_t)rows * r->V);
@@ -863,7 +863,7 @@ rnnlab_status rnnlab_rbm_gradient(rnnlab_rbm *r, const float *data, int32_t rows
                                   uint32_t seed_hi, float *out) {
   if (!r) return RNNLAB_EINVAL;
   r->err[0] = '\0';
-  rnnlab_status s = check_data(r, "data", data, rows);
+  rnnlab_status s = rbm_check_data(r, "data", data, rows);
   if (s) return s;
   if (!out) return rbm_fail(r, RNNLAB_EINVAL, "out is NULL");
   if (k < 0 || k > RNNLAB_RBM_MAX_K) return rbm_fail(r, RNNLAB_EINVAL, "k must be in 0..%d, 0 = exact (got %d)", RNNLAB_RBM_MAX_K, (int)k);
@@ -923,13 +923,13 @@ rnnlab_status rnnlab_rbm_ais(rnnlab_rbm *r, int32_t chains, int32_t nbetas, cons
   if (r->gaussian) energy_add_normal(&g, v, (size_t)N * V);
   else {
     k_sigmoid(v, v, N * V);
-    bernoulli(&g, v, v, (size_t)N * V);
+    rbm_bernoulli(&g, v, v, (size_t)N * V);
   }
   double prev = 0.0;
   for (int k = 1; k <= K; k++) {
     const double bk = betas ? betas[k] : (double)k / K;
     /* w += log p~_k(v) - log p~_{k-1}(v) at the current v */
-    hidden_input(r, v, N, x);
+    rbm_hidden_input(r, v, N, x);
     for (int n = 0; n < N; n++) {
       const float *vn = v + (size_t)n * V, *xn = x + (size_t)n * H;
       double d = 0.0;
@@ -942,7 +942,7 @@ rnnlab_status rnnlab_rbm_ais(rnnlab_rbm *r, int32_t chains, int32_t nbetas, cons
       const float fb = (float)bk, fa = (float)(1.0 - bk);
       for (size_t t = 0; t < (size_t)N * H; t++) h[t] = fb * x[t];
       k_sigmoid(h, h, N * H);
-      bernoulli(&g, h, h, (size_t)N * H);
+      rbm_bernoulli(&g, h, h, (size_t)N * H);
       memset(v, 0, sizeof(float) * (size_t)N * V);
       k_gemm_nn(N, V, H, h, H, r->W, V, v, V);
       for (int n = 0; n < N; n++)
@@ -953,7 +953,7 @@ rnnlab_status rnnlab_rbm_ais(rnnlab_rbm *r, int32_t chains, int32_t nbetas, cons
       if (r->gaussian) energy_add_normal(&g, v, (size_t)N * V);
       else {
         k_sigmoid(v, v, N * V);
-        bernoulli(&g, v, v, (size_t)N * V);
+        rbm_bernoulli(&g, v, v, (size_t)N * V);
       }
     }
     prev = bk;
@@ -987,7 +987,7 @@ rnnlab_status rnnlab_rbm_sample(rnnlab_rbm *r, int32_t chains, int32_t steps, co
   if (steps < 1 || steps > RNNLAB_RBM_MAX_K)
     return rbm_fail(r, RNNLAB_EINVAL, "steps must be in 1..%d (got %d)", RNNLAB_RBM_MAX_K, (int)steps);
   if (start) {
-    rnnlab_status s = check_data(r, "start", start, chains);
+    rnnlab_status s = rbm_check_data(r, "start", start, chains);
     if (s) return s;
   }
   if (!visible) return rbm_fail(r, RNNLAB_EINVAL, "visible is NULL");
@@ -1004,19 +1004,19 @@ rnnlab_status rnnlab_rbm_sample(rnnlab_rbm *r, int32_t chains, int32_t steps, co
     if (r->gaussian) energy_add_normal(&g, visible, (size_t)N * V);
     else {
       k_sigmoid(visible, visible, N * V);
-      bernoulli(&g, visible, visible, (size_t)N * V);
+      rbm_bernoulli(&g, visible, visible, (size_t)N * V);
     }
   }
   for (int s = 0; s < steps; s++) {
-    hidden_probs(r, visible, N, h);
-    bernoulli(&g, h, h, (size_t)N * H);
-    visible_mean(r, h, N, m);
+    rbm_hidden_probs(r, visible, N, h);
+    rbm_bernoulli(&g, h, h, (size_t)N * H);
+    rbm_visible_mean(r, h, N, m);
     memcpy(visible, m, sizeof(float) * (size_t)N * V);
     if (r->gaussian) energy_add_normal(&g, visible, (size_t)N * V);
-    else bernoulli(&g, visible, visible, (size_t)N * V);
+    else rbm_bernoulli(&g, visible, visible, (size_t)N * V);
   }
   if (probs) memcpy(probs, m, sizeof(float) * (size_t)N * V);
-  if (hidden) hidden_probs(r, visible, N, hidden);
+  if (hidden) rbm_hidden_probs(r, visible, N, hidden);
   free(h), free(m);
   return RNNLAB_OK;
 }

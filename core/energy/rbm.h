@@ -49,6 +49,19 @@ void energy_sincos2pi(double u, double *s, double *c);
 /* n standard normal deviates added to x (Box-Muller: two uniforms per pair) */
 void energy_add_normal(rng_state *r, float *x, size_t n);
 
+/* The conditionals over a block of R rows (float kernels), for the stacks built on RBMs (dbn.c):
+ *   rbm_hidden_input  x (R,H) = c + v W^T         rbm_hidden_probs  p(h = 1 | v) = sigmoid(x)
+ *   rbm_visible_mean  E[v | h] (R,V)               rbm_visible_sample  v ~ p(v | h)
+ *   rbm_bernoulli     out[i] = 1 with probability p[i] (out may be p) */
+void rbm_hidden_input(const rnnlab_rbm *r, const float *v, int R, float *x);
+void rbm_hidden_probs(const rnnlab_rbm *r, const float *v, int R, float *ph);
+void rbm_visible_mean(const rnnlab_rbm *r, const float *h, int R, float *m);
+void rbm_visible_sample(const rnnlab_rbm *r, rng_state *g, const float *h, int R, float *v);
+void rbm_bernoulli(rng_state *g, const float *p, float *out, size_t n);
+
+/* rows x V floats: finite, and 0 or 1 for binary visibles; the message (in r->err) calls them name */
+rnnlab_status rbm_check_data(rnnlab_rbm *r, const char *name, const float *data, int32_t rows);
+
 #define RBM_TRAIN_SALT 0x7B3A5C1D9E2F4B6Aull /* the training stream's seed from the RBM's */
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../core/energy/patterns.h"
+#include "../../core/energy/dbn.h"
 #include "../../core/energy/rbm.h"
 #include "check.h"
 
@@ -352,6 +353,84 @@ static void test_patterns(void) {
   CHECK(rnnlab_patterns_shape(&pc, NULL, NULL, NULL, err, sizeof err) == RNNLAB_EINVAL && strstr(err, "size must be"), "size 0: %s", err);
 }
 
+/* deep belief nets: a two-layer DBN is the RBM of its seed; greedy training leaves the RBMs
+ * below alone; the schedule moves up; save/load resumes bit for bit */
+static void test_dbn(void) {
+  rnnlab_patterns_config pc;
+  rnnlab_patterns_config_default(&pc);
+  pc.kind = RNNLAB_PATTERNS_DIGITS, pc.count = 30, pc.noise = 0.05f, pc.seed_lo = 2;
+  float data[30 * 35];
+  CHECK(rnnlab_patterns_generate(&pc, data, NULL, NULL, 0) == RNNLAB_OK, "digits");
+  rnnlab_rbm_train_config tc;
+  rnnlab_rbm_train_config_default(&tc);
+  tc.k = 2, tc.learning_rate = 0.05f, tc.momentum = 0.9f;
+  char err[ERRLEN];
+  /* [35, 20] against the RBM of the same seed */
+  const int32_t two[2] = {35, 20};
+  rnnlab_dbn *d = NULL;
+  CHECK(rnnlab_dbn_create(two, 2, 0, 0.01f, 5, 0, &d, err, sizeof err) == RNNLAB_OK, "dbn create: %s", err);
+  rnnlab_rbm *r = make_rbm(35, 20, 0, 5);
+  CHECK(rnnlab_dbn_set_train_config(d, &tc) == RNNLAB_OK && rnnlab_rbm_set_train_config(r, &tc) == RNNLAB_OK, "train config");
+  rnnlab_step_result a, b;
+  for (int i = 0; i < 25; i++) {
+    rnnlab_dbn_step(d, data, 30, &a);
+    rnnlab_rbm_step(r, data, 30, &b);
+  }
+  CHECK(a.loss == b.loss && same_bits(rnnlab_dbn_rbm(d, 0)->params, r->params, r->n), "a 2-layer DBN is the RBM of its seed");
+  rnnlab_dbn_free(d);
+  rnnlab_rbm_free(r);
+  /* [35, 24, 12, 6] greedily, 40 updates per layer */
+  const int32_t sizes[4] = {35, 24, 12, 6};
+  CHECK(rnnlab_dbn_create(sizes, 4, 0, 0.01f, 7, 0, &d, err, sizeof err) == RNNLAB_OK, "dbn create: %s", err);
+  CHECK(rnnlab_dbn_set_train_config(d, &tc) == RNNLAB_OK && rnnlab_dbn_set_steps_per_layer(d, 40) == RNNLAB_OK, "schedule");
+  float *w0 = malloc(sizeof(float) * rnnlab_dbn_rbm(d, 0)->n);
+  for (int i = 0; i < 40; i++) rnnlab_dbn_step(d, data, 30, &a);
+  CHECK(rnnlab_dbn_current(d) == 0 && rnnlab_dbn_steps(d) == 40, "still on RBM 0 after 40 updates: %d", rnnlab_dbn_current(d));
+  memcpy(w0, rnnlab_dbn_rbm(d, 0)->params, sizeof(float) * rnnlab_dbn_rbm(d, 0)->n);
+  for (int i = 0; i < 40; i++) CHECK(rnnlab_dbn_step(d, data, 30, &a) == RNNLAB_OK, "step: %s", rnnlab_dbn_error(d));
+  CHECK(rnnlab_dbn_current(d) == 1 && rnnlab_rbm_steps(rnnlab_dbn_rbm(d, 1)) == 40, "moved to RBM 1");
+  CHECK(same_bits(w0, rnnlab_dbn_rbm(d, 0)->params, rnnlab_dbn_rbm(d, 0)->n), "training RBM 1 leaves RBM 0 alone");
+  for (int i = 0; i < 100; i++) rnnlab_dbn_step(d, data, 30, &a);
+  CHECK(rnnlab_dbn_current(d) == 2 && rnnlab_rbm_steps(rnnlab_dbn_rbm(d, 2)) == 100 && rnnlab_dbn_steps(d) == 180, "the top RBM keeps training");
+  float up1[30 * 24], ph[30 * 24], rec[30 * 35];
+  CHECK(rnnlab_dbn_up(d, data, 30, 1, up1) == RNNLAB_OK, "up");
+  rbm_hidden_probs(rnnlab_dbn_rbm(d, 0), data, 30, ph);
+  CHECK(same_bits(up1, ph, 30 * 24), "the up pass to layer 1 is RBM 0's p(h | v)");
+  double e, acc;
+  CHECK(rnnlab_dbn_reconstruct(d, data, 30, rec, &e, &acc) == RNNLAB_OK && e >= 0 && e < 0.3, "up-down reconstruction error %g", e);
+  float vis[8 * 35], pr[8 * 35];
+  CHECK(rnnlab_dbn_sample(d, 8, 20, 3, 0, vis, pr) == RNNLAB_OK, "sample: %s", rnnlab_dbn_error(d));
+  int binary = 1;
+  for (int i = 0; i < 8 * 35; i++) binary &= (vis[i] == 0.0f || vis[i] == 1.0f) && pr[i] >= 0.0f && pr[i] <= 1.0f;
+  CHECK(binary, "samples are 0/1, probabilities in [0, 1]");
+  /* save, load, continue bit for bit */
+  const size_t len = rnnlab_dbn_save_size(d, 1);
+  uint8_t *buf = malloc(len);
+  CHECK(rnnlab_dbn_save(d, 1, buf, len) == RNNLAB_OK, "save");
+  rnnlab_dbn *d2 = NULL;
+  CHECK(rnnlab_dbn_load(buf, len, &d2, err, sizeof err) == RNNLAB_OK && d2, "load: %s", err);
+  if (d2) {
+    for (int i = 0; i < 10; i++) {
+      rnnlab_dbn_step(d, data, 30, &a);
+      rnnlab_dbn_step(d2, data, 30, &b);
+    }
+    CHECK(a.loss == b.loss && same_bits(rnnlab_dbn_rbm(d, 2)->params, rnnlab_dbn_rbm(d2, 2)->params, rnnlab_dbn_rbm(d, 2)->n), "resume");
+    rnnlab_dbn_free(d2);
+  }
+  buf[len - 20] ^= 4;
+  CHECK(rnnlab_dbn_load(buf, len, &d2, err, sizeof err) == RNNLAB_EFORMAT && strstr(err, "checksum"), "corrupt: %s", err);
+  CHECK(rnnlab_dbn_load(buf, len / 2, &d2, err, sizeof err) == RNNLAB_EFORMAT && strstr(err, "truncated"), "truncated: %s", err);
+  free(buf), free(w0);
+  /* refusals */
+  CHECK(rnnlab_dbn_set_current(d, 3) == RNNLAB_EINVAL && strstr(rnnlab_dbn_error(d), "layer must be in 0..2"), "%s", rnnlab_dbn_error(d));
+  data[3] = 0.5f;
+  CHECK(rnnlab_dbn_step(d, data, 30, &a) == RNNLAB_EINVAL && strstr(rnnlab_dbn_error(d), "0 or 1"), "%s", rnnlab_dbn_error(d));
+  rnnlab_dbn_free(d);
+  const int32_t one[1] = {4}, bad[3] = {4, 0, 2};
+  CHECK(rnnlab_dbn_create(one, 1, 0, 0.01f, 1, 0, &d, err, sizeof err) == RNNLAB_EINVAL && strstr(err, "2..16 sizes"), "%s", err);
+  CHECK(rnnlab_dbn_create(bad, 3, 0, 0.01f, 1, 0, &d, err, sizeof err) == RNNLAB_EINVAL && strstr(err, "layers[0] -> layers[1]"), "%s", err);
+}
+
 int main(void) {
   test_arithmetic();
   test_exact_logz();
@@ -362,5 +441,6 @@ int main(void) {
   test_training_and_resume();
   test_refusals();
   test_patterns();
+  test_dbn();
   return check_summary("test_rbm");
 }

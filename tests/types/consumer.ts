@@ -178,8 +178,13 @@ rbm.setTrainer({ method: 'exact' });
 lab.createRBM({ visible: 4, hidden: 2, visibleUnits: 'real' });
 // @ts-expect-error: the pattern kinds are named
 lab.patterns('stripes');
+const dbn: api.DBN = lab.createDBN({ layers: [35, 20, 10], seed: 1 }, { stepsPerLayer: 100, method: 'cd' });
+const dbnSample: Float32Array = dbn.sample({ chains: 4, steps: 10 }).data;
+const dbnLayer: number = dbn.step(lab.patterns('digits')).layer + dbn.layer + lab.loadDBN(dbn.save()).steps;
+// @ts-expect-error: a DBN's layers are a list of sizes
+lab.createDBN({ layers: 3 });
 
 export const used = [label, cellName, probs, loss, lr, grads, firstGates, shapes, copy, resumed, best, beams, logp,
   modelScore, testAcc, evaluated, curve, heldout, corpusC, recipeTask, seq0, csvFromData, rmse, every, csvEval,
   csvBatch, s2sLoss, scored, decoded, exact, s2sHidden, stop, protocolLoss, viaLearner,
-  rbmNumbers, rbmEval, rbmFilters, digitLabels]; // RBMs and patterns
+  rbmNumbers, rbmEval, rbmFilters, digitLabels, dbnSample, dbnLayer]; // RBMs, patterns, DBNs
