@@ -1260,3 +1260,224 @@ export interface Lab {
   /** the capacity curve: mean overlap after recall from noisy stored patterns against alpha = P/N */
   hopfieldCapacity(options: HopfieldCapacityOptions): HopfieldCapacity;
 }
+
+// ---- restricted Boltzmann machines and patterns (wasm/rbm.mjs, wasm/patterns.mjs; core/energy/) ----
+
+export type PatternKind = 'bars-and-stripes' | 'digits' | 'random';
+
+/** A set of rows x size values, row-major: what lab.patterns returns and the energy learners take. */
+export interface PatternSet {
+  readonly rows: number;
+  readonly size: number;
+  readonly data: Float32Array;
+}
+
+/** lab.patterns: 0/1 images, pixel (y, x) of row r at r*size + y*width + x. */
+export interface Patterns extends PatternSet {
+  readonly kind: PatternKind;
+  readonly width: number;
+  readonly height: number;
+  /** digits only: the digit each row shows (row r shows r mod 10) */
+  readonly labels?: Int32Array;
+}
+
+export interface PatternOptions {
+  /** bars-and-stripes: the side, 1..12 (default 3): all 2^(n+1) - 2 distinct n x n patterns, stripes first */
+  n?: number;
+  /** digits: how many images (default 10) of the built-in 5 x 7 font */
+  count?: number;
+  /** digits: the probability that each pixel is flipped, [0, 1] (default 0) */
+  noise?: number;
+  /** random: rows (default 10) */
+  rows?: number;
+  /** random: bits per row (default 16) */
+  size?: number;
+  /** random: the probability of a 1, [0, 1] (default 0.5) */
+  p?: number;
+  /** digits and random (default 1) */
+  seed?: number | bigint;
+}
+
+/** rows of visible vectors: a pattern set whose size is the RBM's visible units, or a Float32Array of rows x visible */
+export type PatternData = PatternSet | Float32Array;
+
+export type RBMUnits = 'binary' | 'gaussian';
+export type RBMMethod = 'cd' | 'pcd';
+
+export interface RBMConfig {
+  visible: number;
+  hidden: number;
+  /** 'binary' (default): 0/1 visibles; 'gaussian': real, unit-variance visibles (scale the data to unit variance per unit) */
+  visibleUnits?: RBMUnits;
+  /** standard deviation of the initial weights (default 0.01, Hinton's practical guide) */
+  initScale?: number;
+  seed?: number | bigint;
+  /** sets the visible biases from this data: log(p / (1 - p)) per unit (binary), the mean (gaussian) */
+  data?: PatternData;
+}
+
+export interface RBMTrainerOptions {
+  /** 'cd' (default): the chain starts at the data; 'pcd': persistent chains (Tieleman 2008) */
+  method?: RBMMethod;
+  /** Gibbs steps per update (default 1) */
+  k?: number;
+  /** default 0.1 */
+  learningRate?: number;
+  /** SGD momentum, [0, 1) (default 0.5) */
+  momentum?: number;
+  /** L2 on the weights only, never the biases (default 0.0001) */
+  weightDecay?: number;
+  /** pcd: persistent chains; 0 (default) = the rows of the first PCD batch. Fixed once they exist. */
+  chains?: number;
+}
+
+export interface NormalizedRBMTrainerOptions {
+  readonly method: RBMMethod;
+  readonly k: number;
+  readonly learningRate: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly chains: number;
+}
+
+export interface RBMTensors {
+  /** hidden x visible, row-major: weight[j * visible + i] couples hidden j and visible i */
+  weight: Float32Array;
+  visibleBias: Float32Array;
+  hiddenBias: Float32Array;
+}
+
+export interface RBMEvaluation {
+  /** -logLikelihood when exact, else reconstructionError */
+  loss: number;
+  /** the fraction of units the mean-field reconstruction gets within 0.5 */
+  accuracy: number;
+  /** whether the exact sums are within the 2^24-state limit */
+  exact: boolean;
+  logLikelihood: number | null;
+  logPartition: number | null;
+  reconstructionError: number;
+  /** null for gaussian visibles */
+  pseudoLikelihood: number | null;
+  rows: number;
+}
+
+export interface RBMTrace {
+  /** the reconstruction error */
+  loss: number;
+  rows: number;
+  /** rows x hidden: p(h = 1 | v) */
+  hiddenProbabilities: Float32Array;
+  /** rows x visible: E[v | h = p(h | v)] */
+  reconstructions: Float32Array;
+  /** F(v) of each row */
+  freeEnergy: Float64Array;
+}
+
+/** A restricted Boltzmann machine: a Learner of kind 'rbm' whose batches are pattern sets. */
+export interface RBM {
+  readonly kind: 'rbm';
+  readonly config: { readonly visible: number; readonly hidden: number; readonly visibleUnits: RBMUnits; readonly initScale: number; readonly seed: number | bigint };
+  readonly visible: number;
+  readonly hidden: number;
+  readonly visibleUnits: RBMUnits;
+  readonly parameterCount: number;
+  /** m of the exact sums' 2^m states */
+  readonly exactStatesLog2: number;
+  /** exactStatesLog2 <= 24 */
+  readonly exact: boolean;
+  /** persistent chains (0 before the first PCD step) */
+  readonly chains: number;
+  getWeights(): RBMTensors;
+  /** the gradient the last step applied (weight decay included) */
+  getGradients(): RBMTensors;
+  setWeights(weights: Partial<Record<keyof RBMTensors, Float32Array | ArrayLike<number>>>): void;
+  initVisibleBias(data: PatternData): void;
+  /** log Z exactly (throws beyond 2^24 states) */
+  logPartition(): number;
+  /** mean exact log p(v), nats */
+  logLikelihood(data: PatternData): number;
+  freeEnergy(v: PatternData): Float64Array;
+  /** binary visibles only */
+  pseudoLikelihood(data: PatternData): number;
+  reconstruct(data: PatternData): { rows: number; error: number; accuracy: number; hiddenProbabilities: Float32Array; reconstructions: Float32Array };
+  reconstructionError(data: PatternData): number;
+  gradient(data: PatternData, options?: { method?: 'exact' | 'cd'; k?: number; seed?: number | bigint }): RBMTensors;
+  /** AIS: betas a count (linear 0..1) or the temperatures themselves */
+  estimateLogPartition(options?: { chains?: number; betas?: number | ArrayLike<number>; seed?: number | bigint; data?: PatternData }):
+    { logZ: number; stdError: number; chains: number; betas: number };
+  sample(options?: { chains?: number; steps?: number; seed?: number | bigint; start?: PatternData }):
+    PatternSet & { probabilities: Float32Array; hiddenProbabilities: Float32Array };
+  step(batch: PatternData): { loss: number; gradNorm: number; clipped: boolean };
+  evaluate(patterns: PatternData): RBMEvaluation;
+  trace(batch: PatternData): RBMTrace;
+  readonly trainerOptions: NormalizedRBMTrainerOptions;
+  setTrainer(options: RBMTrainerOptions): void;
+  learningRate: number;
+  setLearningRate(lr: number): void;
+  readonly steps: number;
+  /** file kind 5; { training: false }: the parameters only */
+  save(options?: { training?: boolean }): Uint8Array;
+  readonly freed: boolean;
+  free(): void;
+}
+
+export interface Lab {
+  patterns(kind: PatternKind, options?: PatternOptions): Patterns;
+  readonly patternKinds: readonly PatternKind[];
+  createRBM(config: RBMConfig, trainer?: RBMTrainerOptions): RBM;
+  loadRBM(bytes: Uint8Array | ArrayBuffer): RBM;
+  /** a deep belief net over layers [visible, h1, h2, ...], trained greedily layer by layer */
+  createDBN(config: DBNConfig, trainer?: DBNTrainerOptions): DBN;
+  loadDBN(bytes: Uint8Array | ArrayBuffer): DBN;
+}
+
+// ---- deep belief nets (wasm/dbn.mjs; core/energy/dbn.c) ----
+
+export interface DBNConfig {
+  /** layer sizes, the visible one first: 2..16 of them; RBM l joins layers l and l+1 (RBM l's seed is seed + l) */
+  layers: number[];
+  /** RBM 0's visible units (every other RBM is binary-binary) */
+  visibleUnits?: RBMUnits;
+  initScale?: number;
+  seed?: number | bigint;
+  /** sets RBM 0's visible biases from this data */
+  data?: PatternData;
+}
+
+export interface DBNTrainerOptions extends RBMTrainerOptions {
+  /** > 0: dbn.layer moves up by itself after that many updates of the current RBM; 0 (default): by hand */
+  stepsPerLayer?: number;
+}
+
+/** A deep belief net: a Learner of kind 'dbn' whose step trains the current RBM (greedy, layer by layer). */
+export interface DBN {
+  readonly kind: 'dbn';
+  readonly config: { readonly layers: readonly number[]; readonly visibleUnits: RBMUnits; readonly initScale: number; readonly seed: number | bigint };
+  readonly layers: readonly number[];
+  /** the RBM the next step trains (0..layers.length-2) */
+  layer: number;
+  /** updates each RBM has had */
+  readonly layerSteps: number[];
+  getWeights(): RBMTensors[];
+  setWeights(weights: ReadonlyArray<Partial<Record<keyof RBMTensors, ArrayLike<number>>> | null>): void;
+  /** mean-field probabilities of one layer (0: the data) */
+  up(data: PatternData, layer: number): Float32Array;
+  /** up with probabilities, down with expectations */
+  reconstruct(data: PatternData): { rows: number; error: number; accuracy: number; reconstructions: Float32Array };
+  /** sampling down from the top RBM */
+  sample(options?: { chains?: number; steps?: number; seed?: number | bigint }): PatternSet & { probabilities: Float32Array };
+  step(batch: PatternData): { loss: number; gradNorm: number; clipped: boolean; layer: number };
+  evaluate(patterns: PatternData): { loss: number; accuracy: number; reconstructionError: number; rows: number };
+  /** every layer's mean-field probabilities (layers[0] is the batch) and the up-down reconstructions */
+  trace(batch: PatternData): { loss: number; rows: number; layers: Float32Array[]; reconstructions: Float32Array };
+  readonly trainerOptions: NormalizedRBMTrainerOptions & { readonly stepsPerLayer: number };
+  setTrainer(options: DBNTrainerOptions): void;
+  learningRate: number;
+  setLearningRate(lr: number): void;
+  readonly steps: number;
+  /** file kind 6; { training: false }: the parameters only */
+  save(options?: { training?: boolean }): Uint8Array;
+  readonly freed: boolean;
+  free(): void;
+}

@@ -190,11 +190,31 @@ const isingScan: api.IsingMeasurement[] = lab.createIsing({ size: 8 }).scan({ te
 bmach.setTrainer({ method: 'cd' });
 // @ts-expect-error: the Ising samplers are 'metropolis' and 'heatbath'
 lab.createIsing({ size: 8 }).sweep({ temperature: 2, method: 'wolff' });
+// ---- RBMs and patterns (wasm/rbm.mjs, wasm/patterns.mjs) ----
+const bas: api.Patterns = lab.patterns('bars-and-stripes', { n: 3 });
+const rbm: api.RBM = lab.createRBM({ visible: bas.size, hidden: 16, seed: 1, data: bas }, { method: 'pcd', k: 1, learningRate: 0.02 });
+const rbmNumbers: number = rbm.step(bas).loss + rbm.logLikelihood(bas.data) + rbm.estimateLogPartition({ chains: 10, betas: 100 }).stdError;
+const rbmEval: api.RBMEvaluation = rbm.evaluate(bas);
+const rbmBack: api.RBM = lab.loadRBM(rbm.save());
+const rbmFilters: Float32Array = rbmBack.getWeights().weight;
+const digitLabels: Int32Array | undefined = lab.patterns('digits', { count: 20, noise: 0.05, seed: 2 }).labels;
+// @ts-expect-error: an RBM's method is 'cd' or 'pcd'
+rbm.setTrainer({ method: 'exact' });
+// @ts-expect-error: visibleUnits is 'binary' or 'gaussian'
+lab.createRBM({ visible: 4, hidden: 2, visibleUnits: 'real' });
+// @ts-expect-error: the pattern kinds are named
+lab.patterns('stripes');
+const dbn: api.DBN = lab.createDBN({ layers: [35, 20, 10], seed: 1 }, { stepsPerLayer: 100, method: 'cd' });
+const dbnSample: Float32Array = dbn.sample({ chains: 4, steps: 10 }).data;
+const dbnLayer: number = dbn.step(lab.patterns('digits')).layer + dbn.layer + lab.loadDBN(dbn.save()).steps;
+// @ts-expect-error: a DBN's layers are a list of sizes
+lab.createDBN({ layers: 3 });
 
 export const used = [label, cellName, probs, loss, lr, grads, firstGates, shapes, copy, resumed, best, beams, logp,
   modelScore, testAcc, evaluated, curve, heldout, corpusC, recipeTask, seq0, csvFromData, rmse, every, csvEval,
   csvBatch, s2sLoss, scored, decoded, exact, s2sHidden, stop, protocolLoss, viaLearner,
-  bmLoss, bmMethod, lattice, isingScan, storedCount, landed, hopEnergy, hopCurve, hopW];
+  bmLoss, bmMethod, lattice, isingScan, storedCount, landed, hopEnergy, hopCurve, hopW,
+  rbmNumbers, rbmEval, rbmFilters, digitLabels, dbnSample, dbnLayer];
 
 // the ridge readout
 const esnModel: api.Model = lab.createModel({ cell: 'esn', input: 'dense', inputSize: 1, hiddenSize: 8, outputSize: 1, output: 'linear' });
