@@ -208,7 +208,7 @@ export interface Model {
  */
 export interface Learner<B = unknown, T = unknown> {
   /** which family, and the kind of file save() writes (lab.loadLearner reads every kind) */
-  readonly kind: 'model' | 'seq2seq' | 'ridge';
+  readonly kind: 'model' | 'seq2seq' | 'ridge' | 'hopfield' | 'rbm' | 'dbn' | 'boltzmann';
   /** one update: zero the gradients, forward, backward, clip, update. batch: the family's batch,
    * or a task.nextBatch() batch (read in place in wasm memory, nothing copied) */
   step(batch: B | TaskBatch): { loss: number; gradNorm: number; clipped: boolean };
