@@ -6,12 +6,16 @@
  * 1. starts: given, or generated (trajectory samples and uniform draws over their box);
  * 2. descent, all starts as one batch of rows: Adam directions with a per-start step size that
  *    grows by 5% after a step that lowers q and halves (the step undone) after one that does not
- *    (the adaptive rate of Golub & Sussillo's FixedPointFinder, made monotone); a start stops at
- *    q <= tolerance / 100 or when its step is below float resolution;
- * 3. minima with q <= slow_tolerance, by q ascending, merged within merge_distance;
+ *    (the adaptive rate of Golub & Sussillo's FixedPointFinder, made monotone: after an undone
+ *    step the moments restart from the gradient there, so the next direction is sign(grad q), a
+ *    descent direction); a start stops at q <= tolerance / 100 (1e-8 when step 4 follows) or
+ *    when its step is below float resolution;
+ * 3. the fixed points (q <= tolerance) and the slow points (q <= slow_tolerance where the descent
+ *    came to rest: a start still descending at max_iterations is not yet a point), by q
+ *    ascending, merged within merge_distance;
  * 4. with refine and N <= 256: Levenberg-Marquardt on the residual F(s) - s with the exact J
  *    (N rows of one backward step), which takes a fixed point to the float32 floor in a few
- *    iterations and a slow point to its local minimum; merged again;
+ *    iterations and a slow point to rest; a slow point must come to rest here; merged again;
  * 5. each point's spectrum (eig.c) and the eigenvectors of its largest unstable eigenvalues.
  * Does not own: the stepping (step.c), the eigen solver (eig.c), classification names (the
  * wrapper reads stable / saddle / unstable off the eigenvalues).
@@ -186,6 +190,17 @@ static void adam_moments(descent *a, int s) {
   }
 }
 
+/* moments whose bias-corrected values are g and g^2 at the current point of row s */
+static void adam_restart(descent *a, int s) {
+  const int N = a->N, t = a->steps[s];
+  const double c1 = 1 - pow(0.9, t), c2 = 1 - pow(0.999, t);
+  for (int j = 0; j < N; j++) {
+    const size_t i = (size_t)s * N + j;
+    const double g = a->grad[i];
+    a->m1[i] = c1 * g, a->m2[i] = c2 * g * g;
+  }
+}
+
 /* row s's trial point: try_ = best - lr * mhat / (sqrt(vhat) + eps) */
 static void adam_try(descent *a, int s) {
   const int N = a->N, t = a->steps[s];
@@ -197,13 +212,15 @@ static void adam_try(descent *a, int s) {
   }
 }
 
-static rnnlab_status descend(dyn_model *d, descent *a, const rnnlab_fixed_point_config *c) {
+/* Adam's part ends at q <= tolerance / 100, or at 1e-8 when Levenberg-Marquardt polishes after
+ * it (its Newton-like steps finish in a few iterations what first-order steps do in hundreds). */
+static rnnlab_status descend(dyn_model *d, descent *a, const rnnlab_fixed_point_config *c, int polished) {
   const int S = a->S;
   rnnlab_status st = dyn_reserve(d, S);
   if (st) return st;
   dyn_speed(d, S, a->best, a->q, a->grad, a->pr);
   int n_active = 0;
-  const double stop_q = (double)c->tolerance * 1e-2;
+  const double stop_q = fmax((double)c->tolerance * 1e-2, polished ? 1e-8 : 0);
   for (int s = 0; s < S; s++) {
     a->lr[s] = c->learning_rate;
     a->active[s] = finite_d(a->q[s]) && a->q[s] > stop_q;
@@ -229,8 +246,10 @@ static rnnlab_status descend(dyn_model *d, descent *a, const rnnlab_fixed_point_
         a->q[s] = qnew[k];
         a->lr[s] *= 1.05;
         adam_moments(a, s);
-      } else {
+      } else { /* undo, halve the step, and restart the moments from the gradient here: the
+                * direction becomes sign(grad q), a descent direction, which momentum need not be */
         a->lr[s] *= 0.5;
+        adam_restart(a, s);
       }
       a->active[s] = a->q[s] > stop_q && a->lr[s] > 1e-9;
       n_active += a->active[s];
@@ -248,19 +267,22 @@ typedef struct {
   int *ipiv;                     /* (N) */
 } lm_work;
 
-/* s (N) moves downhill in q; *q updated */
-static rnnlab_status refine_point(dyn_model *d, lm_work *w, float *s, double *q) {
+/* s (N) moves downhill in q, *q updated: Levenberg-Marquardt steps (M + lambda (diag M + 1)) delta
+ * = -A^T r with A = J - I, M = A^T A. *converged: it stopped because no step lowers q any more
+ * (or q reached the float32 floor), not at the iteration cap. */
+static rnnlab_status refine_point(dyn_model *d, lm_work *w, float *s, double *q, double floor_q, int *converged) {
   const int N = d->N;
   double lambda = 1e-3;
-  for (int it = 0; it < 40 && *q > 0; it++) {
+  *converged = 0;
+  for (int it = 0; it < 100; it++) {
     rnnlab_status st = dyn_jacobian(d, s, w->J, w->tmp);
     if (st) return st;
     double q0;
     dyn_speed(d, 1, s, &q0, NULL, w->fr); /* fr = F(s) - s */
     *q = q0;
+    if (q0 <= floor_q) break;
     for (int i = 0; i < N; i++) w->r[i] = w->fr[i], w->J[(size_t)i * N + i] -= 1; /* A = J - I */
-    /* g = A^T r, M = A^T A */
-    for (int j = 0; j < N; j++) w->g[j] = 0;
+    for (int j = 0; j < N; j++) w->g[j] = 0; /* g = A^T r, M = A^T A */
     for (int i = 0; i < N; i++)
       for (int j = 0; j < N; j++) w->g[j] += w->J[(size_t)i * N + j] * w->r[i];
     memset(w->M, 0, sizeof(double) * (size_t)N * N);
@@ -274,19 +296,17 @@ static rnnlab_status refine_point(dyn_model *d, lm_work *w, float *s, double *q)
       }
     }
     int accepted = 0;
-    double step = 0;
+    double q1 = q0;
     for (int tries = 0; tries < 12 && !accepted; tries++) {
-      double *K = w->J; /* A is no longer needed: K = M + lambda (diag M + tiny) */
+      double *K = w->J; /* A is no longer needed */
       for (size_t i = 0; i < (size_t)N * N; i++) K[i] = w->M[i];
-      for (int i = 0; i < N; i++) K[(size_t)i * N + i] += lambda * (w->M[(size_t)i * N + i] + 1e-12);
+      for (int i = 0; i < N; i++) K[(size_t)i * N + i] += lambda * (w->M[(size_t)i * N + i] + 1);
       for (int i = 0; i < N; i++) w->delta[i] = -w->g[i];
       lu_factor(N, K, w->ipiv);
       lu_solve(N, K, w->ipiv, w->delta);
-      step = 0;
-      for (int i = 0; i < N; i++) w->s1[i] = (float)(s[i] + w->delta[i]), step += (w->s1[i] - s[i]) * (double)(w->s1[i] - s[i]);
-      double q1;
+      for (int i = 0; i < N; i++) w->s1[i] = (float)(s[i] + w->delta[i]);
       dyn_speed(d, 1, w->s1, &q1, NULL, w->fr);
-      if (finite_d(q1) && q1 < *q) {
+      if (finite_d(q1) && q1 < q0) {
         memcpy(s, w->s1, sizeof(float) * N);
         *q = q1, accepted = 1;
         lambda = lambda / 3 > 1e-12 ? lambda / 3 : 1e-12;
@@ -294,8 +314,13 @@ static rnnlab_status refine_point(dyn_model *d, lm_work *w, float *s, double *q)
         lambda *= 4;
       }
     }
-    if (!accepted || step == 0) break; /* nothing lowers q any more: a minimum, to float resolution */
+    /* nothing lowers q (a minimum to float resolution), or the gain has become negligible */
+    if (!accepted || q1 > (1 - 1e-6) * q0 || *q <= floor_q) {
+      *converged = 1;
+      return RNNLAB_OK;
+    }
   }
+  *converged = *q <= floor_q;
   return RNNLAB_OK;
 }
 
@@ -383,12 +408,15 @@ rnnlab_status rnnlab_model_fixed_points(rnnlab_model *m, const rnnlab_fixed_poin
   rng_seed(&rng, (uint64_t)c->seed_hi << 32 | c->seed_lo);
   if (starts) memcpy(a.best, starts, sizeof(float) * (size_t)S * N);
   else if ((st = generate_starts(&d, S, &rng, a.best))) goto done;
-  if ((st = descend(&d, &a, c))) goto done;
+  const int polish = c->refine && N <= REFINE_MAX_N;
+  if ((st = descend(&d, &a, c, polish))) goto done;
 
+  /* candidates: every descent that reached a fixed point, or a slow point where it came to rest
+   * (a start still descending at maxIterations is no point yet); a->active now marks those */
   const double dist = c->merge_distance > 0 ? c->merge_distance : 1e-3 * sqrt((double)N);
   int n = 0;
   for (int s = 0; s < S; s++)
-    if (a.q[s] <= c->slow_tolerance) order[n++] = s;
+    if (a.q[s] <= c->tolerance || (a.q[s] <= c->slow_tolerance && (polish || !a.active[s]))) order[n++] = s;
   const int candidates = n;
   n = merge(a.best, a.q, N, order, n, dist);
 
@@ -404,10 +432,15 @@ rnnlab_status rnnlab_model_fixed_points(rnnlab_model *m, const rnnlab_fixed_poin
     st = model_fail(m, RNNLAB_ENOMEM, "fixed points: out of memory for the Jacobian of a %d-float state", N);
     goto done;
   }
-  if (c->refine && N <= REFINE_MAX_N && n > 0) {
-    for (int k = 0; k < n; k++)
-      if ((st = refine_point(&d, &w, a.best + (size_t)order[k] * N, &a.q[order[k]]))) goto done;
-    n = merge(a.best, a.q, N, order, n, dist);
+  if (polish && n > 0) {
+    int kept = 0;
+    for (int k = 0; k < n; k++) {
+      const int s = order[k];
+      int converged;
+      if ((st = refine_point(&d, &w, a.best + (size_t)s * N, &a.q[s], c->tolerance * 1e-6, &converged))) goto done;
+      if (a.q[s] <= c->tolerance || (converged && a.q[s] <= c->slow_tolerance)) order[kept++] = s;
+    }
+    n = merge(a.best, a.q, N, order, kept, dist);
   }
 
   f = calloc(1, sizeof *f);
