@@ -17,7 +17,7 @@
 /* Eigenvalues of the n x n matrix a (overwritten: balanced, reduced to Hessenberg form, then to
  * quasi-triangular form) by Householder reduction and Francis double-shift QR. wr, wi (n): real
  * and imaginary parts; a complex pair appears as two entries (+im, -im). work: n doubles.
- * Returns 0, or -1 when the QR iteration did not converge (then wr, wi are undefined). */
+ * Returns 0, or -1 for a matrix with a NaN or infinite entry (wr, wi undefined). */
 int eig_values(int n, double *a, double *wr, double *wi, double *work);
 
 /* Orders (wr, wi) by |lambda| descending; equal moduli: larger real part first, then +im first. */

@@ -9,7 +9,9 @@
  *      2 x 2 block (so a complex pair never needs complex arithmetic); a subdiagonal entry below
  *      eps (|h_kk| + |h_k-1,k-1|) is set to 0 and the problem splits; 1 x 1 and 2 x 2 blocks at
  *      the bottom give the eigenvalues. Ad hoc (exceptional) shifts every 10 sweeps without
- *      deflation break the rare cycles of the standard shift.
+ *      deflation break the rare cycles of the standard shift; after 100 sweeps without one (a
+ *      cluster of nearly defective eigenvalues, which converges only linearly) the block is
+ *      split at its smallest subdiagonal.
  * Only eigenvalues are kept, so each sweep works on the active diagonal block alone: the
  * eigenvalues of a block triangular matrix are those of its diagonal blocks.
  * Eigenvectors: inverse iteration on the original matrix, (A - lambda I) x_{k+1} = x_k, with a
@@ -155,13 +157,25 @@ static int hqr(int n, double *a, double *wr, double *wi) {
       hi -= 2, iter = 0;
       continue;
     }
-    if (++iter > 200) return -1;
+    if (++iter > 100) {
+      /* a cluster of (nearly) defective eigenvalues converges only linearly: split the block at
+       * its smallest subdiagonal, whose size bounds the error this makes */
+      int k = lo + 1;
+      for (int j = lo + 2; j <= hi; j++)
+        if (fabs(A_(j, j - 1)) * (fabs(A_(k, k)) + fabs(A_(k - 1, k - 1))) <
+            fabs(A_(k, k - 1)) * (fabs(A_(j, j)) + fabs(A_(j - 1, j - 1))))
+          k = j;
+      A_(k, k - 1) = 0;
+      iter = 0;
+      continue;
+    }
     /* the shifts' sum s and product t: the trailing 2 x 2 block's trace and determinant, or
-     * (every 10 sweeps) ad hoc ones from the size of the last subdiagonals */
+     * (every 10 sweeps) ad hoc ones, h + mu with mu^2 - 1.5 e mu + e^2 = 0 around the last
+     * diagonal entry h, e the size of the last two subdiagonals (EISPACK's exceptional shift) */
     double s, t;
     if (iter % 10 == 0) {
-      const double e = fabs(A_(hi, hi - 1)) + fabs(A_(hi - 1, hi - 2));
-      s = 1.5 * e, t = e * e;
+      const double e = fabs(A_(hi, hi - 1)) + fabs(A_(hi - 1, hi - 2)), h = A_(hi, hi);
+      s = 2 * h + 1.5 * e, t = h * h + 1.5 * e * h + e * e;
     } else {
       s = A_(hi - 1, hi - 1) + A_(hi, hi);
       t = A_(hi - 1, hi - 1) * A_(hi, hi) - A_(hi - 1, hi) * A_(hi, hi - 1);

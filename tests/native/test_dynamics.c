@@ -187,6 +187,33 @@ static void test_eig(void) {
     check_eig(n, A, wr, wi, 1e-12, "random 60 (against itself; eigenvectors)");
     free(A), free(a), free(wr), free(wi), free(w);
   }
+  { /* a Jacobian at a saturated GRU state: many units with the update gate near 1 give rows
+     * e_i + eps_i * noise, eps_i from 1e-3 down to 1e-16, a tight cluster at 1 (the exceptional
+     * shift must sit near it: shifted around 0 this never converged) */
+    const int n = 32;
+    double *A = malloc(sizeof(double) * n * n), *a = malloc(sizeof(double) * n * n), wr[32], wi[32], w[32];
+    for (int trial = 0; trial < 20; trial++) {
+      const int k = 8 + trial;
+      for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+          const double eps = i < k ? pow(10.0, -3.0 - 13.0 * i / (k - 1)) : 0.3;
+          A[i * n + j] = (i < k && i == j ? 1.0 : 0) + eps * rng_symmetric(&r, 1.0f);
+        }
+      memcpy(a, A, sizeof(double) * n * n);
+      const int rc = eig_values(n, a, wr, wi, w);
+      CHECK(rc == 0, "saturated cluster of %d: converged", k);
+      double tr = 0, tr2 = 0, s1 = 0, s2 = 0;
+      for (int i = 0; i < n; i++) tr += A[i * n + i], s1 += wr[i], s2 += wr[i] * wr[i] - wi[i] * wi[i];
+      for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) tr2 += A[i * n + j] * A[j * n + i];
+      CHECK_CLOSE(s1, tr, 1e-10, 0, "saturated cluster: sum of eigenvalues = trace");
+      CHECK_CLOSE(s2, tr2, 1e-10, 0, "saturated cluster: sum of squares = trace of A^2");
+      int near1 = 0;
+      for (int i = 0; i < n; i++) near1 += hypot(wr[i] - 1, wi[i]) < 1e-2;
+      CHECK(near1 >= k - 1, "saturated cluster: %d of %d eigenvalues near 1", near1, k);
+    }
+    free(A), free(a);
+  }
   { /* non-finite input is refused */
     double a[4] = {1, NAN, 0, 1}, wr[2], wi[2], w[2];
     CHECK(eig_values(2, a, wr, wi, w) == -1, "NaN matrix refused");
