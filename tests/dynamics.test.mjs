@@ -2,7 +2,7 @@
 // model.fixedPoints on hand-set networks whose fixed points are known in closed form (a tanh unit
 // h = tanh(w h + b) on both sides of w = 1, the ghost of a saddle-node as a slow point, 2-unit
 // networks with known spectra and unstable directions, an LSTM's [h | c] state layout),
-// duplicates merged; model.lyapunov on random networks h = tanh(W h), W ~ N(0, g^2/N), N = 200:
+// duplicates merged, and on a GRU trained on the 3-bit flip-flop the 8 memories; model.lyapunov on random networks h = tanh(W h), W ~ N(0, g^2/N), N = 200:
 // negative below g = 1 (and then ln of the spectral radius at the stable origin), positive for
 // large g (Sompolinsky, Crisanti & Sommers 1988); model.rollout equal to the same loop of
 // model.forward calls with carried state; bad input named; the carried state and the gradients
@@ -165,6 +165,41 @@ test("an LSTM's state is [h of every layer | c of every layer]; its fixed point 
   mods.forEach((x, i) => assert.ok(Math.abs(x - expected[i]) < 1e-5, `|lambda_${i}| = ${x}, expected ${expected[i]}`));
   assert.equal(pts[0].type, 'stable');
   m.free();
+});
+
+test('a GRU trained on the 3-bit flip-flop has 8 stable fixed points, one per memory (Sussillo & Barak 2013)', () => {
+  // the task, generated here: three channels of sparse +-1 pulses (one at t = 0 on each), each
+  // target holds the sign of its channel's last pulse
+  let seed = 12345;
+  const rnd = () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed / 2 ** 32; };
+  const batch = (B, T) => {
+    const inputs = new Float32Array(B * T * 3), targets = new Float32Array(B * T * 3);
+    for (let b = 0; b < B; b++) {
+      for (let k = 0; k < 3; k++) {
+        let cur = 0;
+        for (let t = 0; t < T; t++) {
+          const i = (b * T + t) * 3 + k;
+          if (t === 0 || rnd() < 0.05) inputs[i] = cur = rnd() < 0.5 ? -1 : 1;
+          targets[i] = cur;
+        }
+      }
+    }
+    return { batchSize: B, length: T, inputs, targets };
+  };
+  const H = 32;
+  const m = lab.createModel({ cell: 'gru', input: 'dense', inputSize: 3, hiddenSize: H, outputSize: 3, output: 'linear', seed: 1 });
+  const tr = lab.createTrainer(m, { optimizer: 'adam', learningRate: 0.01, clipNorm: 1 });
+  for (let i = 0; i < 2000; i++) tr.step(batch(32, 60));
+  assert.ok(m.forward(batch(64, 200)).loss < 1e-3, 'the flip-flop is learned');
+  const pts = m.fixedPoints({ input: [0, 0, 0], starts: 256 });
+  const stable = pts.filter((p) => p.type === 'stable' && !p.slow);
+  const w = m.getWeights();
+  const readout = (p) => [0, 1, 2].map((v) => { let y = w['fc.bias'][v]; for (let j = 0; j < H; j++) y += w['fc.weight'][v * H + j] * p.state[j]; return y; });
+  const memories = new Set(stable.map((p) => readout(p).map((y) => (y > 0.8 ? '+' : y < -0.8 ? '-' : '?')).join('')));
+  assert.equal(stable.length, 8, `stable points: ${stable.map((p) => readout(p).map((y) => y.toFixed(2)))}`);
+  assert.deepEqual([...memories].sort(), ['+++', '++-', '+-+', '+--', '-++', '-+-', '--+', '---']);
+  assert.ok(pts.some((p) => p.type === 'saddle'), 'saddles between the memories');
+  tr.free(), m.free();
 });
 
 test('one-hot input: the constant input is a token', () => {
