@@ -579,8 +579,9 @@ int32_t rnnlab_model_state_size(rnnlab_model *m); /* N; 0 (with a message) for a
  * Adam on the gradient (J - I)^T (F(s) - s), J = dF/ds from the cells' own backward, with a step
  * size adapted per start (x1.05 after a step that lowers q, x0.5 and undo after one that does not);
  * then, with refine and N <= 256, Levenberg-Marquardt on the residual F(s) - s polishes each
- * distinct minimum to the float32 floor. Minima with q <= slow_tolerance are kept; points closer
- * than merge_distance are one (the lower q stays). Each point is classified by the eigenvalues of
+ * distinct minimum to the float32 floor. Kept: the points with q <= tolerance, and those with
+ * q <= slow_tolerance where the descent came to rest (a start still descending after
+ * max_iterations is not yet a point); points closer than merge_distance are one (the lower q stays). Each point is classified by the eigenvalues of
  * J at it (general real eigen solver in double): stable when every |lambda| < 1, unstable when
  * every |lambda| > 1, a saddle otherwise; the eigenvectors of its `directions` largest unstable
  * eigenvalues (a complex pair once, with +im) are its unstable directions. q <= tolerance: a fixed

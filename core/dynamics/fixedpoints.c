@@ -264,7 +264,7 @@ static rnnlab_status descend(dyn_model *d, descent *a, const rnnlab_fixed_point_
 typedef struct {
   double *J, *M, *g, *delta, *r; /* J, M (N, N); g, delta, r (N) */
   float *tmp, *s1, *fr;          /* tmp (2 N^2); s1, fr (N) */
-  int *ipiv;                     /* (N) */
+  int *ipiv;                     /* (2N): eig_vector needs 2N */
 } lm_work;
 
 /* s (N) moves downhill in q, *q updated: Levenberg-Marquardt steps (M + lambda (diag M + 1)) delta
