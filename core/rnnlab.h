@@ -1169,6 +1169,110 @@ rnnlab_status rnnlab_dbn_sample(rnnlab_dbn *d, int32_t chains, int32_t steps, ui
 size_t rnnlab_dbn_save_size(const rnnlab_dbn *d, int32_t with_training);
 rnnlab_status rnnlab_dbn_save(rnnlab_dbn *d, int32_t with_training, uint8_t *buf, size_t len);
 rnnlab_status rnnlab_dbn_load(const uint8_t *buf, size_t len, rnnlab_dbn **out, char *err, size_t errlen);
+/* ---- dynamics: fixed points, Lyapunov exponents, closed-loop rollout (core/dynamics/) ---- */
+
+/* A model as a dynamical system. Its state s is every layer's hidden state h, layer 0 first, then
+ * every layer's second state c for the families that have one (LSTM cell state, CT-RNN potential):
+ *   s = [h^0 ... h^{L-1} | c^0 ... c^{L-1}],  N = L * H * (1 + has_c)  (rnnlab_model_state_size).
+ * F(s; u) is one time step of every layer with the constant input u (dense: I floats, NULL =
+ * zeros; one-hot: a token). Only models with forward-in-time dynamics qualify: one direction, and
+ * not the FGR LSTM variant (its state holds the previous step's gates). These calls overwrite the
+ * model's activations (the trace) and leave its carried state and gradient arena exactly as they
+ * were, so they may run between two training steps. Errors in rnnlab_model_error. */
+int32_t rnnlab_model_state_size(rnnlab_model *m); /* N; 0 (with a message) for a model without such dynamics */
+
+/* Fixed and slow points: local minima of q(s) = 1/2 |F(s; u) - s|^2 (Sussillo & Barak 2013).
+ * Starts: the given ones, or `starts` generated from the seed, half sampled from trajectories
+ * the model runs from zeros and from random states, driven by u and by u plus uniform noise in
+ * [-1, 1] (random tokens for one-hot input), and half uniform over the box those trajectories span
+ * (each coordinate's range widened by 10%; [-1, 1] where it is empty). Each start descends q by
+ * Adam on the gradient (J - I)^T (F(s) - s), J = dF/ds from the cells' own backward, with a step
+ * size adapted per start (x1.05 after a step that lowers q, x0.5 and undo after one that does not);
+ * then, with refine and N <= 256, Levenberg-Marquardt on the residual F(s) - s polishes each
+ * distinct minimum to the float32 floor. Kept: the points with q <= tolerance, and those with
+ * q <= slow_tolerance where the descent came to rest (a start still descending after
+ * max_iterations is not yet a point); points closer than merge_distance are one (the lower q stays). Each point is classified by the eigenvalues of
+ * J at it (general real eigen solver in double): stable when every |lambda| < 1, unstable when
+ * every |lambda| > 1, a saddle otherwise; the eigenvectors of its `directions` largest unstable
+ * eigenvalues (a complex pair once, with +im) are its unstable directions. q <= tolerance: a fixed
+ * point; above: a slow point. Cost per point: one N-row step for J and O(N^3) for its spectrum. */
+typedef struct {
+  int32_t starts;         /* generated starts when none are given, 1..100000 (default 64) */
+  int32_t max_iterations; /* Adam iterations per start, 0..1000000 (default 1000) */
+  float tolerance;        /* q <= tolerance: a fixed point (default 1e-10) */
+  float slow_tolerance;   /* tolerance < q <= slow_tolerance: a slow point; higher minima are dropped (default 1e-4) */
+  float merge_distance;   /* |a - b| below this: the same point; 0 = 1e-3 sqrt(N) (default 0) */
+  float learning_rate;    /* Adam's first step size, adapted per start (default 0.01) */
+  int32_t token;          /* one-hot input: the constant token (default 0) */
+  int32_t directions;     /* unstable eigenvectors per point, 0..N (default 8) */
+  int32_t refine;         /* 1: Levenberg-Marquardt polishing when N <= 256 (default 1) */
+  uint32_t seed_lo, seed_hi; /* the starts' generator (default 1) */
+} rnnlab_fixed_point_config;
+#define RNNLAB_FIXED_POINT_CONFIG_FIELDS 11
+void rnnlab_fixed_point_config_default(rnnlab_fixed_point_config *c);
+
+typedef struct rnnlab_fixed_points rnnlab_fixed_points; /* a result, owned by the caller */
+/* starts: (n_starts, N) or NULL (then c->starts are generated); input as above. *out receives the
+ * distinct points, by q ascending (NULL on failure). */
+rnnlab_status rnnlab_model_fixed_points(rnnlab_model *m, const rnnlab_fixed_point_config *c, const float *input,
+                                        const float *starts, int32_t n_starts, rnnlab_fixed_points **out);
+void rnnlab_fixed_points_free(rnnlab_fixed_points *f); /* NULL is a no-op */
+int32_t rnnlab_fixed_points_count(const rnnlab_fixed_points *f);
+int32_t rnnlab_fixed_points_dim(const rnnlab_fixed_points *f);        /* N */
+int32_t rnnlab_fixed_points_candidates(const rnnlab_fixed_points *f); /* minima below slow_tolerance before merging */
+/* Point i (NULL / 0 out of range): its state (N floats); q; its eigenvalues (2N doubles: N real
+ * parts then N imaginary parts, by |lambda| descending, a complex pair +im first); how many have
+ * |lambda| > 1; its unstable directions k < directions(i): 2N floats, the eigenvector's real then
+ * imaginary part (unit norm, largest component real and positive), for eigenvalue number
+ * direction_index(i, k). Pointers into f, valid until rnnlab_fixed_points_free. */
+const float *rnnlab_fixed_points_state(const rnnlab_fixed_points *f, int32_t i);
+double rnnlab_fixed_points_q(const rnnlab_fixed_points *f, int32_t i);
+const double *rnnlab_fixed_points_eigenvalues(const rnnlab_fixed_points *f, int32_t i);
+int32_t rnnlab_fixed_points_unstable(const rnnlab_fixed_points *f, int32_t i);
+int32_t rnnlab_fixed_points_directions(const rnnlab_fixed_points *f, int32_t i);
+int32_t rnnlab_fixed_points_direction_index(const rnnlab_fixed_points *f, int32_t i, int32_t k);
+const float *rnnlab_fixed_points_direction(const rnnlab_fixed_points *f, int32_t i, int32_t k);
+
+/* The largest Lyapunov exponent of s -> F(s; u), natural log per time step, by tangent
+ * propagation with renormalisation (Benettin et al. 1980): from each start, `transient` steps
+ * let the state reach its attractor and the tangent v align, then over `steps` steps
+ *   lambda = mean ln |J v_t|,  v_{t+1} = J v_t / |J v_t|,
+ * with J v by central differences of F, (F(s + eps v) - F(s - eps v)) / 2 eps, the perturbations
+ * measured after float32 rounding. `trajectories` independent runs from uniform random states in
+ * [-1, 1]^N (or all from `start`) with random tangents; *exponent is their mean, exponents[r] each
+ * (-INFINITY when a tangent collapses to exactly 0, as when every ReLU unit is off).
+ * divergence (divergence_steps + 1 doubles, may be NULL when divergence_steps is 0): the distance
+ * |a_t - b_t| of two trajectories from the first run's state after the transient, b's coordinate
+ * k (drawn from the seed) moved by `perturbation`; divergence[0] is the distance after float32
+ * rounding. */
+typedef struct {
+  int32_t steps;            /* averaged steps, 1..10000000 (default 2000) */
+  int32_t transient;        /* steps discarded first, 0..10000000 (default 500) */
+  int32_t trajectories;     /* independent runs averaged, 1..64 (default 4) */
+  int32_t token;            /* one-hot input: the constant token (default 0) */
+  float epsilon;            /* the central differences' step (default 1e-3) */
+  float perturbation;       /* the divergence curve's first separation (default 1e-7) */
+  int32_t divergence_steps; /* the divergence curve's steps, 0..10000000 (default 200) */
+  uint32_t seed_lo, seed_hi; /* starts, tangents and the perturbed coordinate (default 1) */
+} rnnlab_lyapunov_config;
+#define RNNLAB_LYAPUNOV_CONFIG_FIELDS 9
+void rnnlab_lyapunov_config_default(rnnlab_lyapunov_config *c);
+/* start: (N) or NULL; exponents (trajectories) may be NULL. */
+rnnlab_status rnnlab_model_lyapunov(rnnlab_model *m, const rnnlab_lyapunov_config *c, const float *input,
+                                    const float *start, double *exponent, double *exponents, double *divergence);
+
+/* Closed-loop generation for a model whose output is its next input (dense input, linear output,
+ * output_size == input_size; any cell, layers, one direction): from zeros, or from `state` (N
+ * floats, the layout above), the model reads the warm-up inputs (W, I) teacher-forced in one
+ * pass; then each output is fed back as the next input. out (steps, V): the output after the last
+ * warm-up input, then after each fed-back output; exactly what model forward passes of batch 1
+ * give (the warm-up, then one step at a time with carry_state). steps in 1..10000000 with
+ * steps * V <= RNNLAB_MAX_ELEMS; W >= 1. RNNLAB_ENONFINITE when an output becomes non-finite. */
+rnnlab_status rnnlab_model_rollout(rnnlab_model *m, const float *warmup, int32_t W, const float *state, int32_t steps,
+                                   float *out);
+/* sizeof the config struct: what 0 rnnlab_fixed_point_config, 1 rnnlab_lyapunov_config; -1 else
+ * (the wasm wrapper checks its field tables against it). */
+int32_t rnnlab_dynamics_layout(int32_t what);
 
 #ifdef __cplusplus
 }

@@ -1481,3 +1481,110 @@ export interface DBN {
   readonly freed: boolean;
   free(): void;
 }
+
+// ---- dynamics: fixed points, Lyapunov exponents, rollout (wasm/dynamics.mjs, core/dynamics/) ----
+// The state of a model, in every option and result below: every layer's hidden state h, layer 0
+// first, then every layer's cell state c for the cells that have one (LSTM cell, CT-RNN
+// potential): [h^0 ... h^{L-1} | c^0 ... c^{L-1}], layers * hiddenSize * (1 or 2) floats. The
+// model must step forward in time: one direction, not the FGR LSTM variant. Each call leaves the
+// carried state and the gradients as they were; the trace of the last pass is overwritten.
+
+export interface FixedPointOptions {
+  /** the constant input: inputSize numbers for dense input (default zeros), a token id for one-hot (default 0) */
+  input?: ArrayLike<number> | number;
+  /** a count of generated starts (default 64: half sampled from trajectories, half uniform over
+   * the box they span), or the starts themselves: a Float32Array of k x stateSize, or k states */
+  starts?: number | ArrayLike<number> | ArrayLike<number>[];
+  /** the generated starts' seed (default 1) */
+  seed?: number | bigint;
+  /** q <= tolerance: a fixed point (default 1e-10) */
+  tolerance?: number;
+  /** tolerance < q <= slowTolerance: a slow point; higher minima are dropped (default 1e-4) */
+  slowTolerance?: number;
+  /** Adam iterations per start, 0..1000000 (default 1000) */
+  maxIterations?: number;
+  /** points closer than this (Euclidean) are one (default 1e-3 sqrt(stateSize)) */
+  mergeDistance?: number;
+  /** Adam's first step size, adapted per start (default 0.01) */
+  learningRate?: number;
+  /** unstable eigenvectors computed per point, largest |lambda| first (default 8) */
+  directions?: number;
+  /** Levenberg-Marquardt polishing when stateSize <= 256 (default true) */
+  refine?: boolean;
+}
+
+/** one distinct fixed or slow point */
+export interface FixedPoint {
+  state: Float32Array;
+  /** 1/2 |F(state) - state|^2 */
+  q: number;
+  /** q > tolerance: a slow point */
+  slow: boolean;
+  /** every |lambda| < 1 */
+  stable: boolean;
+  /** discrete time: stable (every |lambda| < 1), unstable (every |lambda| > 1), saddle (some of
+   * each), marginal (none above 1, some exactly 1) */
+  type: 'stable' | 'saddle' | 'unstable' | 'marginal';
+  /** the Jacobian's eigenvalues at the point, by |lambda| descending (a complex pair +im first) */
+  eigenvalues: { re: Float64Array; im: Float64Array };
+  /** how many eigenvalues have |lambda| > 1 */
+  unstableCount: number;
+  /** eigenvectors of the largest unstable eigenvalues (a complex pair once, with +im): unit
+   * norm over vector and vectorIm together, largest component real and positive */
+  unstableDirections: { re: number; im: number; vector: Float32Array; vectorIm: Float32Array | null }[];
+}
+
+export interface LyapunovOptions {
+  /** the constant input, as FixedPointOptions.input */
+  input?: ArrayLike<number> | number;
+  /** steps averaged after the transient, 1..10000000 (default 2000) */
+  steps?: number;
+  /** steps discarded first (default 500) */
+  transient?: number;
+  /** independent runs averaged, from uniform random states in [-1, 1] (default 4, at most 64) */
+  trajectories?: number;
+  /** every run starts here instead (stateSize floats) */
+  start?: ArrayLike<number>;
+  /** the central differences' step of J v (default 1e-3) */
+  epsilon?: number;
+  /** the divergence curve's first separation (default 1e-7) */
+  perturbation?: number;
+  /** the divergence curve's steps (default 200; 0 = none) */
+  divergenceSteps?: number;
+  /** starts, tangents and the perturbed coordinate (default 1) */
+  seed?: number | bigint;
+}
+
+export interface LyapunovResult {
+  /** the largest exponent, natural log per time step (mean over the runs; -Infinity when a
+   * tangent collapses to exactly 0) */
+  exponent: number;
+  /** each run's */
+  exponents: Float64Array;
+  /** |a_t - b_t| for t = 0..divergenceSteps: two trajectories from the first run's state after
+   * the transient, one coordinate of b moved by perturbation (divergence[0]: after float32 rounding) */
+  divergence: Float64Array;
+  steps: number;
+  transient: number;
+}
+
+export interface RolloutOptions {
+  /** the teacher-forced inputs (W x inputSize numbers, W >= 1), or W with warmupInputs */
+  warmup: ArrayLike<number> | number;
+  /** closed-loop outputs to generate, 1..10000000 */
+  steps: number;
+  /** with warmup = W: inputs of which the first W steps are read */
+  warmupInputs?: ArrayLike<number>;
+  /** the state to start from (default zeros) */
+  state?: ArrayLike<number>;
+}
+
+export interface Model {
+  /** fixed and slow points of the dynamics at a constant input, distinct, by q ascending */
+  fixedPoints(options?: FixedPointOptions): FixedPoint[];
+  /** the largest Lyapunov exponent of the constant-input dynamics, and a divergence curve */
+  lyapunov(options?: LyapunovOptions): LyapunovResult;
+  /** closed loop (dense input, linear output, outputSize == inputSize): the output after the
+   * warm-up, then after each fed-back output; steps x outputSize */
+  rollout(options: RolloutOptions): Float32Array;
+}

@@ -29,6 +29,7 @@ import { installHopfield } from './hopfield.mjs';
 import { installRBM } from './rbm.mjs'; // restricted Boltzmann machines
 import { installPatterns } from './patterns.mjs'; // lab.patterns
 import { installDBN } from './dbn.mjs'; // deep belief nets
+import { fixedPoints, lyapunov, rollout } from './dynamics.mjs';
 import { checkInt, checkSeed, fail, isNode, isObject, show } from './check.mjs';
 import { HANDLES, NATIVE_BLOCK } from './handles.mjs';
 import { ACTIVATIONS, CELLS, C_OPTIMIZERS, DEFAULT_TRAINER, ERRLEN, GATE_NAMES, INITS, INPUT_KINDS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS, FILE_KINDS, fileKind } from './names.mjs';
@@ -997,6 +998,26 @@ class Model {
 
   /** Forgets the carried state (the next carryState pass starts from zeros). */
   resetState() { const s = this.#live(); s.rt.ex.rnnlab_model_reset_state(s.ptr); }
+
+  /**
+   * Fixed and slow points of the dynamics at a constant input, distinct, by q ascending
+   * (dynamics.mjs). The carried state and the gradients are left as they were.
+   * @param {import('./rnnlab.d.ts').FixedPointOptions} [options]
+   */
+  fixedPoints(options) { return fixedPoints(this.#live(), options); }
+
+  /**
+   * The largest Lyapunov exponent of the constant-input dynamics (natural log per step) and the
+   * divergence of two nearby trajectories (dynamics.mjs).
+   * @param {import('./rnnlab.d.ts').LyapunovOptions} [options]
+   */
+  lyapunov(options) { return lyapunov(this.#live(), options); }
+
+  /**
+   * Closed-loop outputs after a teacher-forced warm-up (dynamics.mjs); steps x outputSize.
+   * @param {import('./rnnlab.d.ts').RolloutOptions} options
+   */
+  rollout(options) { return rollout(this.#live(), options); }
 
   /**
    * The model (and, with { trainer }, that trainer's optimizer state and the model's carried state,
