@@ -1,0 +1,611 @@
+// @ts-check
+/* energy.js - the energy-based nets (issue 13): symmetric networks whose dynamics descend an
+ * energy, in three modes the task menu picks like tasks:
+ *   hopfield  a Hopfield memory (lab.createHopfield) on a grid the page draws on: store patterns
+ *             (drawn, digits, random), recall from a corrupted one unit by unit with its energy
+ *             after every update; Play runs the capacity sweep (mean overlap after recall against
+ *             P/N, Hebb beside Storkey, on fresh random patterns).
+ *   rbm       a restricted Boltzmann machine (lab.createRBM) trained by CD-k or PCD on bars and
+ *             stripes or digits (lab.patterns): its filters, Gibbs samples, reconstructions and
+ *             the exact mean log-likelihood (reconstruction error when it cannot be exact).
+ *   ising     the 2-D Ising lattice (lab.createIsing) swept at a temperature; magnetisation
+ *             against the temperature, measured from the live sweeps or by a scan.
+ *
+ * Owns what differs from the sequence families: the runs are not lab.createTask's (ownTasks),
+ * the worker drives them through adapters with the Learner protocol's shape (step, evaluate,
+ * learningRate, steps, free) and gets them in each snapshot as one part, `energy` (see
+ * energyPart); the page's energy view (widgets/energyview.js) draws it. Messages: 'hopfield'
+ * ({ op: 'store' | 'preset' | 'clear' | 'forget' | 'recall' }), 'ising' ({ op: 'scan' | 'stop' }),
+ * 'setTemperature' (live: Hopfield recall's T, the lattice's T).
+ * An engine without one of these nets builds a run that says so (note, and init's
+ * energy.available false): the page shows the note and keeps Play off. No save / load yet.
+ * DOM-free. See common.js for the Family type.
+ */
+import { BASE_PRESET } from './common.js';
+
+/** the capacity sweep: N units, the P/N grid, recalls from each network's first probes patterns */
+export const CAPACITY = Object.freeze({ size: 100, alphas: Object.freeze(Array.from({ length: 25 }, (_, i) => +(0.02 * (i + 1)).toFixed(2))),
+  probes: 4, noise: 0.05, maxSweeps: 30 });
+/** Amit, Gutfreund & Sompolinsky 1985: Hebb storage, T = 0, N -> infinity */
+export const ALPHA_C = 0.138;
+/** Onsager: the square lattice's critical temperature, 2 / ln(1 + sqrt 2) */
+export const T_C = 2 / Math.log(1 + Math.SQRT2);
+/** the digits' bitmap font drawn at this many pixels per font pixel on the Hopfield grid */
+const DIGIT_SCALE = 2;
+/** the grid when the engine has no digits: this many columns and rows */
+const PLAIN_GRID = [10, 14];
+/** Ising: sweeps after a change of temperature before the sweeps count into M(T); the scan's
+ * temperatures, sweeps to settle at each and sweeps measured */
+const ISING_BURN = 200;
+export const ISING_SCAN = Object.freeze({ from: 1.0, to: 3.6, step: 0.1, burn: 300, measure: 500 });
+/** RBM: Gibbs chains drawn per snapshot, their steps; reconstructions shown */
+const RBM_CHAINS = 12, RBM_GIBBS = 200, RBM_RECON = 6;
+
+const ENERGY_HIDES = Object.freeze(['optimizer', 'clip', 'bptt', 'files']);
+
+/** @type {Record<string, import('./common.js').TaskSpec>} */
+const TASKS = {
+  hopfield: {
+    preset: { ...BASE_PRESET, rule: 'hebb', update: 'async', temperature: 0 },
+    menu: 'Hopfield memory (energy)',
+    intro: 'A Hopfield network stores patterns as the minima of an energy: draw one or pick some, store them, corrupt one, and watch recall flip one unit at a time while the energy falls. Play runs the capacity sweep.',
+    taskOptions: {}, evalEvery: 1000000, evalCount: 0, probe: {},
+    hidden: ['network', 'lr', 'batch', 'method', 'k', 'patterns', 'lattice'],
+  },
+  rbm: {
+    preset: { ...BASE_PRESET, hidden: 16, lr: 0.1, batch: 14, method: 'pcd', k: 1, patterns: 'bars-3x3' },
+    menu: 'RBM (energy)',
+    intro: 'A restricted Boltzmann machine learns a distribution over images by contrastive divergence: each hidden unit\'s filter, Gibbs samples and reconstructions redraw as it trains, with the exact log-likelihood.',
+    taskOptions: {}, evalEvery: 10, evalCount: 0, probe: {},
+    hidden: ['rule', 'update', 'temperature', 'lattice'],
+  },
+  ising: {
+    preset: { ...BASE_PRESET, temperature: 2, lattice: 64 },
+    menu: 'Ising lattice (energy)',
+    intro: 'The 2-D Ising model, a Boltzmann machine without hidden units: Play sweeps the lattice at the temperature of the slider; below T_c = 2.269 it orders.',
+    taskOptions: {}, evalEvery: 1000000, evalCount: 0, probe: {},
+    hidden: ['network', 'lr', 'batch', 'rule', 'update', 'method', 'k', 'patterns'],
+  },
+};
+
+/** @type {import('./common.js').Example[]} */
+const EXAMPLES = [
+  { name: 'RBM: CD-1 on bars and stripes', state: { task: 'rbm', method: 'cd', k: 1 } },
+  { name: 'RBM: PCD on bars and stripes', state: { task: 'rbm', method: 'pcd', k: 1 } },
+  { name: 'RBM: digits, 32 hidden units', state: { task: 'rbm', patterns: 'digits', hidden: 32, batch: 20, lr: 0.05, method: 'pcd' } },
+  { name: 'Hopfield: Storkey\'s rule', state: { task: 'hopfield', rule: 'storkey' } },
+  { name: 'Ising: below T_c (T = 1.8)', state: { task: 'ising', temperature: 1.8 } },
+  { name: 'Ising: at T_c (T = 2.27)', state: { task: 'ising', temperature: 2.27 } },
+];
+
+// ---- small helpers ----
+
+/** a seeded uniform generator in [0, 1) (mulberry32) @param {number} seed */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** overlap m = (1/N) x . s @param {ArrayLike<number>} x @param {ArrayLike<number>} s @param {number} N @param {number} [off] */
+export function overlap(x, s, N, off = 0) {
+  let d = 0;
+  for (let i = 0; i < N; i++) d += x[off + i] * s[i];
+  return d / N;
+}
+
+/** @param {any} lab @param {string} name */
+const has = (lab, name) => typeof lab?.[name] === 'function';
+
+/** The note of a run whose net this engine lacks. @param {string} what @param {string} api */
+const lacking = (what, api) => `this engine has no ${what} yet (${api}): the energy-based family needs it`;
+
+/** what the worker's sequence parts need of a run's model (worker.js reads model.config.cell) */
+const NO_MODEL = Object.freeze({ config: Object.freeze({ cell: 'rnn', hiddenSize: 0, inputSize: 0, outputSize: 0 }),
+  getWeights: () => null, getGradients: () => null });
+
+/**
+ * A learner of the Learner protocol's shape over a step function: what the worker drives.
+ * @param {string} kind @param {{ step: (batch: any) => { loss: number, gradNorm?: number },
+ *   evaluate?: () => Record<string, any>, learningRate?: { get: () => number, set: (v: number) => void },
+ *   free?: () => void }} f
+ */
+function adapter(kind, f) {
+  let steps = 0, freed = false, lr = 0;
+  return {
+    kind,
+    /** @param {any} batch */
+    step(batch) { const r = f.step(batch); steps++; return { gradNorm: 0, clipped: false, ...r }; },
+    evaluate() { return { loss: NaN, accuracy: 0, solved: false, ...f.evaluate?.() }; },
+    trace() { return null; },
+    save() { throw new Error(`the ${kind} run cannot be saved from the page yet`); },
+    get learningRate() { return f.learningRate ? f.learningRate.get() : lr; },
+    set learningRate(v) { if (f.learningRate) f.learningRate.set(v); else lr = v; },
+    get trainerOptions() { return {}; },
+    get steps() { return steps; },
+    get freed() { return freed; },
+    free() { if (!freed) { freed = true; f.free?.(); } },
+  };
+}
+
+/** A task of the worker's shape: batch(n) gives what the next step trains on. @param {(n: number) => any} next */
+const taskOf = (next) => ({ batch: next, split: null, free() {} });
+
+// ---- Hopfield ----
+
+/** a pattern set's rows as +-1 (the engine's patterns are 0/1), each pixel scale x scale
+ * @param {{ rows: number, width: number, height: number, data: Float32Array }} set @param {number} scale */
+function spinsOf(set, scale) {
+  const W = set.width * scale, H = set.height * scale;
+  const out = new Float32Array(set.rows * W * H);
+  for (let r = 0; r < set.rows; r++) {
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const v = set.data[r * set.width * set.height + Math.floor(y / scale) * set.width + Math.floor(x / scale)];
+        out[r * W * H + y * W + x] = v > 0.5 ? 1 : -1;
+      }
+    }
+  }
+  return { rows: set.rows, width: W, height: H, data: out };
+}
+
+/** the engine's recall of one state, with its trace: energies after every update, flips as
+ * [update, unit] pairs @param {any} net @param {Float32Array} state @param {Record<string, any>} o */
+function recallOf(net, state, o) {
+  const res = net.recall(state, { ...o, record: true });
+  const flips = res.flips instanceof Int32Array ? res.flips : res.trace?.flips ?? new Int32Array(0);
+  const energy = res.energy instanceof Float32Array ? res.energy : res.trace?.energy ?? new Float32Array(0);
+  return { res, flips: Int32Array.from(flips), energy: Float32Array.from(energy) };
+}
+
+/** What a final state is: a stored pattern, its negation, a mixture of three, or spurious, from
+ * the engine's landing when it gives one, else from the overlaps. @param {any} res @param {number[]} m */
+function landingOf(res, m) {
+  const l = res.landing ?? res.landed ?? null;
+  const name = (/** @type {number} */ i) => `memory ${i + 1}`;
+  if (l && typeof l === 'object' && typeof l.kind === 'string') {
+    /** @type {number[]} */
+    const idx = (l.index ?? l.patterns ?? []).filter((/** @type {number} */ i) => i >= 0);
+    if (l.kind === 'pattern') return { kind: 'pattern', text: `${name(idx[0])}, as stored`, index: idx[0] };
+    if (l.kind === 'negation') return { kind: 'negation', text: `the negation of ${name(idx[0])} (also a minimum)`, index: idx[0] };
+    if (l.kind === 'mixture') return { kind: 'mixture', text: `a mixture of ${idx.map((i) => i + 1).join(', ')}: a spurious minimum`, index: idx[0] };
+    if (l.kind === 'none') return { kind: 'none', text: 'nothing is stored', index: -1 };
+    return { kind: 'spurious', text: `a spurious state (nearest: ${name(idx[0] ?? 0)})`, index: idx[0] ?? -1 };
+  }
+  if (!m.length) return { kind: 'none', text: 'nothing is stored', index: -1 };
+  let best = 0;
+  m.forEach((v, i) => { if (Math.abs(v) > Math.abs(m[best])) best = i; });
+  if (m[best] > 0.999) return { kind: 'pattern', text: `${name(best)}, as stored`, index: best };
+  if (m[best] < -0.999) return { kind: 'negation', text: `the negation of ${name(best)} (also a minimum)`, index: best };
+  return { kind: 'spurious', text: `a spurious state (nearest: ${name(best)}, m = ${m[best].toFixed(2)})`, index: best };
+}
+
+/** one capacity trial without the engine's capacity sweep: a fresh net of CAPACITY.size units,
+ * P random patterns, recall from a noisy copy of each of the first probes ones
+ * @param {any} lab @param {string} rule @param {number} alpha @param {number} seed @returns {number} mean overlap */
+function capacityTrial(lab, rule, alpha, seed) {
+  const N = CAPACITY.size, P = Math.max(1, Math.round(alpha * N));
+  const rand = rng(seed);
+  const pats = new Float32Array(P * N);
+  for (let i = 0; i < pats.length; i++) pats[i] = rand() < 0.5 ? -1 : 1;
+  const net = lab.createHopfield({ size: N, rule, seed });
+  try {
+    net.store(pats);
+    const probes = Math.min(P, CAPACITY.probes);
+    const flips = Math.round(CAPACITY.noise * N);
+    let sum = 0;
+    for (let p = 0; p < probes; p++) {
+      const s = pats.slice(p * N, (p + 1) * N);
+      for (let f = 0; f < flips; f++) { const i = Math.floor(rand() * N); s[i] = -s[i]; }
+      const res = net.recall(s, { update: 'async', temperature: 0, maxSweeps: CAPACITY.maxSweeps, seed: seed + p + 1 });
+      sum += overlap(pats, res.state, N, p * N);
+    }
+    return sum / probes;
+  } finally {
+    net.free();
+  }
+}
+
+/** @param {any} lab @param {import('./common.js').Config} config */
+function hopfieldRun(lab, config) {
+  const digits = has(lab, 'patterns');
+  const probe = digits ? spinsOf(lab.patterns('digits', { count: 10, noise: 0, seed: config.seed }), DIGIT_SCALE) : null;
+  const [width, height] = probe ? [probe.width, probe.height] : PLAIN_GRID;
+  const N = width * height;
+  const state = {
+    mode: 'hopfield', width, height, N, rule: config.rule, update: config.update, temperature: config.temperature,
+    /** @type {Float32Array[]} */ stored: [], storedVersion: 0,
+    /** @type {any} */ recall: null, recallId: 0, digits: !!probe,
+    /** the capacity sweep: per rule, per alpha, the sum of the mean overlaps and the trials */
+    capacity: { alphas: CAPACITY.alphas, size: CAPACITY.size, hebb: CAPACITY.alphas.map(() => [0, 0]), storkey: CAPACITY.alphas.map(() => [0, 0]) },
+    /** @type {{ alpha: number, overlap: number }[]} the page's recalls: P/N and the final overlap with the memory nearest the start */
+    yours: [],
+    trials: 0, net: /** @type {any} */ (null),
+  };
+  const rebuild = () => {
+    state.net?.free();
+    state.net = lab.createHopfield({ size: N, rule: config.rule, seed: config.seed });
+    if (state.stored.length) {
+      const all = new Float32Array(state.stored.length * N);
+      state.stored.forEach((p, i) => all.set(p, i * N));
+      state.net.store(all);
+    }
+    state.storedVersion++;
+  };
+  rebuild();
+  // a trial per step: the rules alternate, the alphas go round; each point a fresh seed
+  const capacityOf = has(lab, 'hopfieldCapacity') ? lab.hopfieldCapacity.bind(lab) : null;
+  const learner = adapter('hopfield', {
+    step() {
+      const t = state.trials++;
+      const rule = t % 2 === 0 ? 'hebb' : 'storkey';
+      const a = Math.floor(t / 2) % CAPACITY.alphas.length;
+      const round = Math.floor(t / (2 * CAPACITY.alphas.length));
+      const alpha = CAPACITY.alphas[a];
+      const seed = config.seed * 100003 + round * 7919 + a;
+      let m;
+      if (capacityOf) {
+        const [pt] = capacityOf({ size: CAPACITY.size, rule, trials: 1, probes: CAPACITY.probes, noise: CAPACITY.noise,
+          maxSweeps: CAPACITY.maxSweeps, seed, alphas: [alpha] });
+        m = pt.overlap ?? pt.eval?.overlap;
+      } else m = capacityTrial(lab, rule, alpha, seed);
+      const cell = state.capacity[rule === 'hebb' ? 'hebb' : 'storkey'][a];
+      cell[0] += m; cell[1]++;
+      return { loss: 1 - m };
+    },
+    free() { state.net?.free(); state.net = null; },
+  });
+  return { state, learner, rebuild, task: taskOf(() => ({ batchSize: 1, length: 1 })) };
+}
+
+/** @param {any} run @param {any} data */
+function hopfieldMessage(run, data) {
+  const h = run.energy;
+  if (h?.mode !== 'hopfield') return false;
+  const N = h.N;
+  const asPattern = (/** @type {any} */ p) => {
+    const s = Float32Array.from(p ?? []);
+    if (s.length !== N || s.some((v) => v !== 1 && v !== -1)) throw new Error(`hopfield: a pattern must be ${N} values of -1 or +1`);
+    return s;
+  };
+  switch (data.op) {
+    case 'store': h.stored.push(asPattern(data.pattern)); run.rebuild(); return true;
+    case 'forget': h.stored.splice(Number(data.index), 1); run.rebuild(); return true;
+    case 'clear': h.stored = []; h.recall = null; run.rebuild(); return true;
+    case 'preset': {
+      const count = Math.max(1, Math.min(10, Number(data.count) || 3));
+      /** @type {Float32Array[]} */
+      const pats = [];
+      if (data.kind === 'digits' && h.digits) {
+        const set = spinsOf(run.lab.patterns('digits', { count, noise: 0, seed: run.config.seed }), DIGIT_SCALE);
+        for (let r = 0; r < set.rows; r++) pats.push(set.data.slice(r * N, (r + 1) * N));
+      } else {
+        const rand = rng(run.config.seed * 31 + h.storedVersion);
+        for (let r = 0; r < count; r++) pats.push(Float32Array.from({ length: N }, () => (rand() < 0.5 ? -1 : 1)));
+      }
+      h.stored = pats; h.recall = null;
+      run.rebuild();
+      return true;
+    }
+    case 'recall': {
+      const start = asPattern(data.state);
+      const id = ++h.recallId;
+      const { res, flips, energy } = recallOf(h.net, start, { update: h.update, temperature: h.temperature,
+        maxSweeps: h.update === 'sync' ? 50 : 20, seed: run.config.seed * 1009 + id });
+      const final = Float32Array.from(res.state);
+      /** @type {number[]} */
+      const m = h.stored.map((/** @type {Float32Array} */ p) => overlap(p, final, N));
+      /** @type {number[]} */
+      const m0 = h.stored.map((/** @type {Float32Array} */ p) => overlap(p, start, N));
+      let target = -1;
+      m0.forEach((v, i) => { if (target < 0 || Math.abs(v) > Math.abs(m0[target])) target = i; });
+      const landing = landingOf(res, m);
+      h.recall = { id, start, final, energy, flips, update: h.update, temperature: h.temperature,
+        sweeps: res.sweeps, converged: !!res.converged, period: res.period ?? (res.converged ? 1 : 0),
+        overlaps: m, startOverlaps: m0, target, landing };
+      if (target >= 0) h.yours.push({ alpha: h.stored.length / N, overlap: Math.abs(m[target]) });
+      return true;
+    }
+    default: throw new Error(`hopfield: unknown op ${data.op}`);
+  }
+}
+
+// ---- RBM ----
+
+/** The data set of a config. @param {any} lab @param {import('./common.js').Config} config */
+function rbmData(lab, config) {
+  if (config.patterns === 'digits') return { ...lab.patterns('digits', { count: 200, noise: 0.05, seed: config.seed }), optimum: null };
+  const n = config.patterns === 'bars-4x4' ? 4 : 3;
+  const set = lab.patterns('bars-and-stripes', { n });
+  // every pattern once, equally likely: the best mean log-likelihood is -ln(rows)
+  return { ...set, optimum: -Math.log(set.rows) };
+}
+
+/** rows r0.. of a pattern set as a batch of n rows (cycling) @param {any} set @param {number} r0 @param {number} n */
+function rowsOf(set, r0, n) {
+  const V = set.size, out = new Float32Array(n * V);
+  for (let i = 0; i < n; i++) out.set(set.data.subarray(((r0 + i) % set.rows) * V, ((r0 + i) % set.rows + 1) * V), i * V);
+  return { rows: n, size: V, width: set.width, height: set.height, data: out };
+}
+
+/** @param {any} lab @param {import('./common.js').Config} config */
+function rbmRun(lab, config) {
+  const data = rbmData(lab, config);
+  const V = data.size, H = config.hidden;
+  const rbm = lab.createRBM({ visible: V, hidden: H, visibleUnits: 'binary', seed: config.seed });
+  const options = { method: config.method, k: config.k, learningRate: config.lr, momentum: 0.5, weightDecay: 0 };
+  /** @type {any} */
+  let trainer = rbm;
+  try {
+    if (typeof rbm.initVisibleBias === 'function') rbm.initVisibleBias(data);
+    trainer = has(lab, 'createLearner') ? lab.createLearner(rbm, options) : rbm;
+  } catch (err) {
+    rbm.free();
+    throw err;
+  }
+  const batch = Math.min(config.batch, data.rows);
+  // whole passes over the set in a seeded order, batch rows a step
+  const rand = rng(config.seed * 7 + 3);
+  let order = Array.from({ length: data.rows }, (_, i) => i), at = data.rows;
+  const next = () => {
+    const out = new Float32Array(batch * V);
+    for (let i = 0; i < batch; i++) {
+      if (at >= data.rows) {
+        for (let j = order.length - 1; j > 0; j--) { const k = Math.floor(rand() * (j + 1)); [order[j], order[k]] = [order[k], order[j]]; }
+        at = 0;
+      }
+      const r = order[at++];
+      out.set(data.data.subarray(r * V, (r + 1) * V), i * V);
+    }
+    return { rows: batch, size: V, width: data.width, height: data.height, data: out, batchSize: batch, length: 1 };
+  };
+  const state = {
+    mode: 'rbm', V, H, width: data.width, height: data.height, rows: data.rows, optimum: data.optimum,
+    method: config.method, k: config.k, data,
+    /** the exact mean log-likelihood can be had (2^min(V, H) states within the engine's limit) */
+    exact: true,
+    /** @type {{ step: number, ll: number | null, recon: number | null }[]} evaluations not yet posted */
+    history: [], sampleRound: 0, lastEvalMs: 0, lastEvalAt: -Infinity, evals: 0,
+  };
+  const learner = adapter('rbm', {
+    step(b) { const r = trainer.step(b); return { loss: r.loss, gradNorm: r.gradNorm ?? 0 }; },
+    evaluate() {
+      // the exact log-likelihood at most ~10% of the time (digits with many hidden units cost ms)
+      const now = performance.now();
+      if (now - state.lastEvalAt < 10 * state.lastEvalMs) return {};
+      state.lastEvalAt = now;
+      /** @type {number | null} */
+      let ll = null;
+      if (state.exact) {
+        try { ll = Number(rbm.logLikelihood(data.data)); } catch { state.exact = false; }
+      }
+      const recon = reconstructionError(rbm, data);
+      state.lastEvalMs = performance.now() - now;
+      state.history.push({ step: trainer.steps ?? state.evals, ll, recon });
+      state.evals++;
+      return { loss: ll === null ? recon : -ll };
+    },
+    learningRate: {
+      get: () => trainer.learningRate ?? options.learningRate,
+      set: (v) => { options.learningRate = v; if ('learningRate' in trainer) trainer.learningRate = v; },
+    },
+    free() { rbm.free(); },
+  });
+  return { state, learner, rbm, trainer, task: taskOf(next) };
+}
+
+/** mean squared reconstruction error of a set (mean-field, the engine's) @param {any} rbm @param {any} set */
+function reconstructionError(rbm, set) {
+  if (typeof rbm.reconstruct !== 'function') return null;
+  const r = rbm.reconstruct(set);
+  return Number(r.error ?? NaN);
+}
+
+/** what a snapshot shows of an RBM: weights, samples, reconstructions, new evaluations @param {any} run */
+function rbmPart(run) {
+  const s = run.energy, rbm = run.rbm;
+  const w = rbm.getWeights();
+  const chains = Math.min(RBM_CHAINS, 16);
+  const smp = rbm.sample({ chains, steps: RBM_GIBBS, seed: run.config.seed * 977 + s.sampleRound++ });
+  const samples = Float32Array.from(smp.probs ?? smp.visible ?? smp);
+  const shown = rowsOf(s.data, (s.sampleRound * RBM_RECON) % s.data.rows, Math.min(RBM_RECON, s.data.rows));
+  const rec = typeof rbm.reconstruct === 'function' ? rbm.reconstruct(shown) : null;
+  const history = s.history;
+  s.history = [];
+  return {
+    mode: 'rbm', V: s.V, H: s.H, width: s.width, height: s.height, method: s.method, k: s.k, exact: s.exact, optimum: s.optimum,
+    weight: Float32Array.from(w.weight), visibleBias: Float32Array.from(w.visibleBias), hiddenBias: Float32Array.from(w.hiddenBias),
+    samples, chains, reconData: shown.data, recon: rec ? Float32Array.from(rec.recon ?? rec.reconstruction) : null, reconRows: shown.rows,
+    history,
+  };
+}
+
+// ---- Ising ----
+
+/** one sweep of the lattice at T, whatever the engine calls it @param {any} is @param {number} T @param {number} n */
+function sweep(is, T, n) {
+  return is.sweep({ temperature: T, sweeps: n });
+}
+
+/** @param {any} lab @param {import('./common.js').Config} config */
+function isingRun(lab, config) {
+  const L = config.lattice;
+  const is = lab.createIsing({ size: L, seed: config.seed });
+  const BIN = 0.05;
+  const state = {
+    mode: 'ising', L, T: config.temperature, since: 0, sweeps: 0,
+    /** M(T) from the live sweeps: T bin -> [sum |m|, sum e, sweeps] */
+    bins: /** @type {Map<number, number[]>} */ (new Map()),
+    /** the scan's points: [T, <|m|>, <e>] */
+    scan: /** @type {number[][]} */ ([]),
+    /** @type {{ i: number, n: number, left: number, sum: number[] } | null} a scan under way */
+    scanning: /** @type {any} */ (null),
+    /** [sweep, m, e] since the last snapshot (thinned) */
+    trace: /** @type {number[][]} */ ([]),
+    is,
+  };
+  const mOf = () => Number(is.magnetization), eOf = () => Number(is.energy);
+  const learner = adapter('ising', {
+    step() {
+      const sc = state.scanning;
+      if (sc) {
+        const T = +(ISING_SCAN.from + sc.i * ISING_SCAN.step).toFixed(4);
+        state.T = T;
+        sweep(is, T, 1);
+        if (sc.left <= ISING_SCAN.measure) { sc.sum[0] += Math.abs(mOf()); sc.sum[1] += eOf(); sc.sum[2]++; }
+        if (--sc.left <= 0) {
+          state.scan.push([T, sc.sum[0] / sc.sum[2], sc.sum[1] / sc.sum[2]]);
+          sc.i++; sc.left = ISING_SCAN.burn + ISING_SCAN.measure; sc.sum = [0, 0, 0];
+          if (sc.i >= sc.n) { state.scanning = null; state.T = config.temperature; state.since = 0; }
+        }
+      } else {
+        sweep(is, state.T, 1);
+        if (++state.since > ISING_BURN) {
+          const key = Math.round(state.T / BIN) * BIN;
+          const b = state.bins.get(key) ?? [0, 0, 0];
+          b[0] += Math.abs(mOf()); b[1] += eOf(); b[2]++;
+          state.bins.set(key, b);
+        }
+      }
+      state.sweeps++;
+      if (state.trace.length < 400) state.trace.push([state.sweeps, mOf(), eOf()]);
+      return { loss: eOf() };
+    },
+    evaluate() { return { loss: eOf() }; },
+    free() { is.free(); },
+  });
+  return { state, learner, task: taskOf(() => ({ batchSize: 1, length: L * L })) };
+}
+
+/** @param {any} run */
+function isingPart(run) {
+  const s = run.energy;
+  const trace = s.trace;
+  s.trace = [];
+  return {
+    mode: 'ising', L: s.L, T: s.T, sweeps: s.sweeps, spins: Int8Array.from(s.is.getSpins()),
+    m: Number(s.is.magnetization), e: Number(s.is.energy),
+    live: [...s.bins.entries()].sort((a, b) => a[0] - b[0]).map(([T, [m, e, n]]) => [T, m / n, e / n, n]),
+    scan: s.scan.map((/** @type {number[]} */ p) => p.slice()),
+    scanning: s.scanning ? { i: s.scanning.i, n: s.scanning.n } : null, trace,
+  };
+}
+
+/** @param {any} run @param {any} data */
+function isingMessage(run, data) {
+  const s = run.energy;
+  if (s?.mode !== 'ising') return false;
+  if (data.op === 'scan') {
+    const n = Math.round((ISING_SCAN.to - ISING_SCAN.from) / ISING_SCAN.step) + 1;
+    // heated from the ordered state: a cooled lattice can freeze in stripes below T_c
+    if (typeof s.is.setSpins === 'function') s.is.setSpins(new Int8Array(s.L * s.L).fill(1));
+    s.scan = [];
+    s.scanning = { i: 0, n, left: ISING_SCAN.burn + ISING_SCAN.measure, sum: [0, 0, 0] };
+    return true;
+  }
+  if (data.op === 'stop') { s.scanning = null; s.T = run.config.temperature; s.since = 0; return true; }
+  throw new Error(`ising: unknown op ${data.op}`);
+}
+
+// ---- the family ----
+
+/** what the engine needs for each mode */
+const NEEDS = {
+  hopfield: { fn: 'createHopfield', what: 'Hopfield networks', api: 'lab.createHopfield' },
+  rbm: { fn: 'createRBM', what: 'RBMs', api: 'lab.createRBM and lab.patterns' },
+  ising: { fn: 'createIsing', what: 'Ising sampler', api: 'lab.createIsing' },
+};
+
+/** the empty probe trace the worker's sequence parts carry for this family (nothing to draw) */
+const emptyTrace = () => ({ length: 0, split: null, hiddenSize: 0, gateNames: [], layers: 0, gates: new Float32Array(0),
+  cell: new Float32Array(0), hidden: new Float32Array(0), gradNorm: new Float32Array(0), outputs: new Float32Array(0),
+  predicted: null, loss: 0 });
+
+/** @param {any} run */
+function energyPart(run) {
+  const s = run.energy;
+  if (!s) return { mode: run.config.task, available: false };
+  if (s.mode === 'rbm') return rbmPart(run);
+  if (s.mode === 'ising') return isingPart(run);
+  return {
+    mode: 'hopfield', width: s.width, height: s.height, N: s.N, rule: s.rule, update: s.update, temperature: s.temperature,
+    stored: concat(s.stored, s.N), storedCount: s.stored.length, storedVersion: s.storedVersion, recall: s.recall,
+    capacity: { alphas: s.capacity.alphas, size: s.capacity.size, hebb: s.capacity.hebb.map((/** @type {number[]} */ c) => c.slice()),
+      storkey: s.capacity.storkey.map((/** @type {number[]} */ c) => c.slice()) },
+    trials: s.trials, yours: s.yours.slice(), digits: s.digits,
+  };
+}
+
+/** @param {Float32Array[]} rows @param {number} N */
+function concat(rows, N) {
+  const out = new Float32Array(rows.length * N);
+  rows.forEach((r, i) => out.set(r, i * N));
+  return out;
+}
+
+/** @type {import('./common.js').Family} */
+export default {
+  name: 'energy',
+  ownTasks: true,
+  tasks: TASKS,
+  hidden: ['cell', 'layers', 'bidir', 'bidirectional', 'attention', 'length', ...ENERGY_HIDES],
+  widgets: ['energy'],
+  examples: EXAMPLES,
+  describe: (state) => [state.task],
+  inputs: [],
+  fileKind: 'energy', noun: 'an energy-based net', pickHint: 'the energy-based nets cannot be loaded from the page yet',
+  probeNoun: 'state',
+  live: { temperature: 'setTemperature' },
+  metricOf: () => 'accuracy',
+  probeDesc: () => '',
+  payload: async () => ({}),
+
+  assemble(lab, config) {
+    const need = NEEDS[/** @type {'hopfield' | 'rbm' | 'ising'} */ (config.task)];
+    const missing = !has(lab, need.fn) || (config.task === 'rbm' && !has(lab, 'patterns'));
+    if (missing) {
+      const learner = adapter(config.task, { step: () => ({ loss: NaN }) });
+      return { task: taskOf(() => ({ batchSize: 1, length: 1 })), model: NO_MODEL, learner: /** @type {any} */ (learner), probe: null, batchSize: 1,
+        energy: null, note: lacking(need.what, need.api), lab, free() { learner.free(); } };
+    }
+    const built = config.task === 'hopfield' ? hopfieldRun(lab, config) : config.task === 'rbm' ? rbmRun(lab, config) : isingRun(lab, config);
+    const { learner } = built;
+    // the adapter has the Learner protocol's shape (the worker drives nothing else), not its types
+    return { ...built, learner: /** @type {any} */ (learner), energy: built.state, model: NO_MODEL, probe: null, batchSize: 1,
+      note: '', lab, free() { learner.free(); } };
+  },
+  load() { throw new Error('the energy-based nets cannot be loaded from the page yet'); },
+  evalOptions: () => ({}),
+  probeInfo: () => ({ length: 0, symbols: [], targets: null, split: null }),
+  trace: emptyTrace,
+  samples: () => null,
+  initInfo: (run) => {
+    const s = run.energy;
+    /** @type {Record<string, any>} */
+    const e = { mode: run.config.task, available: !!s, note: run.note };
+    if (s?.mode === 'hopfield') Object.assign(e, { width: s.width, height: s.height, N: s.N, digits: s.digits,
+      capacity: { size: CAPACITY.size, alphas: CAPACITY.alphas, noise: CAPACITY.noise, probes: CAPACITY.probes }, alphaC: ALPHA_C });
+    if (s?.mode === 'rbm') Object.assign(e, { V: s.V, H: s.H, width: s.width, height: s.height, rows: s.rows, optimum: s.optimum,
+      data: Float32Array.from(s.data.data.subarray(0, Math.min(s.rows, 32) * s.V)), dataRows: Math.min(s.rows, 32), patterns: run.config.patterns });
+    if (s?.mode === 'ising') Object.assign(e, { L: s.L, Tc: T_C, scan: ISING_SCAN });
+    return { energy: e };
+  },
+  parts: [(run) => ({ part: { energy: energyPart(run) } })],
+  messages: {
+    hopfield: hopfieldMessage,
+    ising: isingMessage,
+    setTemperature(run, data) {
+      const T = Number(data.value);
+      if (!run.energy || !(T >= 0 && T <= 5)) return false;
+      run.config = { ...run.config, temperature: T };
+      if (run.energy.mode === 'hopfield') run.energy.temperature = T;
+      if (run.energy.mode === 'ising') { run.energy.T = T; run.energy.since = 0; run.energy.scanning = null; }
+      return true;
+    },
+  },
+};
