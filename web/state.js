@@ -38,6 +38,8 @@ export const HOPFIELD_RULES = Object.freeze(['hebb', 'storkey']);
 export const HOPFIELD_UPDATES = Object.freeze(['async', 'sync']);
 export const RBM_METHODS = Object.freeze(['cd', 'pcd']);
 export const RBM_DATA = Object.freeze(['bars-3x3', 'bars-4x4', 'digits']);
+/** the Ising lattice's single-spin samplers */
+export const ISING_SAMPLERS = Object.freeze(['metropolis', 'heatbath']);
 
 /**
  * @typedef {{ name: string, type: 'enum', values: readonly string[], default: string, optional?: boolean }
@@ -48,7 +50,7 @@ export const RBM_DATA = Object.freeze(['bars-3x3', 'bars-4x4', 'digits']);
  *   bidir: string, optimizer: string, lr: number, clip: number, batch: number, bptt: number, seed: number,
  *   corpus: string, temp: number, beam: number, data: string, attention: string, length: number,
  *   rule: string, update: string, temperature: number, method: string, k: number, patterns: string,
- *   lattice: number }} State
+ *   lattice: number, sampler: string }} State
  */
 
 /** @type {Prop[]} */
@@ -91,6 +93,8 @@ export const PROPS = [
   { name: 'patterns', type: 'enum', values: RBM_DATA, default: 'bars-3x3', optional: true },
   // Ising: the lattice's side (side x side spins, periodic)
   { name: 'lattice', type: 'int', min: 4, max: 256, default: 64, optional: true },
+  // Ising: Metropolis or heat bath (Glauber) single-spin updates
+  { name: 'sampler', type: 'enum', values: ISING_SAMPLERS, default: 'metropolis', optional: true },
 ];
 
 /** @returns {State} every key at its default */

@@ -21,7 +21,7 @@ export const EVAL_SEED = 1000, PROBE_SEED = 7, SAMPLE_SEED = 99;
  *   bidir: string, optimizer: string, lr: number, clip: number, batch: number, bptt: number, seed: number,
  *   corpus: string, temp: number, beam: number, data: string, attention: string, length: number,
  *   rule: string, update: string, temperature: number, method: string, k: number, patterns: string,
- *   lattice: number }} Config
+ *   lattice: number, sampler: string }} Config
  *   a playground config (state.js)
  *
  * @typedef {{
@@ -108,7 +108,7 @@ export const BASE_PRESET = /** @type {Partial<Config>} */ (Object.freeze({
   cell: 'lstm', variant: 'standard', layers: 1, bidir: 'no', optimizer: DEFAULT_TRAINER.optimizer,
   clip: DEFAULT_TRAINER.clipNorm, bptt: 0, attention: 'none', length: 0,
   // the energy-based nets' keys at their defaults (state.js), so that no preset inherits them
-  rule: 'hebb', update: 'async', temperature: 0, method: 'cd', k: 1, patterns: 'bars-3x3', lattice: 64,
+  rule: 'hebb', update: 'async', temperature: 0, method: 'cd', k: 1, patterns: 'bars-3x3', lattice: 64, sampler: 'metropolis',
 }));
 
 /**

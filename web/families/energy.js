@@ -15,7 +15,7 @@
  * the worker drives them through adapters with the Learner protocol's shape (step, evaluate,
  * learningRate, steps, free) and gets them in each snapshot as one part, `energy` (see
  * energyPart); the page's energy view (widgets/energyview.js) draws it. Messages: 'hopfield'
- * ({ op: 'store' | 'preset' | 'clear' | 'forget' | 'recall' }), 'ising' ({ op: 'scan' | 'stop' }),
+ * ({ op: 'store' | 'preset' | 'clear' | 'forget' | 'recall' }), 'ising' ({ op: 'scan' | 'stop' | 'rate' | 'fill' }),
  * 'setTemperature' (live: Hopfield recall's T, the lattice's T).
  * An engine without one of these nets builds a run that says so (note, and init's
  * energy.available false): the page shows the note and keeps Play off. No save / load yet.
@@ -36,8 +36,12 @@ const DIGIT_SCALE = 2;
 const PLAIN_GRID = [10, 14];
 /** Ising: sweeps after a change of temperature before the sweeps count into M(T); the scan's
  * temperatures, sweeps to settle at each and sweeps measured */
-const ISING_BURN = 200;
-export const ISING_SCAN = Object.freeze({ from: 1.0, to: 3.6, step: 0.1, burn: 300, measure: 500 });
+const ISING_BURN = 200, ISING_MIN_T = 0.05;
+/** the lattice's pace to start with: sweeps per second (slow enough to watch domains grow) */
+export const ISING_RATE = 200;
+/** the scan: ising.measure at each temperature (burn-in, measured sweeps, batch-means blocks),
+ * heated from all spins up */
+export const ISING_SCAN = Object.freeze({ from: 1.0, to: 3.6, step: 0.1, burnIn: 300, sweeps: 600, blocks: 10 });
 /** RBM: Gibbs chains drawn per snapshot, their steps; reconstructions shown */
 const RBM_CHAINS = 12, RBM_GIBBS = 200, RBM_RECON = 6;
 
@@ -50,14 +54,14 @@ const TASKS = {
     menu: 'Hopfield memory (energy)',
     intro: 'A Hopfield network stores patterns as the minima of an energy: draw one or pick some, store them, corrupt one, and watch recall flip one unit at a time while the energy falls. Play runs the capacity sweep.',
     taskOptions: {}, evalEvery: 1000000, evalCount: 0, probe: {},
-    hidden: ['network', 'lr', 'batch', 'method', 'k', 'patterns', 'lattice'],
+    hidden: ['network', 'lr', 'batch', 'method', 'k', 'patterns', 'lattice', 'sampler'],
   },
   rbm: {
     preset: { ...BASE_PRESET, hidden: 16, lr: 0.1, batch: 14, method: 'pcd', k: 1, patterns: 'bars-3x3' },
     menu: 'RBM (energy)',
     intro: 'A restricted Boltzmann machine learns a distribution over images by contrastive divergence: each hidden unit\'s filter, Gibbs samples and reconstructions redraw as it trains, with the exact log-likelihood.',
     taskOptions: {}, evalEvery: 10, evalCount: 0, probe: {},
-    hidden: ['rule', 'update', 'temperature', 'lattice'],
+    hidden: ['rule', 'update', 'temperature', 'lattice', 'sampler'],
   },
   ising: {
     preset: { ...BASE_PRESET, temperature: 2, lattice: 64 },
@@ -427,59 +431,74 @@ function rbmPart(run) {
 
 // ---- Ising ----
 
-/** one sweep of the lattice at T, whatever the engine calls it @param {any} is @param {number} T @param {number} n */
-function sweep(is, T, n) {
-  return is.sweep({ temperature: T, sweeps: n });
-}
+/** the lattice's temperature: the slider's, above 0 (the samplers need T > 0) @param {number} T */
+const latticeT = (T) => Math.max(ISING_MIN_T, T);
 
 /** @param {any} lab @param {import('./common.js').Config} config */
 function isingRun(lab, config) {
   const L = config.lattice;
   const is = lab.createIsing({ size: L, seed: config.seed });
   const BIN = 0.05;
+  const method = config.sampler;
   const state = {
-    mode: 'ising', L, T: config.temperature, since: 0, sweeps: 0,
+    mode: 'ising', L, T: latticeT(config.temperature), since: 0, sweeps: 0, method,
     /** M(T) from the live sweeps: T bin -> [sum |m|, sum e, sweeps] */
     bins: /** @type {Map<number, number[]>} */ (new Map()),
-    /** the scan's points: [T, <|m|>, <e>] */
+    /** the scan's points: [T, <|m|>, its standard error, <e>] */
     scan: /** @type {number[][]} */ ([]),
-    /** @type {{ i: number, n: number, left: number, sum: number[] } | null} a scan under way */
-    scanning: /** @type {any} */ (null),
-    /** [sweep, m, e] since the last snapshot (thinned) */
-    trace: /** @type {number[][]} */ ([]),
+    /** @type {{ i: number, n: number } | null} a scan under way: the next temperature's index */
+    scanning: /** @type {{ i: number, n: number } | null} */ (null),
+    /** [sweep, m, e] since the last snapshot, every stride-th sweep (about 100 a snapshot) */
+    trace: /** @type {number[][]} */ ([]), stride: 1, lastSweeps: 0,
+    /** sweeps per second (0: as fast as it goes), and the clock the pace is kept by */
+    rate: ISING_RATE, paced: { t0: 0, n: 0 },
     is,
   };
-  const mOf = () => Number(is.magnetization), eOf = () => Number(is.energy);
   const learner = adapter('ising', {
     step() {
       const sc = state.scanning;
+      let m, e;
       if (sc) {
+        // one temperature of the scan per step: the engine's measurement (batch-means errors)
         const T = +(ISING_SCAN.from + sc.i * ISING_SCAN.step).toFixed(4);
         state.T = T;
-        sweep(is, T, 1);
-        if (sc.left <= ISING_SCAN.measure) { sc.sum[0] += Math.abs(mOf()); sc.sum[1] += eOf(); sc.sum[2]++; }
-        if (--sc.left <= 0) {
-          state.scan.push([T, sc.sum[0] / sc.sum[2], sc.sum[1] / sc.sum[2]]);
-          sc.i++; sc.left = ISING_SCAN.burn + ISING_SCAN.measure; sc.sum = [0, 0, 0];
-          if (sc.i >= sc.n) { state.scanning = null; state.T = config.temperature; state.since = 0; }
-        }
+        const r = is.measure({ temperature: T, burnIn: ISING_SCAN.burnIn, sweeps: ISING_SCAN.sweeps, blocks: ISING_SCAN.blocks, method });
+        state.scan.push([T, r.absMagnetization, r.absMagnetizationError, r.energy]);
+        state.sweeps += ISING_SCAN.burnIn + ISING_SCAN.sweeps;
+        if (++sc.i >= sc.n) { state.scanning = null; state.T = latticeT(config.temperature); state.since = 0; }
+        m = is.magnetization; e = is.energy;
       } else {
-        sweep(is, state.T, 1);
+        pace(state);
+        ({ magnetization: m, energy: e } = is.sweep({ temperature: state.T, sweeps: 1, method }));
+        state.sweeps++;
         if (++state.since > ISING_BURN) {
-          const key = Math.round(state.T / BIN) * BIN;
+          const key = +(Math.round(state.T / BIN) * BIN).toFixed(4);
           const b = state.bins.get(key) ?? [0, 0, 0];
-          b[0] += Math.abs(mOf()); b[1] += eOf(); b[2]++;
+          b[0] += Math.abs(m); b[1] += e; b[2]++;
           state.bins.set(key, b);
         }
       }
-      state.sweeps++;
-      if (state.trace.length < 400) state.trace.push([state.sweeps, mOf(), eOf()]);
-      return { loss: eOf() };
+      if (state.sweeps % state.stride === 0 || sc) state.trace.push([state.sweeps, m, e]);
+      return { loss: e };
     },
-    evaluate() { return { loss: eOf() }; },
+    evaluate() { return { loss: is.energy }; },
     free() { is.free(); },
   });
   return { state, learner, task: taskOf(() => ({ batchSize: 1, length: L * L })) };
+}
+
+/**
+ * Keeps the sweeps at state.rate a second: waits for the next one's time (a worker that plays
+ * runs flat out anyway, so the wait costs nothing the fastest pace would not). After a pause the
+ * clock starts again. @param {any} state
+ */
+function pace(state) {
+  if (!state.rate) return;
+  const p = state.paced, now = performance.now();
+  let due = p.t0 + (p.n * 1000) / state.rate;
+  if (now - due > 250 || p.n === 0) { p.t0 = now; p.n = 0; due = now; }
+  while (performance.now() < due) { /* the next sweep's time */ }
+  p.n++;
 }
 
 /** @param {any} run */
@@ -487,12 +506,16 @@ function isingPart(run) {
   const s = run.energy;
   const trace = s.trace;
   s.trace = [];
+  // about 100 trace points a snapshot, whatever the pace
+  const since = s.sweeps - s.lastSweeps;
+  s.lastSweeps = s.sweeps;
+  s.stride = 2 ** Math.max(0, Math.round(Math.log2(Math.max(1, since / 100))));
   return {
-    mode: 'ising', L: s.L, T: s.T, sweeps: s.sweeps, spins: Int8Array.from(s.is.getSpins()),
+    mode: 'ising', L: s.L, T: s.T, sweeps: s.sweeps, method: s.method, spins: s.is.lattice,
     m: Number(s.is.magnetization), e: Number(s.is.energy),
     live: [...s.bins.entries()].sort((a, b) => a[0] - b[0]).map(([T, [m, e, n]]) => [T, m / n, e / n, n]),
     scan: s.scan.map((/** @type {number[]} */ p) => p.slice()),
-    scanning: s.scanning ? { i: s.scanning.i, n: s.scanning.n } : null, trace,
+    scanning: s.scanning ? { i: s.scanning.i, n: s.scanning.n } : null, trace, rate: s.rate,
   };
 }
 
@@ -503,12 +526,25 @@ function isingMessage(run, data) {
   if (data.op === 'scan') {
     const n = Math.round((ISING_SCAN.to - ISING_SCAN.from) / ISING_SCAN.step) + 1;
     // heated from the ordered state: a cooled lattice can freeze in stripes below T_c
-    if (typeof s.is.setSpins === 'function') s.is.setSpins(new Int8Array(s.L * s.L).fill(1));
+    s.is.setLattice(new Int8Array(s.L * s.L).fill(1));
     s.scan = [];
-    s.scanning = { i: 0, n, left: ISING_SCAN.burn + ISING_SCAN.measure, sum: [0, 0, 0] };
+    s.scanning = { i: 0, n };
     return true;
   }
-  if (data.op === 'stop') { s.scanning = null; s.T = run.config.temperature; s.since = 0; return true; }
+  if (data.op === 'fill') {
+    // every spin up (the ordered state), or fresh random spins (infinite temperature)
+    const rand = rng(run.config.seed * 131 + s.sweeps);
+    s.is.setLattice(Int8Array.from({ length: s.L * s.L }, () => (data.spins === 'up' || rand() < 0.5 ? 1 : -1)));
+    s.since = 0;
+    return true;
+  }
+  if (data.op === 'rate') {
+    const r = Number(data.rate);
+    if (!(r >= 0 && r <= 1e6)) throw new Error(`ising: rate must be sweeps per second, 0 for as fast as it goes (got ${data.rate})`);
+    s.rate = r; s.paced = { t0: 0, n: 0 };
+    return true;
+  }
+  if (data.op === 'stop') { s.scanning = null; s.T = latticeT(run.config.temperature); s.since = 0; return true; }
   throw new Error(`ising: unknown op ${data.op}`);
 }
 
@@ -604,7 +640,7 @@ export default {
       if (!run.energy || !(T >= 0 && T <= 5)) return false;
       run.config = { ...run.config, temperature: T };
       if (run.energy.mode === 'hopfield') run.energy.temperature = T;
-      if (run.energy.mode === 'ising') { run.energy.T = T; run.energy.since = 0; run.energy.scanning = null; }
+      if (run.energy.mode === 'ising') { run.energy.T = latticeT(T); run.energy.since = 0; run.energy.scanning = null; }
       return true;
     },
   },

@@ -25,6 +25,8 @@ import { rng } from '../families/energy.js';
 
 /** ms per flip shown (async recall), per sweep (sync) */
 const FLIP_MS = 45, SWEEP_MS = 400;
+/** Ising: the sweeps the m, e chart keeps */
+const TRACE_KEEP = 1500;
 /** Onsager's spontaneous magnetisation of the infinite lattice @param {number} T */
 export const onsager = (T) => (T >= 2 / Math.log(1 + Math.SQRT2) ? 0 : (1 - Math.sinh(2 / T) ** -4) ** 0.125);
 
@@ -372,16 +374,27 @@ export function createEnergyView(root, { send, tooltip, color }) {
   iTop.append(iSide);
   const mFig = figure(iSide, '⟨|m|⟩, the mean |magnetisation| per site, against the temperature');
   const mPlot = createXYPlot(mFig.fig, { xLabel: 'T', yLabel: '⟨|m|⟩', x: [0.8, 4], y: [0, 1.02], tooltip, height: 200,
-    series: [{ label: 'Onsager (infinite lattice)', color: '--muted', dash: [4, 3], width: 1 },
-      { label: 'live sweeps', color: '--c-train', points: true, line: false }, { label: 'scan', color: '--c-heldout', points: true }],
+    series: [{ label: 'Onsager (infinite lattice)', color: '--muted', dash: [4, 3], width: 1, value: false },
+      { label: 'live sweeps', color: '--c-train', points: true, line: false }, { label: 'scan (± 1 s.e.)', color: '--c-heldout', points: true }],
     markers: [{ x: 2 / Math.log(1 + Math.SQRT2), label: 'Tc = 2.269 (Onsager)' }] });
   const onsagerT = Array.from({ length: 161 }, (_, i) => 0.8 + i * 0.02);
   mPlot.set(0, onsagerT, onsagerT.map(onsager));
   const iTools = el('div', 'hop-tools');
   mFig.fig.append(iTools);
-  const scanBtn = button('Scan T from 1.0 to 3.6', 'Heat the lattice from all spins up, measuring ⟨|m|⟩ at each temperature (press Play)');
+  const rateLabel = el('label', 'hop-noise');
+  const rate = /** @type {HTMLSelectElement} */ (el('select'));
+  rate.setAttribute('aria-label', 'sweeps per second');
+  for (const [v, t] of [['20', '20 sweeps/s'], ['200', '200 sweeps/s'], ['2000', '2000 sweeps/s'], ['0', 'as fast as it goes']]) rate.append(new Option(t, v));
+  rate.value = '200';
+  rateLabel.append('pace ', rate);
+  rate.addEventListener('change', () => send({ type: 'ising', op: 'rate', rate: Number(rate.value) }));
+  const scanBtn = button('Scan T from 1.0 to 3.6', 'Heat the lattice from all spins up, measuring ⟨|m|⟩ at each temperature with its standard error (press Play)');
   const stopBtn = button('Stop the scan');
-  iTools.append(scanBtn, stopBtn);
+  const upBtn = button('All spins up', 'The ordered state: watch it melt above T_c');
+  const randomBtn2 = button('Random spins', 'A quench from infinite temperature: watch domains grow below T_c');
+  upBtn.addEventListener('click', () => send({ type: 'ising', op: 'fill', spins: 'up' }));
+  randomBtn2.addEventListener('click', () => send({ type: 'ising', op: 'fill', spins: 'random' }));
+  iTools.append(rateLabel, upBtn, randomBtn2, scanBtn, stopBtn);
   const scanNote = el('span', 'hint');
   iTools.append(scanNote);
   scanBtn.addEventListener('click', () => send({ type: 'ising', op: 'scan' }));
@@ -391,14 +404,21 @@ export function createEnergyView(root, { send, tooltip, color }) {
   tFig.fig.append(tPlot);
   const traceChart = createChart(tPlot, { series: [{ label: 'm', color: color('--c-train') }, { label: 'e', color: color('--c-heldout') }], range: [-2, 1], xLabel: 'sweep' });
 
+  /** @type {number[][]} [sweep, m, e] as drawn */
+  let trace = [];
   /** @param {any} e */
   function updateIsing(e) {
     lattice.update(e.spins, e.L);
     latFig.cap.textContent = `the lattice, ${e.L} × ${e.L} spins (up dark), periodic, at T = ${e.T.toFixed(2)}`;
     iRead.textContent = `T = ${e.T.toFixed(2)}   m = ${e.m.toFixed(3)}   e = ${e.e.toFixed(3)}   ${e.sweeps} sweeps`;
     mPlot.set(1, e.live.map((/** @type {number[]} */ p) => p[0]), e.live.map((/** @type {number[]} */ p) => p[1]));
-    mPlot.set(2, e.scan.map((/** @type {number[]} */ p) => p[0]), e.scan.map((/** @type {number[]} */ p) => p[1]));
-    for (const [s, m, en] of e.trace) traceChart.add(s, [m, en]);
+    mPlot.set(2, e.scan.map((/** @type {number[]} */ p) => p[0]), e.scan.map((/** @type {number[]} */ p) => p[1]),
+      e.scan.map((/** @type {number[]} */ p) => p[2]));
+    // the last TRACE_KEEP points, set whole (the chart thins what is added one by one)
+    for (const p of e.trace) trace.push(p);
+    if (trace.length > TRACE_KEEP) trace.splice(0, trace.length - TRACE_KEEP);
+    if (e.trace.length) traceChart.set(trace.map((p) => p[0]), [trace.map((p) => p[1]), trace.map((p) => p[2])]);
+    if (document.activeElement !== rate) rate.value = String(e.rate);
     scanNote.textContent = e.scanning ? `scanning: ${e.scanning.i + 1} of ${e.scanning.n} temperatures${pub.playing ? '' : ' (press Play)'}`
       : e.scan.length ? `scan: ${e.scan.length} temperatures` : '';
     stopBtn.disabled = !e.scanning;
@@ -426,7 +446,7 @@ export function createEnergyView(root, { send, tooltip, color }) {
         dataTiles.update(e.data, e.dataRows, e.width, e.height, { columns: Math.min(e.dataRows, 16) });
         dFig.cap.textContent = `the data: ${e.rows} patterns of ${e.width} × ${e.height}${e.dataRows < e.rows ? ` (the first ${e.dataRows})` : ''}`;
       }
-      if (e.mode === 'ising' && e.available) { traceChart.clear(); mPlot.set(1, [], []); mPlot.set(2, [], []); }
+      if (e.mode === 'ising' && e.available) { traceChart.clear(); trace = []; mPlot.set(1, [], []); mPlot.set(2, [], []); }
     },
     /** @param {any} e the snapshot's energy part @param {any} snap the snapshot */
     update(e, snap) {

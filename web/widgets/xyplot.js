@@ -6,8 +6,9 @@
  *   const plot = createXYPlot(parent, { xLabel: 'P/N', yLabel: 'overlap', x: [0, 0.5], y: [0, 1],
  *     series: [{ label: 'Hebb', color: '--c-train', points: true }], markers: [{ x: 0.138, label: 'αc' }],
  *     tooltip });
- *   plot.set(0, xs, ys);   plot.clear();   plot.draws;   plot.data(0)
- * series: a line through the points (line, default true), dots on them (points), dashed (dash).
+ *   plot.set(0, xs, ys);   plot.set(1, xs, ys, errors);   plot.clear();   plot.draws;   plot.data(0)
+ * series: a line through the points (line, default true), dots on them (points), dashed (dash);
+ * errors: a bar of +-error through each point (one standard error, say).
  * Colours are CSS custom properties (read at each draw, so both colour schemes work) or colours.
  * x / y: a fixed range, or 'auto' (the data's, padded; y 'auto' keeps 0 in view when zero: true).
  * The legend is HTML text under the canvas (the numbers read by screen readers and the contrast
@@ -16,7 +17,8 @@
 import { fitCanvas, showTip } from './canvas.js';
 
 /**
- * @typedef {{ label: string, color: string, points?: boolean, line?: boolean, dash?: number[], width?: number }} XYSeries
+ * @typedef {{ label: string, color: string, points?: boolean, line?: boolean, dash?: number[], width?: number,
+ *   value?: boolean }} XYSeries  value: false, the legend shows no latest value (a theoretical curve)
  * @typedef {{ x: number, label: string }} Marker
  * @typedef {{ xLabel: string, yLabel: string, x: [number, number] | 'auto', y: [number, number] | 'auto',
  *   series: XYSeries[], markers?: Marker[], tooltip: HTMLElement, height?: number, fmtX?: (v: number) => string,
@@ -47,8 +49,8 @@ export function createXYPlot(parent, opts) {
   box.append(canvas, legend);
   parent.append(box);
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
-  /** @type {{ xs: number[], ys: number[] }[]} */
-  let data = opts.series.map(() => ({ xs: [], ys: [] }));
+  /** @type {{ xs: number[], ys: number[], errs: number[] | null }[]} */
+  let data = opts.series.map(() => ({ xs: [], ys: [], errs: null }));
   let pending = false, draws = 0;
   const fmtX = opts.fmtX ?? ((v) => String(+v.toPrecision(3)));
   const fmtY = opts.fmtY ?? ((v) => String(+v.toPrecision(3)));
@@ -145,13 +147,25 @@ export function createXYPlot(parent, opts) {
         ctx.stroke();
         ctx.setLineDash([]);
       }
+      const errs = data[k].errs;
+      if (errs) {
+        ctx.lineWidth = 1;
+        for (let i = 0; i < xs.length; i++) {
+          if (!(errs[i] > 0)) continue;
+          const x = px(xs[i]);
+          ctx.beginPath(); ctx.moveTo(x, py(ys[i] - errs[i])); ctx.lineTo(x, py(ys[i] + errs[i]));
+          ctx.moveTo(x - 3, py(ys[i] - errs[i])); ctx.lineTo(x + 3, py(ys[i] - errs[i]));
+          ctx.moveTo(x - 3, py(ys[i] + errs[i])); ctx.lineTo(x + 3, py(ys[i] + errs[i]));
+          ctx.stroke();
+        }
+      }
       if (s.points || (s.line !== false && xs.length === 1)) {
         for (let i = 0; i < xs.length; i++) {
           if (!Number.isFinite(ys[i])) continue;
           ctx.beginPath(); ctx.arc(px(xs[i]), py(ys[i]), 2.5, 0, 2 * Math.PI); ctx.fill();
         }
       }
-      values[k].textContent = ys.length ? fmtY(ys[ys.length - 1]) : '';
+      values[k].textContent = ys.length && s.value !== false ? fmtY(ys[ys.length - 1]) : '';
     });
     ctx.restore();
     for (const key of legend.querySelectorAll('.xy-key')) {
@@ -186,9 +200,10 @@ export function createXYPlot(parent, opts) {
   canvas.addEventListener('mouseleave', () => { opts.tooltip.hidden = true; });
 
   return {
-    /** One series' points (copied). @param {number} k @param {ArrayLike<number>} xs @param {ArrayLike<number>} ys */
-    set(k, xs, ys) { data[k] = { xs: Array.from(xs), ys: Array.from(ys) }; schedule(); },
-    clear() { data = opts.series.map(() => ({ xs: [], ys: [] })); schedule(); },
+    /** One series' points (copied), with error bars when errs is given.
+     * @param {number} k @param {ArrayLike<number>} xs @param {ArrayLike<number>} ys @param {ArrayLike<number>} [errs] */
+    set(k, xs, ys, errs) { data[k] = { xs: Array.from(xs), ys: Array.from(ys), errs: errs ? Array.from(errs) : null }; schedule(); },
+    clear() { data = opts.series.map(() => ({ xs: [], ys: [], errs: null })); schedule(); },
     /** @param {number} k */
     data(k) { return { xs: data[k].xs.slice(), ys: data[k].ys.slice() }; },
     get draws() { return draws; },
