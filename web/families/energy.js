@@ -158,35 +158,30 @@ function spinsOf(set, scale) {
   return { rows: set.rows, width: W, height: H, data: out };
 }
 
-/** the engine's recall of one state, with its trace: energies after every update, flips as
- * [update, unit] pairs @param {any} net @param {Float32Array} state @param {Record<string, any>} o */
+/** The engine's recall of one state (hop.recall), its trace as the page replays it: the energy
+ * after every update (energy[0] the start's), and each flip as an [update, unit] pair (update k
+ * from 1: energy[k] is E after it). @param {any} net @param {Float32Array} state @param {Record<string, any>} o */
 function recallOf(net, state, o) {
-  const res = net.recall(state, { ...o, record: true });
-  const flips = res.flips instanceof Int32Array ? res.flips : res.trace?.flips ?? new Int32Array(0);
-  const energy = res.energy instanceof Float32Array ? res.energy : res.trace?.energy ?? new Float32Array(0);
-  return { res, flips: Int32Array.from(flips), energy: Float32Array.from(energy) };
+  const res = net.recall(state, o);
+  const F = res.flips.unit.length;
+  const flips = new Int32Array(2 * F);
+  for (let f = 0; f < F; f++) { flips[2 * f] = res.flips.update[f]; flips[2 * f + 1] = res.flips.unit[f]; }
+  return { res, flips, energy: Float32Array.from(res.energy) };
 }
 
-/** What a final state is: a stored pattern, its negation, a mixture of three, or spurious, from
- * the engine's landing when it gives one, else from the overlaps. @param {any} res @param {number[]} m */
-function landingOf(res, m) {
-  const l = res.landing ?? res.landed ?? null;
+/** What the engine says a final state is (hop.recall's landedIn): a stored pattern, its
+ * negation, a mixture of three, or spurious, in words. @param {any} l */
+function landingOf(l) {
   const name = (/** @type {number} */ i) => `memory ${i + 1}`;
-  if (l && typeof l === 'object' && typeof l.kind === 'string') {
-    /** @type {number[]} */
-    const idx = (l.index ?? l.patterns ?? []).filter((/** @type {number} */ i) => i >= 0);
-    if (l.kind === 'pattern') return { kind: 'pattern', text: `${name(idx[0])}, as stored`, index: idx[0] };
-    if (l.kind === 'negation') return { kind: 'negation', text: `the negation of ${name(idx[0])} (also a minimum)`, index: idx[0] };
-    if (l.kind === 'mixture') return { kind: 'mixture', text: `a mixture of ${idx.map((i) => i + 1).join(', ')}: a spurious minimum`, index: idx[0] };
-    if (l.kind === 'none') return { kind: 'none', text: 'nothing is stored', index: -1 };
-    return { kind: 'spurious', text: `a spurious state (nearest: ${name(idx[0] ?? 0)})`, index: idx[0] ?? -1 };
+  const off = l.distance ? ` (${l.distance} unit${l.distance === 1 ? '' : 's'} off)` : '';
+  if (l.kind === 'pattern') return { kind: 'pattern', text: `${name(l.index)}, as stored${off}`, index: l.index };
+  if (l.kind === 'negation') return { kind: 'negation', text: `the negation of ${name(l.index)}${off} (also a minimum)`, index: l.index };
+  if (l.kind === 'mixture') {
+    const terms = l.patterns.map((/** @type {number} */ i, /** @type {number} */ k) => `${l.signs[k] < 0 ? '−' : k ? '+' : ''}x${i + 1}`).join(' ');
+    return { kind: 'mixture', text: `the mixture sign(${terms})${off}: a spurious minimum`, index: l.patterns[0] };
   }
-  if (!m.length) return { kind: 'none', text: 'nothing is stored', index: -1 };
-  let best = 0;
-  m.forEach((v, i) => { if (Math.abs(v) > Math.abs(m[best])) best = i; });
-  if (m[best] > 0.999) return { kind: 'pattern', text: `${name(best)}, as stored`, index: best };
-  if (m[best] < -0.999) return { kind: 'negation', text: `the negation of ${name(best)} (also a minimum)`, index: best };
-  return { kind: 'spurious', text: `a spurious state (nearest: ${name(best)}, m = ${m[best].toFixed(2)})`, index: best };
+  if (l.kind === 'spurious') return { kind: 'spurious', text: `a spurious state, ${l.distance} units from ${name(l.nearest)} (or its negation)`, index: l.nearest };
+  return { kind: 'none', text: 'nothing is stored', index: -1 };
 }
 
 /** one capacity trial without the engine's capacity sweep: a fresh net of CAPACITY.size units,
@@ -243,7 +238,8 @@ function hopfieldRun(lab, config) {
   };
   rebuild();
   // a trial per step: the rules alternate, the alphas go round; each point a fresh seed
-  const capacityOf = has(lab, 'hopfieldCapacity') ? lab.hopfieldCapacity.bind(lab) : null;
+  // the engine's capacity sweep (one fresh network a trial), else the trial here
+  const capacityOf = has(lab, 'hopfieldCapacity') ? lab.hopfieldCapacity : null;
   const learner = adapter('hopfield', {
     step() {
       const t = state.trials++;
@@ -254,9 +250,8 @@ function hopfieldRun(lab, config) {
       const seed = config.seed * 100003 + round * 7919 + a;
       let m;
       if (capacityOf) {
-        const [pt] = capacityOf({ size: CAPACITY.size, rule, trials: 1, probes: CAPACITY.probes, noise: CAPACITY.noise,
-          maxSweeps: CAPACITY.maxSweeps, seed, alphas: [alpha] });
-        m = pt.overlap ?? pt.eval?.overlap;
+        m = capacityOf({ size: CAPACITY.size, rule, trials: 1, probes: CAPACITY.probes, noise: CAPACITY.noise,
+          maxSweeps: CAPACITY.maxSweeps, seed, alphas: [alpha] }).points[0].overlap;
       } else m = capacityTrial(lab, rule, alpha, seed);
       const cell = state.capacity[rule === 'hebb' ? 'hebb' : 'storkey'][a];
       cell[0] += m; cell[1]++;
@@ -303,12 +298,12 @@ function hopfieldMessage(run, data) {
         maxSweeps: h.update === 'sync' ? 50 : 20, seed: run.config.seed * 1009 + id });
       const final = Float32Array.from(res.state);
       /** @type {number[]} */
-      const m = h.stored.map((/** @type {Float32Array} */ p) => overlap(p, final, N));
+      const m = Array.from(res.overlaps);
       /** @type {number[]} */
       const m0 = h.stored.map((/** @type {Float32Array} */ p) => overlap(p, start, N));
       let target = -1;
       m0.forEach((v, i) => { if (target < 0 || Math.abs(v) > Math.abs(m0[target])) target = i; });
-      const landing = landingOf(res, m);
+      const landing = landingOf(res.landedIn);
       h.recall = { id, start, final, energy, flips, update: h.update, temperature: h.temperature,
         sweeps: res.sweeps, converged: !!res.converged, period: res.period ?? (res.converged ? 1 : 0),
         overlaps: m, startOverlaps: m0, target, landing };

@@ -106,7 +106,7 @@ export function createEnergyView(root, { send, tooltip, color }) {
   const hSide = el('div', 'hop-side');
   hTop.append(hSide);
   const eFig = figure(hSide, 'energy E(s) = −½ sᵀWs − bᵀs after every update');
-  const energyPlot = createXYPlot(eFig.fig, { xLabel: 'update', yLabel: 'energy', x: 'auto', y: 'auto', tooltip, height: 170,
+  const energyPlot = createXYPlot(eFig.fig, { xLabel: 'unit update (sync: parallel update)', yLabel: 'energy', x: 'auto', y: 'auto', tooltip, height: 170,
     series: [{ label: 'E', color: '--c-train' }, { label: 'now', color: '--accent', points: true, line: false }] });
   const oFig = figure(hSide, 'overlap m = x·s / N with each memory, as recall goes');
   const overlapList = el('ol', 'hop-overlaps');
@@ -125,14 +125,14 @@ export function createEnergyView(root, { send, tooltip, color }) {
   memTools.append(digitsBtn, digits5Btn, randomBtn, forgetBtn);
   const memHint = el('p', 'hint', 'click a memory to put it on the grid, corrupted by the slider; then Recall');
   memBox.append(memHint);
-  const memTiles = createTiles(memBox, { label: 'the stored memories: pick one to corrupt and recall', kind: 'spin', tooltip, tile: 44,
+  const memTiles = createTiles(memBox, { label: 'the stored memories: pick one to corrupt and recall', kind: 'spin', tooltip, tile: 60,
     onPick: (i) => pick(i) });
 
   const cFig = figure(hp, 'capacity: mean overlap after recall against P/N; Play runs trials on fresh random patterns', 'hop-capacity');
   const capPlot = createXYPlot(cFig.fig, { xLabel: 'P/N', yLabel: 'mean overlap', x: [0, 0.5], y: [0, 1.02], tooltip, height: 190,
     series: [{ label: 'Hebb', color: '--c-train', points: true }, { label: 'Storkey', color: '--c-heldout', points: true },
       { label: 'your recalls', color: '--c-metric', points: true, line: false }],
-    markers: [{ x: 0.138, label: 'αc ≈ 0.138 (Amit, Gutfreund & Sompolinsky)' }] });
+    markers: [{ x: 0.138, label: 'αc ≈ 0.138 (Amit, Gutfreund & Sompolinsky)', at: 'bottom' }] });
   const capNote = el('p', 'hint');
   cFig.fig.append(capNote);
 
@@ -218,7 +218,7 @@ export function createEnergyView(root, { send, tooltip, color }) {
       const bar = el('span', 'bar');
       bar.style.width = `${Math.abs(m) * 100}%`;
       if (m < 0) bar.classList.add('neg');
-      li.append(el('span', 'lab', `memory ${i + 1}${i === r.target ? ' (nearest the start)' : ''}`), el('span', 'track'), el('span', 'num', m.toFixed(2)));
+      li.append(el('span', 'lab', `memory ${i + 1}${i === r.target ? ' (the start\'s nearest)' : ''}`), el('span', 'track'), el('span', 'num', m.toFixed(2)));
       /** @type {HTMLElement} */ (li.children[1]).append(bar);
       items.push(li);
     }
@@ -247,7 +247,10 @@ export function createEnergyView(root, { send, tooltip, color }) {
     landed.textContent = `recall from the grid (${r.update}, T = ${r.temperature}) …`;
     Object.assign(pub.hopfield, { recallId: r.id, done: false, energies: Array.from(r.energy), flips: r.flips.length / 2,
       update: r.update, converged: r.converged, landing: null });
+    // async: a line where each sweep of N updates ends (the last one changed nothing when it converged)
     const sweepMarks = r.update === 'async' && r.sweeps <= 8 ? Array.from({ length: r.sweeps }, (_, i) => (i + 1) * r.start.length) : [];
+    energyPlot.setMarkers(sweepMarks.map((x, i) => ({ x, label: `sweep ${i + 1}` })));
+    energyPlot.set(0, [], []); energyPlot.set(1, [], []);
     pub.hopfield.sweepMarks = sweepMarks;
     const F = r.flips.length / 2;
     const tick = () => {

@@ -6,7 +6,8 @@
  *   const plot = createXYPlot(parent, { xLabel: 'P/N', yLabel: 'overlap', x: [0, 0.5], y: [0, 1],
  *     series: [{ label: 'Hebb', color: '--c-train', points: true }], markers: [{ x: 0.138, label: 'αc' }],
  *     tooltip });
- *   plot.set(0, xs, ys);   plot.set(1, xs, ys, errors);   plot.clear();   plot.draws;   plot.data(0)
+ *   plot.set(0, xs, ys);   plot.set(1, xs, ys, errors);   plot.setMarkers([...]);   plot.clear();
+ *   plot.draws;   plot.data(0)
  * series: a line through the points (line, default true), dots on them (points), dashed (dash);
  * errors: a bar of +-error through each point (one standard error, say).
  * Colours are CSS custom properties (read at each draw, so both colour schemes work) or colours.
@@ -19,7 +20,7 @@ import { fitCanvas, showTip } from './canvas.js';
 /**
  * @typedef {{ label: string, color: string, points?: boolean, line?: boolean, dash?: number[], width?: number,
  *   value?: boolean }} XYSeries  value: false, the legend shows no latest value (a theoretical curve)
- * @typedef {{ x: number, label: string }} Marker
+ * @typedef {{ x: number, label: string, at?: 'top' | 'bottom' }} Marker  at: where its label sits (default top)
  * @typedef {{ xLabel: string, yLabel: string, x: [number, number] | 'auto', y: [number, number] | 'auto',
  *   series: XYSeries[], markers?: Marker[], tooltip: HTMLElement, height?: number, fmtX?: (v: number) => string,
  *   fmtY?: (v: number) => string }} XYOptions
@@ -54,6 +55,8 @@ export function createXYPlot(parent, opts) {
   let pending = false, draws = 0;
   const fmtX = opts.fmtX ?? ((v) => String(+v.toPrecision(3)));
   const fmtY = opts.fmtY ?? ((v) => String(+v.toPrecision(3)));
+  /** @type {Marker[]} */
+  let markers = opts.markers ?? [];
   /** @type {HTMLSpanElement[]} */
   const values = opts.series.map((s) => {
     const item = document.createElement('span');
@@ -78,7 +81,7 @@ export function createXYPlot(parent, opts) {
     if (fixed !== 'auto') return fixed;
     let lo = Infinity, hi = -Infinity;
     for (const d of data) for (const v of axis === 'x' ? d.xs : d.ys) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-    if (axis === 'x') for (const m of opts.markers ?? []) { lo = Math.min(lo, m.x); hi = Math.max(hi, m.x); }
+    if (axis === 'x') for (const m of markers) { lo = Math.min(lo, m.x); hi = Math.max(hi, m.x); }
     if (!Number.isFinite(lo)) return [0, 1];
     if (hi - lo < 1e-9) { const pad = Math.max(1, Math.abs(lo) * 0.1); return [lo - pad, hi + pad]; }
     const pad = axis === 'y' ? (hi - lo) * 0.06 : 0;
@@ -117,16 +120,21 @@ export function createXYPlot(parent, opts) {
     }
     ctx.fillText(opts.xLabel, (left + right) / 2, bottom + 16);
     // markers: a dashed vertical line and its label at the top
-    for (const m of opts.markers ?? []) {
+    for (const m of markers) {
       if (m.x < x0 || m.x > x1) continue;
       const x = Math.round(px(m.x)) + 0.5;
       ctx.strokeStyle = cssColor('--accent');
       ctx.setLineDash([4, 3]);
       ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, bottom); ctx.stroke();
       ctx.setLineDash([]);
+      // the label on a patch of the panel's colour, so a curve under it does not hide it
+      const tw = ctx.measureText(m.label).width, left0 = x > right - tw - 8;
+      const lx = left0 ? x - 4 - tw : x + 4, ly = m.at === 'bottom' ? bottom - 15 : top + 1;
+      ctx.fillStyle = cssColor('--panel');
+      ctx.fillRect(lx - 2, ly - 1, tw + 4, 14);
       ctx.fillStyle = cssColor('--accent');
-      ctx.textAlign = x > right - 60 ? 'right' : 'left'; ctx.textBaseline = 'top';
-      ctx.fillText(m.label, x + (ctx.textAlign === 'left' ? 3 : -3), top + 1);
+      ctx.textAlign = 'left'; ctx.textBaseline = 'top';
+      ctx.fillText(m.label, lx, ly);
     }
     // the series, clipped to the plot area
     ctx.save();
@@ -204,6 +212,8 @@ export function createXYPlot(parent, opts) {
      * @param {number} k @param {ArrayLike<number>} xs @param {ArrayLike<number>} ys @param {ArrayLike<number>} [errs] */
     set(k, xs, ys, errs) { data[k] = { xs: Array.from(xs), ys: Array.from(ys), errs: errs ? Array.from(errs) : null }; schedule(); },
     clear() { data = opts.series.map(() => ({ xs: [], ys: [], errs: null })); schedule(); },
+    /** Replaces the vertical markers. @param {Marker[]} next */
+    setMarkers(next) { markers = next.slice(); schedule(); },
     /** @param {number} k */
     data(k) { return { xs: data[k].xs.slice(), ys: data[k].ys.slice() }; },
     get draws() { return draws; },
