@@ -30,7 +30,7 @@ export const formatNum = (v) => String(+v.toPrecision(3));
 const MENU_TEXT = {
   rule: { hebb: 'Hebb', storkey: 'Storkey' },
   update: { async: 'one unit at a time (async)', sync: 'all at once (sync)' },
-  method: { cd: 'CD-k', pcd: 'persistent CD' },
+  method: { cd: 'CD-k', pcd: 'PCD-k' },
   sampler: { metropolis: 'Metropolis', heatbath: 'heat bath' },
   patterns: { 'bars-3x3': 'bars and stripes 3×3', 'bars-4x4': 'bars and stripes 4×4', digits: 'digits 0–9, noisy' },
 };

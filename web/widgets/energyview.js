@@ -337,9 +337,12 @@ export function createEnergyView(root, { send, tooltip, color }) {
   /** @param {any} e */
   function updateRBM(e) {
     const { V, H, width, height } = e;
-    filters.update(e.weight, H, width, height, { columns: Math.min(H, 16), names: Array.from({ length: H }, (_, j) => `hidden unit ${j}`) });
+    // tiles about 56 px, as many a row as fit the filters' column
+    const side = Math.max(28, Math.min(64, Math.round(480 / Math.sqrt(H))));
+    const columns = Math.max(1, Math.min(H, Math.floor((fFig.fig.clientWidth || 600) / (side + 4))));
+    filters.update(e.weight, H, width, height, { columns, side, names: Array.from({ length: H }, (_, j) => `hidden unit ${j}`) });
     sampleTiles.update(e.samples, e.chains, width, height, { columns: e.chains, names: Array.from({ length: e.chains }, (_, i) => `chain ${i}`) });
-    sFig.cap.textContent = `Gibbs samples: ${e.chains} chains, 200 steps each from random, p(v | h) shown`;
+    sFig.cap.textContent = `Gibbs samples: ${e.chains} fresh chains, ${e.gibbs} block Gibbs steps each, p(v | h) of the last`;
     if (e.recon) {
       const both = new Float32Array(2 * e.reconRows * V);
       both.set(e.reconData); both.set(e.recon, e.reconRows * V);
@@ -358,7 +361,8 @@ export function createEnergyView(root, { send, tooltip, color }) {
     pub.rbm.filterDraws = filters.draws;
     pub.rbm.sampleDraws = sampleTiles.draws;
     const ll = pub.rbm.ll;
-    rStatus.textContent = `${V} visible, ${H} hidden; ${e.method === 'pcd' ? 'persistent CD' : 'CD'}-${e.k}. `
+    rStatus.textContent = `${V} visible, ${H} hidden; ${e.method === 'pcd' ? 'persistent CD' : 'CD'}-${e.k}, learning rate ${+e.lr.toPrecision(3)}, `
+      + `momentum ${e.momentum}, weight decay ${e.decay}; ${e.steps} updates. `
       + (e.exact ? `Exact mean log-likelihood ${ll === null || ll === undefined ? '–' : ll.toFixed(3)} nats`
         + (e.optimum !== null ? ` (the best any model can do: −ln ${info?.rows} = ${e.optimum.toFixed(3)})` : '') + '.'
         : 'Too many states for the exact log-likelihood: the reconstruction error instead.');
