@@ -47,7 +47,7 @@ typedef enum {
 const char *rnnlab_status_str(rnnlab_status s);
 const char *rnnlab_version(void);
 
-typedef enum { RNNLAB_CELL_RNN = 0, RNNLAB_CELL_LSTM, RNNLAB_CELL_GRU, RNNLAB_CELL_CTRNN, RNNLAB_CELL_ESN } rnnlab_cell;
+typedef enum { RNNLAB_CELL_RNN = 0, RNNLAB_CELL_LSTM, RNNLAB_CELL_GRU, RNNLAB_CELL_CTRNN, RNNLAB_CELL_ESN, RNNLAB_CELL_CFN, RNNLAB_CELL_LSM } rnnlab_cell;
 
 /* LSTM variants. STANDARD = PyTorch nn.LSTM; VANILLA = Greff et al. 2017 (peepholes);
  * V1997 = Hochreiter & Schmidhuber 1997 (no forget gate, scaled sigmoid squashers);
@@ -409,6 +409,33 @@ size_t rnnlab_seq2seq_save_size(const rnnlab_seq2seq *s, int with_optimizer);
 rnnlab_status rnnlab_seq2seq_save(rnnlab_seq2seq *s, int with_optimizer, uint8_t *buf, size_t len);
 rnnlab_status rnnlab_seq2seq_load(const uint8_t *buf, size_t len, int with_optimizer, rnnlab_seq2seq **out, char *err,
                                   size_t errlen);
+
+/* ---- the ridge readout (core/train/ridge.c) ----
+ *
+ * Reservoir computing's standard readout: ridge regression in closed form over the top layer's
+ * outputs, W = (A + ridge I)^-1 C with A = sum w [x;1][x;1]^T, C = sum w [x;1] y^T in double over
+ * every targeted step seen (the bias unregularised). Each step adds a batch and solves again
+ * (Cholesky), so the readout is the least-squares fit of everything so far; the rest of the model
+ * is untouched (an ESN's readout, or a frozen network's). Linear output only. washout: the first
+ * steps of each batch are skipped (the transient), unless the batch carries its state. The ridge
+ * borrows its model. */
+typedef struct rnnlab_ridge rnnlab_ridge;
+rnnlab_status rnnlab_ridge_create(rnnlab_model *m, float ridge, int32_t washout, rnnlab_ridge **out, char *err, size_t errlen);
+void rnnlab_ridge_free(rnnlab_ridge *r);
+const char *rnnlab_ridge_error(const rnnlab_ridge *r);
+/* forward over b, add its statistics, solve; r->loss = b's loss under the new readout */
+rnnlab_status rnnlab_ridge_step(rnnlab_ridge *r, const rnnlab_batch *b, rnnlab_step_result *res);
+rnnlab_status rnnlab_ridge_solve(rnnlab_ridge *r);
+rnnlab_status rnnlab_ridge_set(rnnlab_ridge *r, float ridge); /* and solve again when data was seen */
+float rnnlab_ridge_value(const rnnlab_ridge *r);
+int32_t rnnlab_ridge_washout(const rnnlab_ridge *r);
+int64_t rnnlab_ridge_steps(const rnnlab_ridge *r);
+double rnnlab_ridge_weight(const rnnlab_ridge *r); /* the sum of the weights of the steps seen */
+/* Save / load the model with the ridge's statistics (file kind 8): loading gives a new model and
+ * a ridge over it that continues exactly. */
+size_t rnnlab_ridge_save_size(const rnnlab_ridge *r);
+rnnlab_status rnnlab_ridge_save(rnnlab_ridge *r, uint8_t *buf, size_t len);
+rnnlab_status rnnlab_ridge_load(const uint8_t *buf, size_t len, rnnlab_model **m_out, rnnlab_ridge **r_out, char *err, size_t errlen);
 
 /* ---- tasks ---- */
 

@@ -52,6 +52,7 @@
 #include <string.h>
 
 #include "attention/aligned.h"
+#include "train/ridge.h"
 
 #define SER_VERSION 1u
 #define SER_FLAG_OPTIM 1u
@@ -795,5 +796,114 @@ rnnlab_status rnnlab_seq2seq_load(const uint8_t *buf, size_t len, int with_optim
   }
   s->rng.s = rng;
   *out = s;
+  return RNNLAB_OK;
+}
+
+/* ---- the ridge readout (core/train/ridge.c) ----
+ *
+ *   offset  size   field
+ *   0       8      magic "RNNLAB\0\x08"
+ *   8       4      u32 format version = 1
+ *   12      4      u32 header length = 56
+ *   16      4      f32 ridge
+ *   20      4      u32 washout
+ *   24      4      u32 D1 (features + 1)
+ *   28      4      u32 V
+ *   32      8      u64 steps
+ *   40      8      f64 the weights' sum
+ *   48      8      u64 M: model image length
+ *   56      M      the model image (rnnlab_model_save, without a trainer)
+ *   56+M    8 n    f64 A's lower triangle, row by row (n = D1 (D1 + 1) / 2), then C (D1 x V)
+ *   end-4   4      u32 CRC-32 of all bytes before it
+ */
+static const uint8_t ridge_magic[8] = {'R', 'N', 'N', 'L', 'A', 'B', 0, 8};
+#define RIDGE_HEADER_LEN 56
+
+static uint64_t f64_bits(double d) {
+  uint64_t u;
+  memcpy(&u, &d, 8);
+  return u;
+}
+static double bits_f64(uint64_t u) {
+  double d;
+  memcpy(&d, &u, 8);
+  return d;
+}
+
+size_t rnnlab_ridge_save_size(const rnnlab_ridge *r) {
+  if (!r) return 0;
+  const size_t n = (size_t)r->D1 * (r->D1 + 1) / 2 + (size_t)r->D1 * r->V;
+  return RIDGE_HEADER_LEN + rnnlab_model_save_size(r->model, NULL) + 8 * n + SER_CRC_LEN;
+}
+
+rnnlab_status rnnlab_ridge_save(rnnlab_ridge *r, uint8_t *buf, size_t len) {
+  if (!r) return RNNLAB_EINVAL;
+  r->err[0] = 0;
+  const size_t need = rnnlab_ridge_save_size(r), M = rnnlab_model_save_size(r->model, NULL);
+  if (!buf || len < need)
+    return status_fail(r->err, sizeof r->err, RNNLAB_EINVAL, "save: buffer too small: need %lu bytes, got %lu", (unsigned long)need,
+                       (unsigned long)(buf ? len : 0));
+  uint8_t *p = buf;
+  memcpy(p, ridge_magic, 8), p += 8;
+  p = ser_put_u32(p, SER_VERSION);
+  p = ser_put_u32(p, RIDGE_HEADER_LEN);
+  p = ser_put_u32(p, ser_f32_bits(r->ridge));
+  p = ser_put_u32(p, (uint32_t)r->washout);
+  p = ser_put_u32(p, (uint32_t)r->D1);
+  p = ser_put_u32(p, (uint32_t)r->V);
+  p = ser_put_u64(p, (uint64_t)r->steps);
+  p = ser_put_u64(p, f64_bits(r->weight));
+  p = ser_put_u64(p, (uint64_t)M);
+  rnnlab_status s = rnnlab_model_save(r->model, NULL, p, M);
+  if (s) return status_fail(r->err, sizeof r->err, s, "save: %s", r->model->err);
+  p += M;
+  for (int i = 0; i < r->D1; i++)
+    for (int j = 0; j <= i; j++) p = ser_put_u64(p, f64_bits(r->A[(size_t)i * r->D1 + j]));
+  for (size_t i = 0; i < (size_t)r->D1 * r->V; i++) p = ser_put_u64(p, f64_bits(r->C[i]));
+  ser_put_u32(p, rnnlab_crc32(buf, (size_t)(p - buf)));
+  return RNNLAB_OK;
+}
+
+rnnlab_status rnnlab_ridge_load(const uint8_t *buf, size_t len, rnnlab_model **m_out, rnnlab_ridge **r_out, char *err, size_t errlen) {
+  if (err && errlen) err[0] = 0;
+  if (!m_out || !r_out) return status_fail(err, errlen, RNNLAB_EINVAL, "load: m_out and r_out must not be NULL");
+  *m_out = NULL, *r_out = NULL;
+  if (!buf || len < RIDGE_HEADER_LEN + SER_MIN_LEN + SER_CRC_LEN)
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "too short: %lu bytes, a saved ridge readout has at least %d", (unsigned long)len,
+                       RIDGE_HEADER_LEN + SER_MIN_LEN + SER_CRC_LEN);
+  if (memcmp(buf, ridge_magic, 8) != 0) return status_fail(err, errlen, RNNLAB_EFORMAT, "not a saved rnnlab ridge readout (bad magic)");
+  if (ser_get_u32(buf + 8) != SER_VERSION) return status_fail(err, errlen, RNNLAB_EFORMAT, "unknown format version %lu", (unsigned long)ser_get_u32(buf + 8));
+  if (ser_get_u32(buf + 12) != RIDGE_HEADER_LEN) return status_fail(err, errlen, RNNLAB_EFORMAT, "bad header length %lu", (unsigned long)ser_get_u32(buf + 12));
+  const float ridge = ser_bits_f32(ser_get_u32(buf + 16));
+  const uint32_t washout = ser_get_u32(buf + 20), D1 = ser_get_u32(buf + 24), V = ser_get_u32(buf + 28);
+  const uint64_t steps = ser_get_u64(buf + 32), M = ser_get_u64(buf + 48);
+  const double weight = bits_f64(ser_get_u64(buf + 40));
+  if (D1 < 2 || D1 > 1u << 16 || V < 1 || V > RNNLAB_MAX_IO || M > len)
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "bad sizes (features %lu, outputs %lu): the file is corrupted", (unsigned long)D1, (unsigned long)V);
+  const uint64_t n = (uint64_t)D1 * (D1 + 1) / 2 + (uint64_t)D1 * V, expected = RIDGE_HEADER_LEN + M + 8 * n + SER_CRC_LEN;
+  if ((uint64_t)len != expected)
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "%s: expected %llu bytes, got %lu", (uint64_t)len < expected ? "truncated" : "length mismatch",
+                       (unsigned long long)expected, (unsigned long)len);
+  if (rnnlab_crc32(buf, len - SER_CRC_LEN) != ser_get_u32(buf + len - SER_CRC_LEN))
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "checksum mismatch: file is corrupted");
+  char merr[ERRLEN];
+  rnnlab_model *m = NULL;
+  rnnlab_trainer *t = NULL;
+  rnnlab_status s = rnnlab_model_load(buf + RIDGE_HEADER_LEN, (size_t)M, &m, &t, merr, sizeof merr);
+  rnnlab_trainer_free(t);
+  if (s) return status_fail(err, errlen, s, "model: %s", merr);
+  rnnlab_ridge *r = NULL;
+  s = ridge_alloc(m, ridge, (int32_t)washout, &r, err, errlen);
+  if (!s && (r->D1 != (int)D1 || r->V != (int)V)) s = status_fail(err, errlen, RNNLAB_EFORMAT, "the statistics do not fit the model");
+  if (s) {
+    rnnlab_ridge_free(r), rnnlab_model_free(m);
+    return s;
+  }
+  const uint8_t *p = buf + RIDGE_HEADER_LEN + M;
+  for (uint32_t i = 0; i < D1; i++)
+    for (uint32_t j = 0; j <= i; j++, p += 8) r->A[(size_t)i * D1 + j] = bits_f64(ser_get_u64(p));
+  for (size_t i = 0; i < (size_t)D1 * V; i++, p += 8) r->C[i] = bits_f64(ser_get_u64(p));
+  r->steps = (int64_t)steps, r->weight = weight;
+  *m_out = m, *r_out = r;
   return RNNLAB_OK;
 }

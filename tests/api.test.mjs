@@ -123,7 +123,7 @@ test('load: both builds, and the default follows SIMD support', async () => {
   assert.equal(scalarLab.version, lab.version);
   const def = await load();
   assert.equal(def.simd, simdSupported());
-  assert.deepEqual(lab.cells, ['rnn', 'lstm', 'gru', 'ctrnn', 'esn']);
+  assert.deepEqual(lab.cells, ['rnn', 'lstm', 'gru', 'ctrnn', 'esn', 'cfn', 'lsm']);
   assert.equal(lab.lstmVariants.length, 11);
   assert.deepEqual(lab.optimizers, ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam', 'adagrad']);
   assert.deepEqual(lab.gateNames.lstm, ['i', 'f', 'g', 'o']);
@@ -171,7 +171,7 @@ test('every cell and variant runs forward and backward with finite, well-shaped 
     assert.deepEqual(Object.keys(g), m.tensors.map((t) => t.name), what);
     for (const [name, arr] of Object.entries(g)) assert.ok(allFinite(arr), `${what}: ${name} finite`);
     assert.ok(norm(g['fc.weight']) > 0 && norm(g['fc.bias']) > 0, `${what}: readout gradients`);
-    if (c.cell === 'esn') assert.equal(norm(g.weight_hh_l0), 0, `${what}: the reservoir is fixed`);
+    if (c.cell === 'esn' || c.cell === 'lsm') assert.equal(norm(g.weight_hh_l0), 0, `${what}: the reservoir is fixed`);
     else assert.ok(norm(g.weight_ih_l0) > 0, `${what}: weight_ih_l0 gradient`);
     // backward twice gives the same gradients: backward zeroes first
     m.backward(batch);

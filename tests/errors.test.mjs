@@ -58,7 +58,7 @@ test('invalid model configs name the key', () => {
     [[1, 2], /config must be an object/],
     ['lstm', /config must be an object/],
     [{ ...base, colour: 'red' }, /unknown config key 'colour'/],
-    [{ ...base, cell: 'foo' }, /config\.cell must be one of rnn, lstm, gru, ctrnn, esn \(got 'foo'\)/],
+    [{ ...base, cell: 'foo' }, /config\.cell must be one of rnn, lstm, gru, ctrnn, esn, cfn, lsm \(got 'foo'\)/],
     [{ ...base, cell: 1 }, /config\.cell must be one of/],
     [{ ...base, cell: 'lstm', variant: 'peephole' }, /config\.variant must be one of standard, vanilla, 1997/],
     [{ ...base, activation: 'gelu' }, /config\.activation must be one of tanh, relu, sigmoid/],

@@ -81,6 +81,7 @@ int rnnlab_wasm_layout(int what, int field) {
 /* int64 results as doubles (exact below 2^53). */
 double rnnlab_wasm_param_count(const rnnlab_model *m) { return (double)rnnlab_model_param_count(m); }
 double rnnlab_wasm_trainer_steps(const rnnlab_trainer *t) { return (double)rnnlab_trainer_steps(t); }
+double rnnlab_wasm_ridge_steps(const rnnlab_ridge *r) { return (double)rnnlab_ridge_steps(r); }
 
 /* The trainer's normalised train config (a loaded trainer's learning rate is known only here).
  * Valid until the trainer is freed. */

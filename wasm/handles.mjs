@@ -33,6 +33,7 @@ export const HANDLES = Object.freeze({
   task: brand('task'),
   csvTask: brand('csv task'),
   seq2seq: brand('seq2seq'),
+  ridge: brand('ridge readout'),
   /** task.nextBatch(): a training batch left in the engine's memory (tasks.mjs) */
   nativeBatch: brand('native batch'),
 });

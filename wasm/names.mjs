@@ -13,7 +13,7 @@
 // ---- names whose index is the C enum value ----
 
 /** rnnlab_cell */
-export const CELLS = Object.freeze(['rnn', 'lstm', 'gru', 'ctrnn', 'esn']);
+export const CELLS = Object.freeze(['rnn', 'lstm', 'gru', 'ctrnn', 'esn', 'cfn', 'lsm']);
 /** rnnlab_lstm_variant */
 export const LSTM_VARIANTS = Object.freeze(['standard', 'vanilla', '1997', 'NIG', 'NFG', 'NOG', 'NIAF', 'NOAF', 'NP', 'CIFG', 'FGR']);
 /** rnnlab_activation (rnn and ctrnn) */
@@ -37,7 +37,7 @@ export const GRU_FORMS = Object.freeze(['pytorch', 'cho']);
 /** @type {Readonly<Record<string, readonly string[]>>} gate blocks of the G axis, in PyTorch row order */
 export const GATE_NAMES = Object.freeze({
   rnn: Object.freeze(['h']), lstm: Object.freeze(['i', 'f', 'g', 'o']), gru: Object.freeze(['r', 'z', 'n']),
-  ctrnn: Object.freeze(['h']), esn: Object.freeze(['h']),
+  ctrnn: Object.freeze(['h']), esn: Object.freeze(['h']), cfn: Object.freeze(['theta', 'eta', 'c']), lsm: Object.freeze(['s']),
 });
 /** The gate names of a cell. @param {string} [cell] @returns {readonly string[]} */
 export const gateNamesOf = (cell = 'lstm') => GATE_NAMES[cell] ?? GATE_NAMES.rnn;
@@ -98,7 +98,7 @@ export const DEFAULT_TRAINER = Object.freeze({ optimizer: 'adam', learningRate: 
 /** Every file the project writes starts with these 7 bytes; the 8th is the kind. */
 export const FILE_MAGIC = Object.freeze([0x52, 0x4e, 0x4e, 0x4c, 0x41, 0x42, 0]); // "RNNLAB\0"
 /** @type {Readonly<Record<number, string>>} the 8th byte -> the kind of learner the file holds */
-export const FILE_KINDS = Object.freeze({ 1: 'model', 2: 'seq2seq', 3: 'seq2seq' }); // 3: with attention or a bidirectional encoder
+export const FILE_KINDS = Object.freeze({ 1: 'model', 2: 'seq2seq', 3: 'seq2seq', 8: 'ridge' }); // 3: with attention or a bidirectional encoder; 8: a ridge readout
 /**
  * The kind of an rnnlab file, or null when the bytes are not one (too short or other magic).
  * An unknown kind byte gives 'unknown (N)' so a message can say a newer rnnlab wrote it.

@@ -1,7 +1,7 @@
 // rnnlab.d.ts - types of wasm/rnnlab.mjs, the ES-module wrapper of the rnnlab wasm engine.
 // Names, shapes and gate orders follow PyTorch; arrays are batch-major float32 / int32.
 
-export type Cell = 'rnn' | 'lstm' | 'gru' | 'ctrnn' | 'esn';
+export type Cell = 'rnn' | 'lstm' | 'gru' | 'ctrnn' | 'esn' | 'cfn' | 'lsm';
 export type LstmVariant =
   | 'standard' | 'vanilla' | '1997' | 'NIG' | 'NFG' | 'NOG' | 'NIAF' | 'NOAF' | 'NP' | 'CIFG' | 'FGR';
 export type Activation = 'tanh' | 'relu' | 'sigmoid';
@@ -208,7 +208,7 @@ export interface Model {
  */
 export interface Learner<B = unknown, T = unknown> {
   /** which family, and the kind of file save() writes (lab.loadLearner reads every kind) */
-  readonly kind: 'model' | 'seq2seq';
+  readonly kind: 'model' | 'seq2seq' | 'ridge';
   /** one update: zero the gradients, forward, backward, clip, update. batch: the family's batch,
    * or a task.nextBatch() batch (read in place in wasm memory, nothing copied) */
   step(batch: B | TaskBatch): { loss: number; gradNorm: number; clipped: boolean };
@@ -300,6 +300,7 @@ export interface Lab {
   loadTrainer(bytes: Uint8Array | ArrayBuffer): { model: Model; trainer: Trainer | null };
   /** a learner for a model: a Trainer (plain model), or the Seq2Seq itself with its optimizer set
    * (options default: Adam 0.005, clipNorm 1) */
+  createLearner(model: Model, options: { optimizer: 'ridge'; ridge?: number; washout?: number }): Ridge;
   createLearner(model: Model, options?: TrainerOptions): Trainer;
   createLearner(model: Seq2Seq, options?: TrainerOptions): Seq2Seq;
   /** any file rnnlab writes (its kind is the magic's last byte) as a learner that continues
@@ -898,6 +899,22 @@ export interface Seq2SeqTrace {
   attention?: Float32Array;
   /** over decIn (batchSize x tgtLength); outputs: the predicted distributions (B*U*V) */
   decoder: Trace;
+}
+
+/** The closed-form readout (core/train/ridge.c): ridge regression over the top layer's outputs of
+ * every batch seen; the rest of the model is untouched. lab.createLearner(model, { optimizer: 'ridge' }) too. */
+export interface Ridge extends Learner<Batch, Trace> {
+  readonly kind: 'ridge';
+  readonly model: Model;
+  /** the regularisation; setting it solves again over the data seen */
+  ridge: number;
+  /** steps skipped at the start of each batch that does not carry its state */
+  readonly washout: number;
+}
+
+export interface Lab {
+  /** a ridge readout for a model with linear output (an ESN's standard readout) */
+  createRidge(model: Model, options?: { ridge?: number; washout?: number }): Ridge;
 }
 
 export interface Lab {

@@ -22,6 +22,7 @@
 import { installSearch, searchImports } from './search.mjs';
 import { installTasks } from './tasks.mjs';
 import { installSeq2Seq } from './seq2seq.mjs';
+import { installRidge } from './ridge.mjs';
 import { checkInt, checkSeed, fail, isNode, isObject, show } from './check.mjs';
 import { HANDLES, NATIVE_BLOCK } from './handles.mjs';
 import { ACTIVATIONS, CELLS, C_OPTIMIZERS, DEFAULT_TRAINER, ERRLEN, GATE_NAMES, INITS, INPUT_KINDS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS, fileKind } from './names.mjs';
@@ -444,6 +445,7 @@ let modelState;
  * @typedef {object} TrainerState
  * @property {ModelState} model
  * @property {number} ptr  0 once freed
+ * @property {() => void} [release]  frees ptr when it is not a trainer (a ridge readout, ridge.mjs)
  */
 
 class Lab {
@@ -497,6 +499,10 @@ class Lab {
       readTrain: (ptr) => rt.readStruct(ptr, TRAIN_CONFIG_FIELDS), trainOptions: (raw) => readKeys(TRAIN_KEYS, // as the engine stores them: float fields in float32
         Object.fromEntries(TRAIN_CONFIG_FIELDS.map(([n, t]) => [n, t === 'f32' ? Math.fround(raw[n] ?? 0) : raw[n] ?? 0]))),
       readTrace: (ptr, loss, withOutputs) => readTrace(rt, ptr, loss, withOutputs),
+    });
+    installRidge(this, rt, { // ridge.mjs: lab.createRidge, the closed-form readout
+      modelState: (m) => modelState(m), stepResultFields: STEP_RESULT_FIELDS, wrapModel: (ptr) => wrapModel(rt, ptr),
+      marshalBatch: (s, b, t, extra) => marshalBatch(s, /** @type {any} */ (b), t, extra),
     });
     Object.freeze(this);
   }
@@ -581,6 +587,7 @@ class Lab {
       return s2s;
     }
     if (!modelState(model)) fail(`createLearner: model must be a model from lab.createModel or lab.createSeq2Seq (got ${show(model)})`);
+    if (isObject(options) && /** @type {any} */ (options).optimizer === 'ridge') return /** @type {any} */ (this).createRidge(model, options); // ridge.mjs
     return this.createTrainer(/** @type {Model} */ (model), options);
   }
 
@@ -605,7 +612,11 @@ class Lab {
       if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; an encoder-decoder file holds its optimizer');
       return /** @type {any} */ (this).loadSeq2Seq(src); // seq2seq.mjs
     }
-    if (kind !== 'model') fail(`loadLearner: a file of kind ${kind}: saved by a newer rnnlab? (this one reads ${['model', 'seq2seq'].join(', ')})`);
+    if (kind === 'ridge') {
+      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; a ridge readout file holds its statistics');
+      return /** @type {any} */ (this).loadRidge(src); // ridge.mjs
+    }
+    if (kind !== 'model') fail(`loadLearner: a file of kind ${kind}: saved by a newer rnnlab? (this one reads ${['model', 'seq2seq', 'ridge'].join(', ')})`);
     const { model, trainer } = this.#load(src, true, 'loadLearner');
     const s = /** @type {ModelState} */ (modelState(model));
     if (trainer) {
@@ -985,7 +996,7 @@ class Model {
   free() {
     const s = this.#s;
     if (!s.ptr) return;
-    for (const t of s.trainers) { if (t.ptr) s.rt.ex.rnnlab_trainer_free(t.ptr); t.ptr = 0; }
+    for (const t of s.trainers) { if (t.ptr) (t.release ? t.release() : s.rt.ex.rnnlab_trainer_free(t.ptr)); t.ptr = 0; } // trainers, ridge readouts
     s.trainers.clear();
     s.rt.ex.rnnlab_model_free(s.ptr);
     s.ptr = 0;

@@ -58,7 +58,7 @@ typedef struct cell_family {
 const cell_family *cell_family_of(int cell);
 
 /* The rows (cells.c lists them). */
-extern const cell_family rnn_cell, lstm_cell, gru_cell, ctrnn_cell, esn_cell;
+extern const cell_family rnn_cell, lstm_cell, gru_cell, ctrnn_cell, esn_cell, cfn_cell, lsm_cell;
 
 /* init.c: the common initialisation's fills, for families that initialise a tensor themselves. */
 float *tensor_at(rnnlab_model *m, const tensor_info *t, int r, int c); /* element (r, c), PyTorch layout */

@@ -4,7 +4,8 @@
 
 static const cell_family *const cell_table[] = {
     [RNNLAB_CELL_RNN] = &rnn_cell,     [RNNLAB_CELL_LSTM] = &lstm_cell, [RNNLAB_CELL_GRU] = &gru_cell,
-    [RNNLAB_CELL_CTRNN] = &ctrnn_cell, [RNNLAB_CELL_ESN] = &esn_cell,
+    [RNNLAB_CELL_CTRNN] = &ctrnn_cell, [RNNLAB_CELL_ESN] = &esn_cell, [RNNLAB_CELL_CFN] = &cfn_cell,
+    [RNNLAB_CELL_LSM] = &lsm_cell,
 };
 
 const cell_family *cell_family_of(int cell) {

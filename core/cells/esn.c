@@ -37,7 +37,7 @@ static rnnlab_status scale_spectral_radius(float *W, int n, float rho, rng_state
   return RNNLAB_OK;
 }
 
-static int esn_init_tensor(rnnlab_model *m, rng_state *rng, const tensor_info *t) {
+int reservoir_init_tensor(rnnlab_model *m, rng_state *rng, const tensor_info *t) {
   const rnnlab_config *c = &m->cfg;
   if (!strncmp(t->name, "weight_ih", 9)) fill_uniform(m, rng, t, 0, t->rows, c->input_scale);
   else if (!strncmp(t->name, "weight_hh", 9)) {
@@ -53,6 +53,6 @@ static void esn_backward(cell_ctx *x, const float *dY, int ldy, float *dX, int l
 }
 
 const cell_family esn_cell = {
-    .name = "esn", .gates = 1, .fixed = 1, .init_tensor = esn_init_tensor,
+    .name = "esn", .gates = 1, .fixed = 1, .init_tensor = reservoir_init_tensor,
     .forward = esn_forward, .backward = esn_backward,
 };

@@ -167,3 +167,10 @@ await load({ simd: true, threads: 4 });
 export const used = [label, cellName, probs, loss, lr, grads, firstGates, shapes, copy, resumed, best, beams, logp,
   modelScore, testAcc, evaluated, curve, heldout, corpusC, recipeTask, seq0, csvFromData, rmse, every, csvEval,
   csvBatch, s2sLoss, scored, decoded, exact, s2sHidden, stop, protocolLoss, viaLearner];
+
+// the ridge readout
+const esnModel: api.Model = lab.createModel({ cell: 'esn', input: 'dense', inputSize: 1, hiddenSize: 8, outputSize: 1, output: 'linear' });
+const readout: api.Ridge = lab.createRidge(esnModel, { ridge: 1e-6, washout: 10 });
+const ridgeLearner: api.Ridge = lab.createLearner(esnModel, { optimizer: 'ridge', ridge: 1e-4 });
+readout.ridge = 1e-3;
+const ridgeLoss: number = readout.step({ batchSize: 1, length: 2, inputs: new Float32Array(2), targets: new Float32Array(2) }).loss + ridgeLearner.steps;

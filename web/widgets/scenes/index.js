@@ -7,9 +7,11 @@ import lstm from './lstm.js';
 import gru from './gru.js';
 import rnn from './rnn.js';
 import { ctrnn, esn } from './leaky.js';
+import cfn from './cfn.js';
+import lsm from './lsm.js';
 
 /** @type {Readonly<Record<string, import('./layout.js').SceneModule>>} */
-export const SCENES = Object.freeze({ rnn, lstm, gru, ctrnn, esn });
+export const SCENES = Object.freeze({ rnn, lstm, gru, ctrnn, esn, cfn, lsm });
 
 for (const cell of CELLS) if (!SCENES[cell]) throw new Error(`celldiagram: no scene for cell ${cell}`);
 
