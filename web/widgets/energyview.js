@@ -242,7 +242,7 @@ export function createEnergyView(root, { send, tooltip, color }) {
   /** @param {any} r */
   function startAnim(r) {
     stopAnim();
-    anim = { rec: r, state: Float32Array.from(r.start), applied: 0, t0: performance.now(), frame: 0 };
+    anim = { rec: r, state: Float32Array.from(r.start), applied: 0, sweep: 0, t0: performance.now(), frame: 0 };
     skipBtn.disabled = false;
     landed.textContent = `recall from the grid (${r.update}, T = ${r.temperature}) …`;
     Object.assign(pub.hopfield, { recallId: r.id, done: false, energies: Array.from(r.energy), flips: r.flips.length / 2,
@@ -257,13 +257,15 @@ export function createEnergyView(root, { send, tooltip, color }) {
       if (!anim) return;
       const t = performance.now() - anim.t0;
       if (r.update === 'sync') {
-        const k = Math.min(r.energy.length - 1, Math.floor(t / SWEEP_MS));
+        const k = Math.min(r.energy.length - 1, anim.sweep + 1, Math.floor(t / SWEEP_MS));
+        anim.sweep = k;
         let f = 0;
         while (f < F && r.flips[2 * f] <= k) f++;
         if (k >= r.energy.length - 1) { finishAnim(); return; }
         showUpTo(k, f);
       } else {
-        const f = Math.min(F, Math.floor(t / FLIP_MS));
+        // one flip a frame at most: unit by unit even when frames come late
+        const f = Math.min(F, anim.applied + 1, Math.floor(t / FLIP_MS));
         if (f >= F) { finishAnim(); return; }
         showUpTo(f > 0 ? r.flips[2 * (f - 1)] : 0, f);
       }
