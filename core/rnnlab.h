@@ -586,6 +586,177 @@ rnnlab_status rnnlab_seq2seq_decode(rnnlab_seq2seq *s, const int32_t *src, int32
 rnnlab_status rnnlab_seq2seq_evaluate(rnnlab_seq2seq *s, rnnlab_task *t, int32_t count, int32_t length, uint64_t seed,
                                       int32_t beam_width, rnnlab_task_result *r);
 
+/* ---- Boltzmann machines and the Ising model (core/energy/boltzmann.c, core/energy/ising.c) ---- */
+
+/* A Boltzmann machine (Ackley, Hinton & Sejnowski 1985): n = V + H fully connected stochastic
+ * binary units, units 0..V-1 visible, V..n-1 hidden. States are 0/1 (not +-1). A symmetric weight
+ * matrix W with zero diagonal and biases b give the energy and the distribution
+ *   E(s) = -1/2 s^T W s - b^T s = -sum_{i<j} w_ij s_i s_j - sum_i b_i s_i,   p(s) = e^{-E(s)} / Z
+ * and Gibbs sampling at temperature T sets s_i = 1 with probability sigmoid((b_i + sum_j w_ij s_j) / T).
+ * Parameters: the n(n-1)/2 weights w_ij (i < j) packed row by row, then the n biases, in one
+ * parameter arena (train/optimizer.h) trained by optimizer_apply on the gradient of the mean
+ * negative log-likelihood of the visible data,
+ *   d(-log p(v))/dw_ij = <s_i s_j>_model - <s_i s_j>_data,   d/db_i = <s_i>_model - <s_i>_data
+ * (data: visible units clamped to a data row, hidden units from p(h | v)). Two ways to get them:
+ *   EXACT    both phases by enumerating states: the model phase all 2^n, the clamped phase 2^H per
+ *            data row, weighted in double with a stable log-sum-exp. Refused (RNNLAB_EINVAL) when
+ *            n > RNNLAB_BOLTZMANN_MAX_EXACT: "n = 24 units: exact enumeration needs 2^24 states,
+ *            the limit is 2^20". The exact log-likelihood and log Z have the same limit.
+ *   SAMPLED  the clamped phase by Gibbs sampling the hidden units of each data row (from a random
+ *            start), the free phase by persistent chains (Tieleman 2008) of all units that carry
+ *            over from step to step; `sweeps` sweeps per phase and update, the statistics averaged
+ *            over the last ceil(sweeps / 2) sweeps. A sweep updates every free unit once, in index
+ *            order. Learning is at T = 1.
+ * Randomness: the machine's own generator (seeded at create, saved with it), used by the initial
+ * weights and the sampled phases only; rnnlab_boltzmann_sample and the pseudo-log-likelihood take
+ * their own seed and leave it untouched. Initial weights: w_ij ~ 0.01 x (sum of 12 uniforms - 6),
+ * about N(0, 0.01^2) (Irwin-Hall, no libm); biases 0. */
+typedef struct rnnlab_boltzmann rnnlab_boltzmann;
+
+#define RNNLAB_BOLTZMANN_MAX_UNITS 2048 /* n = visible + hidden */
+#define RNNLAB_BOLTZMANN_MAX_EXACT 20   /* exact enumeration up to 2^20 states */
+#define RNNLAB_BOLTZMANN_MAX_SWEEPS 100000
+#define RNNLAB_BOLTZMANN_MAX_CHAINS 65536
+
+typedef enum { RNNLAB_BOLTZMANN_EXACT = 0, RNNLAB_BOLTZMANN_SAMPLED = 1 } rnnlab_boltzmann_method;
+
+/* How a step gets its gradient. Every field 4 bytes. */
+typedef struct {
+  int32_t method; /* rnnlab_boltzmann_method */
+  int32_t sweeps; /* SAMPLED: Gibbs sweeps per phase per update, 1..RNNLAB_BOLTZMANN_MAX_SWEEPS */
+  int32_t chains; /* SAMPLED: persistent free-phase chains, 1..RNNLAB_BOLTZMANN_MAX_CHAINS */
+} rnnlab_boltzmann_learn_config;
+
+#define RNNLAB_BOLTZMANN_LEARN_FIELDS 3
+
+/* exact, 10 sweeps, 32 chains */
+void rnnlab_boltzmann_learn_config_default(rnnlab_boltzmann_learn_config *lc);
+/* The optimizer a new machine starts with: SGD, learning rate 0.1, no momentum, decay or clipping. */
+void rnnlab_boltzmann_train_config_default(rnnlab_train_config *tc);
+
+/* visible >= 1, hidden >= 0, visible + hidden <= RNNLAB_BOLTZMANN_MAX_UNITS. */
+rnnlab_status rnnlab_boltzmann_create(int32_t visible, int32_t hidden, uint32_t seed_lo, uint32_t seed_hi,
+                                      rnnlab_boltzmann **out, char *err, size_t errlen);
+void rnnlab_boltzmann_free(rnnlab_boltzmann *bm); /* NULL is a no-op */
+const char *rnnlab_boltzmann_error(const rnnlab_boltzmann *bm); /* last error message, "" after success */
+int32_t rnnlab_boltzmann_visible(const rnnlab_boltzmann *bm);
+int32_t rnnlab_boltzmann_hidden(const rnnlab_boltzmann *bm);
+int32_t rnnlab_boltzmann_param_count(const rnnlab_boltzmann *bm); /* n(n-1)/2 + n */
+/* which 0: weights, 1: gradients of the last backward/step (0 before). weight (n,n) row-major,
+ * symmetric with zero diagonal; bias (n), visible units first. Either may be NULL. */
+rnnlab_status rnnlab_boltzmann_get_weights(rnnlab_boltzmann *bm, int32_t which, float *weight, float *bias);
+/* weight (n,n) must be finite, symmetric (w_ij == w_ji; -0 equals 0, the upper triangle is
+ * kept) with a zero diagonal; bias (n) finite.
+ * Either may be NULL (kept). Checked whole before anything changes. */
+rnnlab_status rnnlab_boltzmann_set_weights(rnnlab_boltzmann *bm, const float *weight, const float *bias);
+/* out (rows) = E(s) of each full state (rows, n) of 0/1, in double. */
+rnnlab_status rnnlab_boltzmann_energy(rnnlab_boltzmann *bm, const float *states, int32_t rows, double *out);
+/* *out = log Z = log sum_s e^{-E(s)} over all 2^n states (exact, double). */
+rnnlab_status rnnlab_boltzmann_log_partition(rnnlab_boltzmann *bm, double *out);
+/* out (rows) = F(v_r) = -log sum_h e^{-E(v_r, h)}, the free energy of each data row (rows, V), so
+ * p(v) = e^{-F(v)} / Z; exact, refused when hidden > RNNLAB_BOLTZMANN_MAX_EXACT (any visible). */
+rnnlab_status rnnlab_boltzmann_free_energy(rnnlab_boltzmann *bm, const float *data, int32_t rows, double *out);
+/* *out = (1/rows) sum_r log p(v_r), v_r = data row r (rows, V) of 0/1, in nats: exact, with
+ * p(v) = sum_h e^{-E(v,h)} / Z. */
+rnnlab_status rnnlab_boltzmann_log_likelihood(rnnlab_boltzmann *bm, const float *data, int32_t rows, double *out);
+/* *out = (1/rows) sum_r sum_i log p(v_ri | v_r,-i, h_r): the visible units' pseudo-log-likelihood
+ * given a hidden state h_r drawn by `sweeps` Gibbs sweeps of the hidden units with v_r clamped
+ * (from a random start, generator seeded by seed; exact for H = 0). Any size. */
+rnnlab_status rnnlab_boltzmann_pseudo_log_likelihood(rnnlab_boltzmann *bm, const float *data, int32_t rows,
+                                                     int32_t sweeps, uint32_t seed_lo, uint32_t seed_hi, double *out);
+/* Gibbs sampling at temperature T > 0: `chains` chains of all units, `sweeps` sweeps each (>= 0),
+ * from init (chains, n) of 0/1 when not NULL, else from random states; out (chains, n) receives
+ * the final states (out may be init). Its own generator, seeded by seed. */
+rnnlab_status rnnlab_boltzmann_sample(rnnlab_boltzmann *bm, int32_t chains, int32_t sweeps, float temperature,
+                                      uint32_t seed_lo, uint32_t seed_hi, const float *init, float *out);
+/* The optimizer (tc, checked as rnnlab_trainer_create does) and method (lc) of the next steps.
+ * After the first step the optimizer state is kept when only the learning rate changed, and
+ * started afresh otherwise; a new chain count restarts the chains. */
+rnnlab_status rnnlab_boltzmann_set_trainer(rnnlab_boltzmann *bm, const rnnlab_train_config *tc,
+                                           const rnnlab_boltzmann_learn_config *lc);
+const rnnlab_train_config *rnnlab_boltzmann_train_config(const rnnlab_boltzmann *bm);
+const rnnlab_boltzmann_learn_config *rnnlab_boltzmann_learn_config_of(const rnnlab_boltzmann *bm);
+rnnlab_status rnnlab_boltzmann_set_learning_rate(rnnlab_boltzmann *bm, float lr);
+double rnnlab_boltzmann_steps(const rnnlab_boltzmann *bm); /* updates applied (a double: exact to 2^53) */
+/* The gradient of the batch's mean negative log-likelihood by the configured method; afterwards the
+ * gradient arena holds exactly this batch's gradient (the gradient contract of
+ * rnnlab_model_backward). *loss: EXACT the batch's mean negative log-likelihood (nats); SAMPLED the
+ * negative pseudo-log-likelihood of the visible units given the clamped phase's hidden samples
+ * (nats per row). advance 0: the persistent chains and the generator are left as they were (a
+ * trace); 1: they move on (what a step does). Data (rows, V) of 0/1. */
+rnnlab_status rnnlab_boltzmann_backward(rnnlab_boltzmann *bm, const float *data, int32_t rows, int32_t advance,
+                                        float *loss);
+/* The phases' statistics of the last backward/step: which 0 data (clamped), 1 model (free); out
+ * (n,n) symmetric, <s_i s_j> off the diagonal, <s_i> on it. RNNLAB_ESTATE before any. */
+rnnlab_status rnnlab_boltzmann_statistics(rnnlab_boltzmann *bm, int32_t which, float *out);
+/* backward with advance = 1, then one update of the arena (clipping by the train config). loss as
+ * backward; grad_norm the gradient's global L2 norm before clipping; chunks 1. Creates the
+ * optimizer state on first use. */
+rnnlab_status rnnlab_boltzmann_step(rnnlab_boltzmann *bm, const float *data, int32_t rows, rnnlab_step_result *r);
+/* Save / load (file kind 7, "RNNLAB\0\7", CRC-32; the format is described in boltzmann.c): the
+ * weights, the train and learn configs, the steps, the generator, the persistent chains and the
+ * optimizer state when there is one, so a loaded machine continues bit for bit. */
+size_t rnnlab_boltzmann_save_size(const rnnlab_boltzmann *bm);
+rnnlab_status rnnlab_boltzmann_save(rnnlab_boltzmann *bm, uint8_t *buf, size_t len);
+rnnlab_status rnnlab_boltzmann_load(const uint8_t *buf, size_t len, rnnlab_boltzmann **out, char *err, size_t errlen);
+
+/* The 2-D Ising model: a Boltzmann machine without hidden units or learning, on an L x L periodic
+ * square lattice of spins s = +-1 (not 0/1), each bonded to its 4 neighbours:
+ *   E(s) = -J sum_<ij> s_i s_j - h sum_i s_i   (each of the 2 L^2 bonds counted once)
+ * Samplers, at temperature T > 0, one sweep = L^2 single-spin updates:
+ *   METROPOLIS  at L^2 sites drawn uniformly at random, flip s_i with probability min(1, e^{-dE/T}),
+ *               dE = 2 s_i (J sum_nb s_j + h) (in typewriter order Metropolis can lock into a cycle
+ *               of free flips: ising.c)
+ *   HEATBATH    in typewriter order, s_i = +1 with probability 1 / (1 + e^{-2 (J sum_nb s_j + h) / T})
+ *               (Glauber)
+ * Per site: magnetisation m = (1/N) sum s_i, energy e = E / N, N = L^2. For J = 1, h = 0 the
+ * infinite lattice orders below Onsager's T_c = 2 / ln(1 + sqrt 2) = 2.269185 (RNNLAB_ISING_TC):
+ * |m| = (1 - sinh(2/T)^-4)^(1/8) there, 0 above. */
+typedef struct rnnlab_ising rnnlab_ising;
+
+#define RNNLAB_ISING_MIN_SIZE 2
+#define RNNLAB_ISING_MAX_SIZE 2048
+#define RNNLAB_ISING_MAX_EXACT_SITES 20 /* exact enumeration: L^2 <= 20 (L <= 4, 2^16 states) */
+#define RNNLAB_ISING_TC 2.26918531421302196811 /* 2 / ln(1 + sqrt 2), for J = 1 */
+
+typedef enum { RNNLAB_ISING_METROPOLIS = 0, RNNLAB_ISING_HEATBATH = 1 } rnnlab_ising_method;
+
+/* A measurement at one temperature. Every field 4 bytes. Errors are one standard error of the mean
+ * by batch means (the sweeps split into `blocks` consecutive blocks; so autocorrelation within a
+ * block does not make the error bar too small); 0 for exact results. */
+typedef struct {
+  float temperature;
+  float abs_magnetization, abs_magnetization_error; /* <|m|> */
+  float magnetization, magnetization_error;         /* <m> */
+  float energy, energy_error;                       /* <e> */
+  float susceptibility; /* N (<m^2> - <|m|>^2) / T */
+  float specific_heat;  /* N (<e^2> - <e>^2) / T^2 */
+  float acceptance;     /* fraction of single-spin updates that changed a spin (0 exact) */
+  int32_t sweeps;       /* measured sweeps (0 exact) */
+} rnnlab_ising_result;
+
+#define RNNLAB_ISING_RESULT_FIELDS 11
+
+/* L in RNNLAB_ISING_MIN_SIZE..RNNLAB_ISING_MAX_SIZE, J and h finite; start 0: random spins from
+ * the seed, 1: all +1, -1: all -1. The seed also drives every sweep. */
+rnnlab_status rnnlab_ising_create(int32_t L, float J, float h, int32_t start, uint32_t seed_lo, uint32_t seed_hi,
+                                  rnnlab_ising **out, char *err, size_t errlen);
+void rnnlab_ising_free(rnnlab_ising *is); /* NULL is a no-op */
+const char *rnnlab_ising_error(const rnnlab_ising *is);
+int32_t rnnlab_ising_size(const rnnlab_ising *is); /* L */
+/* spins (L*L) row-major, +-1 */
+rnnlab_status rnnlab_ising_get_spins(rnnlab_ising *is, int8_t *out);
+rnnlab_status rnnlab_ising_set_spins(rnnlab_ising *is, const int8_t *in); /* every value +-1, checked first */
+double rnnlab_ising_magnetization(const rnnlab_ising *is); /* m per site of the current lattice */
+double rnnlab_ising_energy(const rnnlab_ising *is);        /* e per site of the current lattice */
+/* `sweeps` (>= 1) sweeps at T; *acceptance (may be NULL) = fraction of updates that changed a spin. */
+rnnlab_status rnnlab_ising_sweep(rnnlab_ising *is, float temperature, int32_t sweeps, int32_t method, float *acceptance);
+/* burn_in sweeps (>= 0), then `sweeps` sweeps measured after each (sweeps >= blocks >= 2). */
+rnnlab_status rnnlab_ising_measure(rnnlab_ising *is, float temperature, int32_t method, int32_t burn_in,
+                                   int32_t sweeps, int32_t blocks, rnnlab_ising_result *r);
+/* The exact averages at T by enumerating all 2^(L^2) states (L^2 <= RNNLAB_ISING_MAX_EXACT_SITES). */
+rnnlab_status rnnlab_ising_exact(rnnlab_ising *is, float temperature, rnnlab_ising_result *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,6 +36,8 @@ export const HANDLES = Object.freeze({
   ridge: brand('ridge readout'),
   /** task.nextBatch(): a training batch left in the engine's memory (tasks.mjs) */
   nativeBatch: brand('native batch'),
+  boltzmann: brand('Boltzmann machine'), // boltzmann.mjs
+  ising: brand('Ising lattice'), // ising.mjs
 });
 
 /**

@@ -98,7 +98,10 @@ export const DEFAULT_TRAINER = Object.freeze({ optimizer: 'adam', learningRate: 
 /** Every file the project writes starts with these 7 bytes; the 8th is the kind. */
 export const FILE_MAGIC = Object.freeze([0x52, 0x4e, 0x4e, 0x4c, 0x41, 0x42, 0]); // "RNNLAB\0"
 /** @type {Readonly<Record<number, string>>} the 8th byte -> the kind of learner the file holds */
-export const FILE_KINDS = Object.freeze({ 1: 'model', 2: 'seq2seq', 3: 'seq2seq', 8: 'ridge' }); // 3: with attention or a bidirectional encoder; 8: a ridge readout
+export const FILE_KINDS = Object.freeze({ 1: 'model', 2: 'seq2seq', 3: 'seq2seq', // 3: with attention or a bidirectional encoder
+  7: 'boltzmann', // a general Boltzmann machine (core/energy/boltzmann.c)
+  8: 'ridge', // a ridge readout with its statistics (core/train/ridge.c)
+});
 /**
  * The kind of an rnnlab file, or null when the bytes are not one (too short or other magic).
  * An unknown kind byte gives 'unknown (N)' so a message can say a newer rnnlab wrote it.

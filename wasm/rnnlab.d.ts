@@ -925,3 +925,142 @@ export interface Lab {
    * e.g. lab.createSeq2Seq({ ...task.modelConfig, cell: 'gru', hiddenSize: 64 }) */
   createSeq2Seq(config: Seq2SeqConfig, trainer?: TrainerOptions): Seq2Seq;
 }
+
+// ---- Boltzmann machines and the Ising model (wasm/boltzmann.mjs, wasm/ising.mjs) ----
+
+/** 0/1 rows: a pattern set (lab.patterns) or a bare Float32Array of rows x width values */
+export type BoltzmannData = Float32Array | { readonly rows: number; readonly size: number; readonly data: Float32Array };
+
+/** how a Boltzmann machine learns: the method and the optimizer (createTrainer's options, no truncate) */
+export interface BoltzmannTrainerOptions extends Omit<TrainerOptions, 'truncate'> {
+  /** 'exact': both phases by enumerating states (visible + hidden <= 20); 'sampled': Gibbs sampling
+   * of the clamped phase, persistent chains for the free phase */
+  method?: 'exact' | 'sampled';
+  /** sampled: Gibbs sweeps per phase per update, statistics over the last half (default 10) */
+  sweeps?: number;
+  /** sampled: persistent free-phase chains (default 32) */
+  chains?: number;
+}
+
+export type NormalizedBoltzmannTrainerOptions = { readonly [K in keyof BoltzmannTrainerOptions]-?: Exclude<BoltzmannTrainerOptions[K], undefined> };
+
+/** { weight: units x units row-major, symmetric, zero diagonal; visibleBias; hiddenBias } */
+export interface BoltzmannWeights {
+  weight: Float32Array;
+  visibleBias: Float32Array;
+  hiddenBias: Float32Array;
+}
+
+/** bm.trace(batch): the gradient of one batch and the two phases' statistics; nothing updated */
+export interface BoltzmannTrace {
+  loss: number;
+  gradNorm: number;
+  gradients: BoltzmannWeights;
+  /** units x units: <s_i s_j> with the visible units clamped to the data, <s_i> on the diagonal */
+  dataStatistics: Float32Array;
+  /** units x units: the same under the machine's own distribution */
+  modelStatistics: Float32Array;
+}
+
+/**
+ * A general Boltzmann machine (lab.createBoltzmann): units 0/1, visible first, then hidden;
+ * E(s) = -1/2 s^T W s - b^T s, p(s) = e^{-E(s)} / Z. A learner of its own (kind 'boltzmann', file kind 7).
+ */
+export interface BoltzmannMachine extends Omit<Learner<BoltzmannData, BoltzmannTrace>, 'kind' | 'evaluate' | 'trainerOptions'> {
+  readonly kind: 'boltzmann';
+  readonly visible: number;
+  readonly hidden: number;
+  /** visible + hidden */
+  readonly units: number;
+  /** n(n-1)/2 weights + n biases */
+  readonly parameterCount: number;
+  /** exact sums are possible: units <= 20 */
+  readonly exact: boolean;
+  getWeights(): BoltzmannWeights;
+  /** the gradients of the last step or trace */
+  getGradients(): BoltzmannWeights;
+  /** any of the three; weight symmetric with a zero diagonal, all finite */
+  setWeights(weights: Partial<BoltzmannWeights>): void;
+  /** E(s) of full states (rows of units 0/1 values) */
+  energy(states: BoltzmannData): Float64Array;
+  /** log Z, exact (units <= 20; refused above with both numbers) */
+  logPartition(): number;
+  /** F(v) = -log sum_h e^{-E(v,h)} of each row, exact (hidden <= 20, any visible) */
+  freeEnergy(data: BoltzmannData): Float64Array;
+  /** the mean exact log-likelihood of the rows (nats; units <= 20) */
+  logLikelihood(data: BoltzmannData): number;
+  /** the visible units' mean pseudo-log-likelihood given sampled hidden states (any size) */
+  pseudoLogLikelihood(data: BoltzmannData, options?: { sweeps?: number; seed?: number | bigint }): number;
+  /** Gibbs sampling at a temperature, its own generator; states: chains x units, visible: chains x visible */
+  sample(options?: { chains?: number; sweeps?: number; temperature?: number; seed?: number | bigint; init?: Float32Array }):
+    { chains: number; states: Float32Array; visible: Float32Array };
+  /** the options of the next steps (keys left out keep their values) */
+  setTrainer(options: BoltzmannTrainerOptions): void;
+  readonly trainerOptions: NormalizedBoltzmannTrainerOptions;
+  setLearningRate(lr: number): void;
+  /** loss: 'exact' -mean log p(v) of the batch before the update; 'sampled' the negative pseudo-log-likelihood */
+  step(batch: BoltzmannData): { loss: number; gradNorm: number; clipped: boolean };
+  /** exact (units <= 20): logLikelihood, logPartition, loss = -logLikelihood; larger: those null, loss = -pseudoLogLikelihood */
+  evaluate(data: BoltzmannData, options?: { seed?: number | bigint }): {
+    loss: number; logLikelihood: number | null; logPartition: number | null; pseudoLogLikelihood: number; rows: number; exact: boolean };
+}
+
+/** one temperature of an Ising measurement (errors: one standard error by batch means; 0 when exact) */
+export interface IsingMeasurement {
+  readonly temperature: number;
+  readonly absMagnetization: number;
+  readonly absMagnetizationError: number;
+  readonly magnetization: number;
+  readonly magnetizationError: number;
+  /** per site */
+  readonly energy: number;
+  readonly energyError: number;
+  /** N (<m^2> - <|m|>^2) / T */
+  readonly susceptibility: number;
+  /** N (<e^2> - <e>^2) / T^2 */
+  readonly specificHeat: number;
+  /** fraction of single-spin updates that changed a spin */
+  readonly acceptance: number;
+  readonly sweeps: number;
+}
+
+export type IsingMethod = 'metropolis' | 'heatbath';
+
+/** An L x L periodic Ising lattice (lab.createIsing): spins +-1, E = -J sum_<ij> s_i s_j - h sum_i s_i */
+export interface Ising {
+  /** L */
+  readonly size: number;
+  readonly sites: number;
+  /** J */
+  readonly coupling: number;
+  /** h */
+  readonly field: number;
+  /** Onsager's 2J / ln(1 + sqrt 2) = 2.269 for J = 1 */
+  readonly criticalTemperature: number;
+  /** m per site of the current lattice */
+  readonly magnetization: number;
+  /** e per site of the current lattice */
+  readonly energy: number;
+  /** a copy of the spins, L x L row-major */
+  readonly lattice: Int8Array;
+  readonly freed: boolean;
+  setLattice(spins: Int8Array): void;
+  sweep(options: { temperature: number; sweeps?: number; method?: IsingMethod }): { magnetization: number; energy: number; acceptance: number };
+  measure(options: { temperature: number; sweeps?: number; burnIn?: number; blocks?: number; method?: IsingMethod }): IsingMeasurement;
+  /** measure() at each temperature in order, on this lattice */
+  scan(options: { temperatures: ArrayLike<number>; sweeps?: number; burnIn?: number; blocks?: number; method?: IsingMethod }): IsingMeasurement[];
+  /** exact averages by enumerating all 2^(L^2) states (L <= 4) */
+  exact(options: { temperature: number }): IsingMeasurement;
+  /** (1 - sinh(2J/T)^-4)^(1/8) below T_c, 0 above: the infinite lattice */
+  onsagerMagnetization(temperature: number): number;
+  free(): void;
+}
+
+export interface Lab {
+  /** visible + hidden <= 2048; weights about N(0, 0.01^2); trainer default { method: 'exact' (above 20 units
+   * 'sampled'), optimizer: 'sgd', learningRate: 0.1, sweeps: 10, chains: 32 } */
+  createBoltzmann(options: { visible: number; hidden?: number; seed?: number | bigint }, trainer?: BoltzmannTrainerOptions): BoltzmannMachine;
+  /** bm.save() bytes back into a machine that continues bit for bit (lab.loadLearner routes file kind 7 here) */
+  loadBoltzmann(bytes: Uint8Array | ArrayBuffer): BoltzmannMachine;
+  createIsing(options: { size: number; coupling?: number; field?: number; seed?: number | bigint; start?: 'random' | 'up' | 'down' }): Ising;
+}

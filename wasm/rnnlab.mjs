@@ -23,9 +23,11 @@ import { installSearch, searchImports } from './search.mjs';
 import { installTasks } from './tasks.mjs';
 import { installSeq2Seq } from './seq2seq.mjs';
 import { installRidge } from './ridge.mjs';
+import { installBoltzmann } from './boltzmann.mjs';
+import { installIsing } from './ising.mjs';
 import { checkInt, checkSeed, fail, isNode, isObject, show } from './check.mjs';
 import { HANDLES, NATIVE_BLOCK } from './handles.mjs';
-import { ACTIVATIONS, CELLS, C_OPTIMIZERS, DEFAULT_TRAINER, ERRLEN, GATE_NAMES, INITS, INPUT_KINDS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS, fileKind } from './names.mjs';
+import { ACTIVATIONS, CELLS, C_OPTIMIZERS, DEFAULT_TRAINER, ERRLEN, GATE_NAMES, INITS, INPUT_KINDS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS, FILE_KINDS, fileKind } from './names.mjs';
 export { parseSequences } from './csv.mjs'; // your own sequences: the loader, without a lab
 
 /** @typedef {import('./rnnlab.d.ts').ModelConfig} ModelConfig */
@@ -504,6 +506,12 @@ class Lab {
       modelState: (m) => modelState(m), stepResultFields: STEP_RESULT_FIELDS, wrapModel: (ptr) => wrapModel(rt, ptr),
       marshalBatch: (s, b, t, extra) => marshalBatch(s, /** @type {any} */ (b), t, extra),
     });
+    installBoltzmann(this, rt, { // boltzmann.mjs: lab.createBoltzmann, lab.loadBoltzmann
+      trainRaw: (base, o) => { const raw = { ...base }; applyKeys('trainerOptions', o, TRAIN_KEYS, raw, rt.limits); return raw; },
+      trainOptions: (raw) => readKeys(TRAIN_KEYS, Object.fromEntries(TRAIN_CONFIG_FIELDS.map(([n, t]) => [n, t === 'f32' ? Math.fround(raw[n] ?? 0) : raw[n] ?? 0]))),
+      trainKeys: Object.keys(TRAIN_KEYS), trainFields: TRAIN_CONFIG_FIELDS, stepResultFields: STEP_RESULT_FIELDS,
+    });
+    installIsing(this, rt); // ising.mjs: lab.createIsing
     Object.freeze(this);
   }
 
@@ -616,7 +624,11 @@ class Lab {
       if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; a ridge readout file holds its statistics');
       return /** @type {any} */ (this).loadRidge(src); // ridge.mjs
     }
-    if (kind !== 'model') fail(`loadLearner: a file of kind ${kind}: saved by a newer rnnlab? (this one reads ${['model', 'seq2seq', 'ridge'].join(', ')})`);
+    if (kind === 'boltzmann') {
+      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; a Boltzmann machine file holds its trainer');
+      return /** @type {any} */ (this).loadBoltzmann(src); // boltzmann.mjs
+    }
+    if (kind !== 'model') fail(`loadLearner: a file of kind ${kind}: saved by a newer rnnlab? (this one reads ${[...new Set(Object.values(FILE_KINDS))].join(', ')})`);
     const { model, trainer } = this.#load(src, true, 'loadLearner');
     const s = /** @type {ModelState} */ (modelState(model));
     if (trainer) {

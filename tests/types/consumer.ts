@@ -164,9 +164,23 @@ parseSequences(csv, { targetAt: 'last' });
 // @ts-expect-error: load options are simd and wasm
 await load({ simd: true, threads: 4 });
 
+// ---- Boltzmann machines and the Ising model ----
+const bmach: api.BoltzmannMachine = lab.createBoltzmann({ visible: 4, hidden: 2, seed: 1 }, { method: 'exact', learningRate: 0.5 });
+const bmData: api.BoltzmannData = { rows: 1, size: 4, data: new Float32Array([1, 0, 1, 0]) };
+const bmLoss: number = bmach.step(bmData).loss + bmach.logLikelihood(bmData) + bmach.logPartition();
+const bmBack: api.BoltzmannMachine = lab.loadBoltzmann(bmach.save());
+const bmMethod: 'exact' | 'sampled' = bmBack.trainerOptions.method;
+const lattice: Int8Array = lab.createIsing({ size: 32, seed: 1, start: 'up' }).lattice;
+const isingScan: api.IsingMeasurement[] = lab.createIsing({ size: 8 }).scan({ temperatures: [1.5, 3.5], method: 'heatbath' });
+// @ts-expect-error: the Boltzmann machine's methods are 'exact' and 'sampled'
+bmach.setTrainer({ method: 'cd' });
+// @ts-expect-error: the Ising samplers are 'metropolis' and 'heatbath'
+lab.createIsing({ size: 8 }).sweep({ temperature: 2, method: 'wolff' });
+
 export const used = [label, cellName, probs, loss, lr, grads, firstGates, shapes, copy, resumed, best, beams, logp,
   modelScore, testAcc, evaluated, curve, heldout, corpusC, recipeTask, seq0, csvFromData, rmse, every, csvEval,
-  csvBatch, s2sLoss, scored, decoded, exact, s2sHidden, stop, protocolLoss, viaLearner];
+  csvBatch, s2sLoss, scored, decoded, exact, s2sHidden, stop, protocolLoss, viaLearner,
+  bmLoss, bmMethod, lattice, isingScan];
 
 // the ridge readout
 const esnModel: api.Model = lab.createModel({ cell: 'esn', input: 'dense', inputSize: 1, hiddenSize: 8, outputSize: 1, output: 'linear' });
