@@ -35,7 +35,6 @@ import { createOwnText } from './widgets/owntext.js';
 import { CellDiagram } from './widgets/celldiagram.js';
 import { WeightView } from './widgets/weights.js';
 import { createAttention } from './widgets/attention.js';
-import { createEnergyView } from './widgets/energyview.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const form = /** @type {HTMLFormElement} */ ($('controls'));
@@ -112,8 +111,22 @@ const weightView = new WeightView($('weight-view'), { title: '', tooltip, maxTil
 const cellDetails = /** @type {HTMLDetailsElement} */ ($('cell-details'));
 const weightsDetails = /** @type {HTMLDetailsElement} */ ($('weights-details'));
 const attention = createAttention($('attention'), tooltip);
-const energyView = createEnergyView($('energy'), { send: (msg) => send(msg), tooltip, color });
-pub.energy = energyView.pub;
+/** @type {import('./widgets/energyview.js').EnergyView | null} the energy-based nets' view, loaded
+ * the first time a run of theirs starts (the sequence pages never load it) */
+let energyView = null;
+/** @type {Promise<void> | null} */
+let energyLoad = null;
+/** f(view), now or once the view has loaded; calls keep their order @param {(v: NonNullable<typeof energyView>) => void} f */
+function withEnergyView(f) {
+  if (energyView) { f(energyView); return; }
+  energyLoad ??= import('./widgets/energyview.js').then(({ createEnergyView }) => {
+    energyView = createEnergyView($('energy'), { send: (msg) => send(msg), tooltip, color });
+  });
+  energyLoad.then(() => f(/** @type {NonNullable<typeof energyView>} */ (energyView))).catch((err) => {
+    pub.error = String(err);
+    $('solved').textContent = `error: ${err}`;
+  });
+}
 const probeTable = createProbeTable(/** @type {HTMLTableSectionElement} */ ($('samples').querySelector('tbody')), $('samples-desc'));
 const samples = createSamples($);
 const predictions = createPredictions($, color, send);
@@ -183,13 +196,15 @@ function onInit(/** @type {any} */ data) {
   /** @type {HTMLButtonElement} */ ($('step')).disabled = playBtn.disabled;
   $('steps-label').textContent = ownPage ? ({ hopfield: 'trials/s', ising: 'sweeps/s' })[/** @type {'hopfield'} */ (data.task)] ?? 'updates/s' : 'steps/s';
   if (ownPage) {
-    energyView.init(data.energy);
-    pub.energy = energyView.pub;
     $('intro-task').textContent = spec.intro;
     $('intro-watch').textContent = '';
     $('files-status').textContent = '';
     if (data.unavailable) { controls.unavailable(family.name, data.unavailable); controls.show(state); }
-    pub.ready = true;
+    withEnergyView((v) => {
+      v.init(data.energy);
+      pub.energy = v.pub;
+      pub.ready = true;
+    });
     return;
   }
   lossChart.clear(); gradChart.clear(); curveChart.clear();
@@ -234,7 +249,7 @@ function onSnapshot(/** @type {any} */ data) {
   if (ownPage) {
     $('step-count').textContent = String(data.step);
     $('steps-per-sec').textContent = String(Math.round(data.stepsPerSec));
-    energyView.update(data.energy, data);
+    withEnergyView((v) => v.update(data.energy, data));
     return;
   }
   // training and held-out loss, merged in step order

@@ -167,3 +167,15 @@ export function predicted(task, outputs, T, V) {
   }
   return out;
 }
+
+/** a seeded uniform generator in [0, 1) (mulberry32) @param {number} seed */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

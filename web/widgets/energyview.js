@@ -21,7 +21,7 @@ import { createTiles } from './tiles.js';
 import { createXYPlot } from './xyplot.js';
 import { createLattice } from './lattice.js';
 import { createChart } from './charts.js';
-import { rng } from '../families/energy.js';
+import { rng } from '../families/common.js';
 
 /** ms per flip shown (async recall), per sweep (sync) */
 const FLIP_MS = 45, SWEEP_MS = 400;
@@ -52,6 +52,8 @@ function figure(parent, caption, cls = '') {
   parent.append(f);
   return { fig: f, cap: c };
 }
+
+/** @typedef {ReturnType<typeof createEnergyView>} EnergyView */
 
 /**
  * @param {HTMLElement} root
