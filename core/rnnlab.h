@@ -757,6 +757,419 @@ rnnlab_status rnnlab_ising_measure(rnnlab_ising *is, float temperature, int32_t 
 /* The exact averages at T by enumerating all 2^(L^2) states (L^2 <= RNNLAB_ISING_MAX_EXACT_SITES). */
 rnnlab_status rnnlab_ising_exact(rnnlab_ising *is, float temperature, rnnlab_ising_result *r);
 
+/* ---- hopfield (core/energy/hopfield.c) ---- */
+
+/* Hopfield networks (Hopfield 1982): N units s_i in {-1, +1}, symmetric weights W with a zero
+ * diagonal, biases b, energy E(s) = -1/2 s^T W s - b^T s (computed in double).
+ *
+ * Storage (rnnlab_hopfield_store), one pattern x at a time, in order:
+ *   HEBB     W_ij += (1/N) x_i x_j                                   (i != j)
+ *   STORKEY  W_ij += (1/N) (x_i x_j - x_i h_ji - h_ij x_j),  h_ij = sum_{k != i,j} W_ik x_k
+ *            (Storkey 1997; with the zero diagonal h_ij = h_i - W_ij x_j, h_i = sum_k W_ik x_k,
+ *            so a pattern costs O(N^2): W_ij += (1/N)(x_i x_j - (x_i h_j + h_i x_j) + 2 W_ij))
+ * W stays exactly symmetric with a zero diagonal. Biases: NONE (b = 0), MEAN (b_i = the mean of
+ * x_i over every stored pattern, recomputed after each store) or FIXED (set by
+ * rnnlab_hopfield_set_weights; stores leave it alone).
+ *
+ * Dynamics (rnnlab_hopfield_recall), from a state of -1, +1 and 0 (unknown, a partial pattern):
+ * the field of unit i is f_i = sum_j W_ij s_j + b_i.
+ *   T = 0: s_i = sign(f_i); f_i = 0 keeps s_i (an unknown unit becomes +1).
+ *   T > 0: Glauber: s_i = +1 with probability sigmoid(2 f_i / T), else -1.
+ *   ASYNC      one unit at a time, a fresh random order each sweep (from the recall's seed);
+ *   SEQUENTIAL one unit at a time, 0..N-1; SYNC every unit at once from the previous state.
+ * A sweep is N unit updates (async) or one parallel update (sync). The run stops after a sweep
+ * that changed nothing (converged; period 1), at a 2-cycle of synchronous T = 0 dynamics (a state
+ * equal to the one two sweeps back: with symmetric W nothing else can follow; period 2), or after
+ * max_sweeps. With T = 0 and the zero diagonal an asynchronous update never raises E (a flip
+ * changes it by -|2 f_i|). The recorded energy trace has 1 + updates entries: E of the start, then
+ * E after every unit update (async: N per sweep, whether or not the unit changed) or every sweep
+ * (sync), each updated incrementally in double and stored as float.
+ *
+ * Where a recall lands (rnnlab_hopfield_classify; tolerance = units allowed to differ):
+ *   PATTERN  the state is stored pattern index[0];  NEGATION  it is -x^index[0];
+ *   MIXTURE  it is sign(sign[0] x^a + sign[1] x^b + sign[2] x^c) for three distinct stored
+ *            patterns a < b < c (index[0..2]);
+ *   SPURIOUS none of these; index[0] is the nearest stored pattern (largest |overlap|);
+ *   NONE     nothing is stored.
+ * distance = the units that differ from the state named (SPURIOUS: from the nearest pattern or
+ * its negation, whichever is closer). Overlaps m_mu = (1/N) x^mu . s.
+ */
+#define RNNLAB_HOPFIELD_MIN_SIZE 2
+#define RNNLAB_HOPFIELD_MAX_SIZE 4096          /* W is 4096 x 4096 floats = 64 MiB */
+#define RNNLAB_HOPFIELD_MAX_STORED (1 << 26)   /* patterns x size of the stored copy (int8) */
+#define RNNLAB_HOPFIELD_MAX_SWEEPS 1000000
+#define RNNLAB_HOPFIELD_MAX_TRACE (1 << 24)     /* updates a recorded recall may run (max_sweeps x N async, max_sweeps sync) */
+#define RNNLAB_HOPFIELD_ALPHA_C 0.138          /* Amit, Gutfreund & Sompolinsky 1985 (Hebb, T = 0) */
+
+typedef enum { RNNLAB_HOPFIELD_HEBB = 0, RNNLAB_HOPFIELD_STORKEY } rnnlab_hopfield_rule;
+typedef enum { RNNLAB_HOPFIELD_BIAS_NONE = 0, RNNLAB_HOPFIELD_BIAS_MEAN, RNNLAB_HOPFIELD_BIAS_FIXED } rnnlab_hopfield_bias;
+typedef enum { RNNLAB_HOPFIELD_ASYNC = 0, RNNLAB_HOPFIELD_SEQUENTIAL, RNNLAB_HOPFIELD_SYNC } rnnlab_hopfield_update;
+typedef enum {
+  RNNLAB_HOPFIELD_LANDED_NONE = 0, RNNLAB_HOPFIELD_LANDED_PATTERN, RNNLAB_HOPFIELD_LANDED_NEGATION,
+  RNNLAB_HOPFIELD_LANDED_MIXTURE, RNNLAB_HOPFIELD_LANDED_SPURIOUS
+} rnnlab_hopfield_landed;
+
+typedef struct rnnlab_hopfield rnnlab_hopfield;
+
+/* Every field 4 bytes (rnnlab_hopfield_layout gives the offsets to a JS host). */
+typedef struct {
+  int32_t update;        /* rnnlab_hopfield_update */
+  float temperature;     /* T >= 0, finite */
+  int32_t max_sweeps;    /* 1..RNNLAB_HOPFIELD_MAX_SWEEPS */
+  uint32_t seed_lo, seed_hi; /* the random order and Glauber coins */
+  int32_t record;        /* 1: keep the energy trace and the flips (rnnlab_hopfield_trace_*) */
+  int32_t tolerance;     /* units allowed to differ when classifying the final state, 0..N */
+} rnnlab_hopfield_recall_config;
+
+typedef struct {
+  int32_t landed;        /* rnnlab_hopfield_landed */
+  int32_t index[3];      /* see above; -1 when unused */
+  int32_t sign[3];       /* +-1 for the patterns named, 0 when unused */
+  int32_t distance;
+} rnnlab_hopfield_landing;
+
+typedef struct {
+  int32_t sweeps;        /* sweeps run */
+  int32_t converged;     /* 1: the last sweep changed nothing */
+  int32_t period;        /* 1 converged, 2 a synchronous 2-cycle, 0 neither (max_sweeps reached) */
+  int32_t updates;       /* unit updates (async) or sweeps (sync): entries after the first of the trace */
+  int32_t flips;         /* unit changes */
+  float energy;          /* E(final state) from scratch, double rounded to float */
+  rnnlab_hopfield_landing landing; /* the final state, classified with the config's tolerance */
+} rnnlab_hopfield_recall_result;
+
+/* evaluation of recall from corrupted copies of patterns */
+typedef struct {
+  float overlap;         /* mean final overlap with the uncorrupted pattern */
+  float overlap_sd;      /* its standard deviation over the probes */
+  float recalled;        /* fraction of probes that ended exactly on their pattern */
+  float bit_errors;      /* mean fraction of units that differ from the pattern at the end */
+  float stable;          /* fraction of the probed patterns' units that are fixed points (T = 0, before any probe) */
+  int32_t probes;
+} rnnlab_hopfield_evaluation;
+
+/* a capacity sweep (rnnlab_hopfield_capacity); every field 4 bytes */
+typedef struct {
+  int32_t size;          /* N */
+  int32_t rule;          /* rnnlab_hopfield_rule */
+  int32_t trials;        /* independent networks per alpha, >= 1 */
+  int32_t probes;        /* stored patterns probed per network (0 = every one) */
+  int32_t update;        /* recall dynamics (rnnlab_hopfield_update) */
+  int32_t max_sweeps;
+  float noise;           /* fraction of units flipped in each probe, in [0, 0.5] (exactly round(noise N) units) */
+  float temperature;
+  uint32_t seed_lo, seed_hi;
+} rnnlab_hopfield_capacity_config;
+
+typedef struct {
+  float alpha;           /* as asked */
+  int32_t patterns;      /* P = max(1, round(alpha N)) */
+  rnnlab_hopfield_evaluation eval; /* over trials x probes recalls */
+} rnnlab_hopfield_capacity_point;
+
+/* size in RNNLAB_HOPFIELD_MIN_SIZE..MAX_SIZE, rule and bias (NONE or MEAN) as above; seed = the
+ * default recall seed. W = 0, b = 0, nothing stored. On failure *out is NULL and err holds the message. */
+rnnlab_status rnnlab_hopfield_create(int32_t size, int32_t rule, int32_t bias, uint32_t seed_lo, uint32_t seed_hi,
+                                     rnnlab_hopfield **out, char *err, size_t errlen);
+void rnnlab_hopfield_free(rnnlab_hopfield *h); /* NULL is a no-op */
+const char *rnnlab_hopfield_error(const rnnlab_hopfield *h); /* last error message */
+int32_t rnnlab_hopfield_size(const rnnlab_hopfield *h);
+int32_t rnnlab_hopfield_get_rule(const rnnlab_hopfield *h);
+int32_t rnnlab_hopfield_bias_mode(const rnnlab_hopfield *h);
+int32_t rnnlab_hopfield_stored(const rnnlab_hopfield *h); /* P */
+int32_t rnnlab_hopfield_steps(const rnnlab_hopfield *h);  /* store calls that stored something */
+void rnnlab_hopfield_seed(const rnnlab_hopfield *h, uint32_t *lo_hi); /* [lo, hi] */
+/* Stores rows patterns (rows, N) row-major, every value exactly -1 or +1 (checked before anything
+ * changes: a bad value leaves the net as it was). rows >= 1. */
+rnnlab_status rnnlab_hopfield_store(rnnlab_hopfield *h, const float *patterns, int32_t rows);
+/* W = 0, nothing stored, b = 0 and the bias mode of creation; the seed and steps stay. */
+void rnnlab_hopfield_clear(rnnlab_hopfield *h);
+/* weight (N,N) and bias (N), either may be NULL. */
+rnnlab_status rnnlab_hopfield_get_weights(const rnnlab_hopfield *h, float *weight, float *bias);
+/* Replaces W (when weight is not NULL: finite, exactly symmetric, zero diagonal) and/or b (when
+ * bias is not NULL: finite; the bias mode becomes FIXED). The stored patterns stay (overlaps are
+ * still measured against them, and later stores add to the new W). */
+rnnlab_status rnnlab_hopfield_set_weights(rnnlab_hopfield *h, const float *weight, const float *bias);
+/* out (P,N): the stored patterns, +-1. */
+rnnlab_status rnnlab_hopfield_get_patterns(const rnnlab_hopfield *h, int8_t *out);
+/* E(state) in double; state (N) of -1, 0, +1. */
+rnnlab_status rnnlab_hopfield_energy(rnnlab_hopfield *h, const float *state, double *out);
+/* Runs the dynamics from state (N: -1, 0, +1) into out (N, +-1, may alias nothing); overlaps (P, may be
+ * NULL) = m_mu of the final state. With rc->record the trace is kept (rnnlab_hopfield_trace_*). */
+rnnlab_status rnnlab_hopfield_recall(rnnlab_hopfield *h, const rnnlab_hopfield_recall_config *rc, const float *state,
+                                     int8_t *out, float *overlaps, rnnlab_hopfield_recall_result *r);
+/* The last recorded recall: 1 + updates energies; flips as (flips, 3) rows [k, unit, value]: unit
+ * changed to value (+-1) in update k (energy[k] is E after it), in order. Replaying the flips from
+ * the start state gives the state after every update. Valid until the next recall with record = 1 or free. */
+const float *rnnlab_hopfield_trace_energy(const rnnlab_hopfield *h);
+const int32_t *rnnlab_hopfield_trace_flips(const rnnlab_hopfield *h);
+/* Overlaps (P) of a state (N: -1, 0, +1) with every stored pattern. */
+rnnlab_status rnnlab_hopfield_overlaps(rnnlab_hopfield *h, const float *state, float *out);
+/* What a state (N, +-1) is, as rnnlab_hopfield_recall_result.landing. */
+rnnlab_status rnnlab_hopfield_classify(rnnlab_hopfield *h, const float *state, int32_t tolerance, rnnlab_hopfield_landing *out);
+/* For rows states (rows, N: -1, 0, +1): fields (rows, N, may be NULL) f_i = (W s)_i + b_i, energies
+ * (rows, may be NULL) E(s), *unstable (may be NULL) = units that a T = 0 update would change (an
+ * unknown unit always counts). states NULL: the stored patterns (rows ignored, P rows). */
+rnnlab_status rnnlab_hopfield_stability(rnnlab_hopfield *h, const float *states, int32_t rows, float *fields,
+                                        float *energies, int32_t *unstable);
+/* A corrupted copy of state (N: -1, 0, +1): exactly round(flip N) units, distinct, drawn from the
+ * seed, change sign (0 stays 0), then exactly round(erase N) of the others become 0 (unknown).
+ * flip, erase in [0, 1], flip + erase <= 1. */
+rnnlab_status rnnlab_hopfield_corrupt(rnnlab_hopfield *h, const float *state, float flip, float erase, uint32_t seed_lo,
+                                      uint32_t seed_hi, int8_t *out);
+/* Recall from a corrupted copy of each of rows patterns (rows, N, +-1; NULL = the stored ones):
+ * probe r flips round(noise N) units and erases round(erase N) (rnnlab_hopfield_corrupt), then
+ * recalls with rc (record ignored); seeds of probe r derived from rc's seed and r. */
+rnnlab_status rnnlab_hopfield_evaluate(rnnlab_hopfield *h, const rnnlab_hopfield_recall_config *rc, const float *patterns,
+                                       int32_t rows, float noise, float erase, rnnlab_hopfield_evaluation *out);
+/* The capacity curve: for each alpha (n_alphas of them, alpha > 0), trials networks of c->size
+ * units, each storing P = max(1, round(alpha N)) random +-1 patterns (fair coins) with c->rule and
+ * probed by recall from c->noise-corrupted copies of its first probes patterns (0 = all P). Point
+ * (N, P, trial) is drawn from the seed, N, P and the trial only, so it does not depend on the other
+ * alphas asked. out: n_alphas points. */
+rnnlab_status rnnlab_hopfield_capacity(const rnnlab_hopfield_capacity_config *c, const float *alphas, int32_t n_alphas,
+                                       rnnlab_hopfield_capacity_point *out, char *err, size_t errlen);
+/* Save / load (file kind 4, CRC-32, bit-exact: W, b, stored patterns, modes, seed, steps). Another
+ * kind of rnnlab file is refused with RNNLAB_EFORMAT and a message naming its loader. */
+size_t rnnlab_hopfield_save_size(const rnnlab_hopfield *h);
+rnnlab_status rnnlab_hopfield_save(rnnlab_hopfield *h, uint8_t *buf, size_t len);
+rnnlab_status rnnlab_hopfield_load(const uint8_t *buf, size_t len, rnnlab_hopfield **out, char *err, size_t errlen);
+/* Struct layouts for a JS host: what 0 recall_config, 1 recall_result, 2 evaluation,
+ * 3 capacity_config, 4 capacity_point; field < 0: sizeof; else the byte offset of the field-th
+ * 4-byte word (-1 past the end). */
+int32_t rnnlab_hopfield_layout(int32_t what, int32_t field);
+/* ---- restricted Boltzmann machines (core/energy/rbm.c) ---- */
+
+/* A restricted Boltzmann machine (Smolensky 1986; Hinton 2002): V visible and H hidden units,
+ * weights W (H,V) row-major, visible biases b (V), hidden biases c (H), in one parameter arena
+ * trained by SGD with momentum (train/optimizer.h) from contrastive-divergence gradients.
+ *   binary visibles:   E(v,h) = -b.v - c.h - h^T W v,            v in {0,1}^V, h in {0,1}^H
+ *   gaussian visibles: E(v,h) = |v - b|^2 / 2 - c.h - h^T W v,   v in R^V (unit variance)
+ * Initialisation (Hinton 2010, "A practical guide to training RBMs", section 8): W ~ N(0,
+ * init_scale^2) (0.01), b = c = 0; rnnlab_rbm_init_visible_bias sets b_i = log(p_i / (1 - p_i))
+ * from the data's proportions p_i (clamped to [0.001, 0.999]) for binary visibles, b_i = the
+ * data's mean for Gaussian ones (which expects data scaled to unit variance per unit).
+ * Data everywhere: rows x V floats, row-major; binary visibles take exactly 0 or 1, Gaussian any
+ * finite value; anything else is refused (RNNLAB_EINVAL / RNNLAB_ENONFINITE naming the element).
+ * Exact quantities (log Z, log-likelihood, the exact gradient) sum over the 2^m states of the
+ * smaller layer in closed form over the other (Gaussian: always over the hidden layer, the
+ * Gaussian integral over v in closed form), in double with a streaming log-sum-exp; m is
+ * rnnlab_rbm_exact_log2; refused (RNNLAB_EINVAL, the message names 2^m and the limit) when m >
+ * RNNLAB_RBM_MAX_EXACT_LOG2. Random numbers only from core/rng.h: the RBM's seed drives the
+ * initial weights and (salted) the training stream; AIS, sampling and the CD gradient probe
+ * take their own seed and leave the training stream alone. */
+typedef struct rnnlab_rbm rnnlab_rbm;
+
+typedef enum { RNNLAB_RBM_BINARY = 0, RNNLAB_RBM_GAUSSIAN } rnnlab_rbm_units;
+typedef enum { RNNLAB_RBM_CD = 0, RNNLAB_RBM_PCD } rnnlab_rbm_method;
+
+#define RNNLAB_RBM_MAX_UNITS (1 << 20)  /* visible, hidden; also H*V + V + H <= RNNLAB_MAX_PARAMS */
+#define RNNLAB_RBM_MAX_EXACT_LOG2 24    /* exact sums over at most 2^24 = 16777216 states */
+#define RNNLAB_RBM_MAX_K 100000         /* Gibbs steps of CD-k / PCD-k, sampling and AIS steps */
+#define RNNLAB_RBM_MAX_CHAINS (1 << 20) /* persistent chains, AIS chains, sampling chains */
+
+typedef struct {
+  int32_t visible;       /* V in 1..RNNLAB_RBM_MAX_UNITS */
+  int32_t hidden;        /* H in 1..RNNLAB_RBM_MAX_UNITS */
+  int32_t visible_units; /* rnnlab_rbm_units */
+  float init_scale;      /* standard deviation of the initial weights, finite, >= 0 (0.01) */
+  uint32_t seed_lo, seed_hi;
+} rnnlab_rbm_config;
+#define RNNLAB_RBM_CONFIG_FIELDS 6
+
+/* Training options. The update is torch.optim.SGD with momentum (dampening 0) over the whole
+ * arena, with the weight decay (L2, Hinton's "weight-cost") added to the weights' gradient only,
+ * never to the biases (the guide, section 10): g_W += weight_decay * W. */
+typedef struct {
+  int32_t method;      /* rnnlab_rbm_method: CD-k (Hinton 2002) or persistent CD (Tieleman 2008) */
+  int32_t k;           /* Gibbs steps per update, 1..RNNLAB_RBM_MAX_K */
+  float learning_rate; /* > 0 */
+  float momentum;      /* [0, 1) */
+  float weight_decay;  /* >= 0 */
+  int32_t chains;      /* PCD: persistent chains; 0 = as many as the rows of the first PCD step */
+} rnnlab_rbm_train_config;
+#define RNNLAB_RBM_TRAIN_FIELDS 6
+
+/* V 0, H 0 (must be set), binary, init_scale 0.01, seed 1 */
+void rnnlab_rbm_config_default(rnnlab_rbm_config *c);
+/* CD-1, learning rate 0.1, momentum 0.5, weight decay 0.0001, chains 0 (the guide's starting values) */
+void rnnlab_rbm_train_config_default(rnnlab_rbm_train_config *tc);
+
+rnnlab_status rnnlab_rbm_create(const rnnlab_rbm_config *c, rnnlab_rbm **out, char *err, size_t errlen);
+void rnnlab_rbm_free(rnnlab_rbm *r); /* NULL is a no-op */
+const char *rnnlab_rbm_error(const rnnlab_rbm *r); /* last error message, "" after success */
+const rnnlab_rbm_config *rnnlab_rbm_get_config(const rnnlab_rbm *r);
+/* The struct layout for a host that fills the structs field by field (wasm/rbm.mjs): what 0
+ * rnnlab_rbm_config, 1 rnnlab_rbm_train_config; field < 0: sizeof; else the offset of the
+ * field-th member, -1 past the last. */
+int32_t rnnlab_rbm_layout(int32_t what, int32_t field);
+
+/* Tensors: which 0 weight (H,V) row-major, 1 visible bias (V), 2 hidden bias (H).
+ * grads 0: the parameters; 1: the gradient the last step applied (d(-log p)/dtheta as estimated,
+ * weight decay included), zeros before the first step. set rejects NaN/Inf. */
+rnnlab_status rnnlab_rbm_get(rnnlab_rbm *r, int32_t which, int32_t grads, float *out);
+rnnlab_status rnnlab_rbm_set(rnnlab_rbm *r, int32_t which, const float *in);
+rnnlab_status rnnlab_rbm_init_visible_bias(rnnlab_rbm *r, const float *data, int32_t rows);
+/* out (V): the visible biases rnnlab_rbm_init_visible_bias would set from data (AIS's base rates) */
+rnnlab_status rnnlab_rbm_base_rates(rnnlab_rbm *r, const float *data, int32_t rows, float *out);
+
+/* The options of the next steps (validated; momentum buffer, chains and generator are kept).
+ * A changed chains count once the persistent chains exist is refused (RNNLAB_ESTATE). */
+rnnlab_status rnnlab_rbm_set_train_config(rnnlab_rbm *r, const rnnlab_rbm_train_config *tc);
+const rnnlab_rbm_train_config *rnnlab_rbm_get_train_config(const rnnlab_rbm *r);
+/* One update from the mini-batch data (rows x V): positive statistics from the data with hidden
+ * probabilities; negative ones from a Gibbs chain of k steps started at the data (CD) or
+ * continued from the persistent chains (PCD, initialised from the rows of the first PCD batch,
+ * cycled), visibles sampled, hidden probabilities at the end (the guide, section 3). r->loss is
+ * the mean-field reconstruction error of the batch before the update (rnnlab_rbm_reconstruct),
+ * grad_norm the L2 norm of the applied gradient, clipped 0, chunks 1. */
+rnnlab_status rnnlab_rbm_step(rnnlab_rbm *r, const float *data, int32_t rows, rnnlab_step_result *res);
+double rnnlab_rbm_steps(const rnnlab_rbm *r);  /* updates applied (exact below 2^53); 0 for NULL */
+int32_t rnnlab_rbm_chains(const rnnlab_rbm *r); /* persistent chains, 0 before the first PCD step */
+
+/* m of the exact sums: min(V, H) for binary visibles, H for Gaussian ones. */
+int32_t rnnlab_rbm_exact_log2(const rnnlab_rbm *r);
+/* log Z exactly (cached until the parameters change). */
+rnnlab_status rnnlab_rbm_log_partition(rnnlab_rbm *r, double *out);
+/* mean over rows of log p(v) = -F(v) - log Z, nats (a log density for Gaussian visibles) */
+rnnlab_status rnnlab_rbm_log_likelihood(rnnlab_rbm *r, const float *data, int32_t rows, double *out);
+/* out (rows): the free energy F(v) = -log sum_h exp(-E(v,h)), in double */
+rnnlab_status rnnlab_rbm_free_energy(rnnlab_rbm *r, const float *data, int32_t rows, double *out);
+/* binary visibles only: mean over rows of sum_i log p(v_i | v_-i) (Besag 1975), every unit, exact */
+rnnlab_status rnnlab_rbm_pseudo_likelihood(rnnlab_rbm *r, const float *data, int32_t rows, double *out);
+/* Mean-field reconstruction, deterministic (no sampling): hidden (rows,H) = p(h = 1 | v),
+ * recon (rows,V) = E[v | h = hidden] (sigmoid for binary visibles, b + W^T h for Gaussian ones);
+ * either may be NULL. error = mean over rows and units of (v - recon)^2; accuracy = the fraction
+ * of units with |v - recon| < 0.5. Either may be NULL. */
+rnnlab_status rnnlab_rbm_reconstruct(rnnlab_rbm *r, const float *data, int32_t rows, float *hidden, float *recon,
+                                     double *error, double *accuracy);
+/* The gradient of the mean negative log-likelihood of data, without weight decay, in the arena
+ * layout (H*V weights, V visible biases, H hidden biases): k = 0 exact (enumeration, within the
+ * limit above); k > 0 the CD-k estimate from a generator seeded here (the training stream and
+ * the parameters are untouched). */
+rnnlab_status rnnlab_rbm_gradient(rnnlab_rbm *r, const float *data, int32_t rows, int32_t k, uint32_t seed_lo,
+                                  uint32_t seed_hi, float *out);
+/* Annealed importance sampling of log Z (Neal 2001; Salakhutdinov & Murray 2008) from the
+ * base-rate RBM A (W = 0, c = 0, visible biases base_bias, or the RBM's own b when NULL)
+ * through p_k(v) ~ exp((1-beta_k) b_A.v + beta_k b.v) prod_j (1 + exp(beta_k (W_j v + c_j)))
+ * (Gaussian: the visible terms are those of the interpolated energy), betas[0] = 0 < ... <=
+ * betas[nbetas] = 1 (nbetas + 1 values; NULL: linear), chains >= 2 independent runs, each with
+ * one Gibbs transition per intermediate distribution. logz = log Z_A + log mean_i exp(w_i);
+ * std_error = the delta-method standard error of that log mean: sd(exp(w - max)) / (sqrt(N) *
+ * mean(exp(w - max))). */
+rnnlab_status rnnlab_rbm_ais(rnnlab_rbm *r, int32_t chains, int32_t nbetas, const double *betas, const float *base_bias,
+                             uint32_t seed_lo, uint32_t seed_hi, double *logz, double *std_error);
+/* Block Gibbs sampling: chains rows started at start (chains x V) or, when NULL, at a sample
+ * of the visible biases alone; steps >= 1 sweeps h ~ p(h|v), v ~ p(v|h). visible (chains,V) the
+ * last sample, probs (chains,V) the last E[v|h], hidden (chains,H) p(h = 1 | last v); probs and
+ * hidden may be NULL. */
+rnnlab_status rnnlab_rbm_sample(rnnlab_rbm *r, int32_t chains, int32_t steps, const float *start, uint32_t seed_lo,
+                                uint32_t seed_hi, float *visible, float *probs, float *hidden);
+
+/* Save / load (file kind 5, "RNNLAB\0\5", CRC-32; the layout is at the top of core/energy/rbm.c).
+ * with_training: also the training options, the momentum buffer and update count, the training
+ * generator and the persistent chains, so training resumes bit for bit; 0: parameters only (a
+ * load then starts from default training options). */
+size_t rnnlab_rbm_save_size(const rnnlab_rbm *r, int32_t with_training);
+rnnlab_status rnnlab_rbm_save(rnnlab_rbm *r, int32_t with_training, uint8_t *buf, size_t len);
+rnnlab_status rnnlab_rbm_load(const uint8_t *buf, size_t len, rnnlab_rbm **out, char *err, size_t errlen);
+
+/* ---- patterns (core/energy/patterns.c) ---- */
+
+/* Binary pattern sets for the energy family, generated from seeds (rows x size, 0/1 floats,
+ * row-major; a pattern is an image of height x width, size = width * height):
+ *   BARS_AND_STRIPES  every n x n image whose rows are all equal (bars: vertical lines) or whose
+ *                     columns are all equal (stripes: horizontal lines), each once: 2^(n+1) - 2
+ *                     patterns (MacKay 2003, ch. 43), stripes first (row masks 0..2^n-1, bit y =
+ *                     row y on), then the bars that are not also stripes (column masks 1..2^n-2).
+ *   DIGITS            count images of the digits 0-9 (row r shows digit r mod 10, the label) in
+ *                     the built-in 5 x 7 bitmap font, each pixel flipped with probability noise.
+ *   RANDOM            rows x size independent bits, each 1 with probability p.
+ */
+typedef enum { RNNLAB_PATTERNS_BARS_AND_STRIPES = 0, RNNLAB_PATTERNS_DIGITS, RNNLAB_PATTERNS_RANDOM } rnnlab_patterns_kind;
+
+#define RNNLAB_PATTERNS_MAX_BAS_N 12
+#define RNNLAB_DIGIT_WIDTH 5
+#define RNNLAB_DIGIT_HEIGHT 7
+
+typedef struct {
+  int32_t kind;   /* rnnlab_patterns_kind */
+  int32_t n;      /* bars-and-stripes: side, 1..RNNLAB_PATTERNS_MAX_BAS_N (default 3) */
+  int32_t count;  /* digits: images, >= 1 (default 10) */
+  float noise;    /* digits: flip probability in [0, 1] (default 0) */
+  int32_t rows;   /* random: rows >= 1 (default 10) */
+  int32_t size;   /* random: bits per row >= 1 (default 16) */
+  float p;        /* random: probability of a 1, in [0, 1] (default 0.5) */
+  uint32_t seed_lo, seed_hi; /* digits, random (default 1) */
+} rnnlab_patterns_config;
+#define RNNLAB_PATTERNS_CONFIG_FIELDS 9
+
+void rnnlab_patterns_config_default(rnnlab_patterns_config *pc);
+/* The shape of the set pc describes (rows x width*height floats); also validates pc. */
+rnnlab_status rnnlab_patterns_shape(const rnnlab_patterns_config *pc, int32_t *rows, int32_t *width, int32_t *height,
+                                    char *err, size_t errlen);
+/* Writes the set into data (rows x size) and, when labels is not NULL, each row's label
+ * (digits: the digit; bars-and-stripes: 0 stripe, 1 bar; random: -1). Same config, same bits. */
+rnnlab_status rnnlab_patterns_generate(const rnnlab_patterns_config *pc, float *data, int32_t *labels, char *err,
+                                       size_t errlen);
+/* The struct layout, as rnnlab_rbm_layout: field < 0 sizeof, else the field-th member's offset. */
+int32_t rnnlab_patterns_layout(int32_t field);
+
+/* ---- deep belief nets (core/energy/dbn.c) ---- */
+
+/* A deep belief net (Hinton, Osindero & Teh 2006): layer sizes n_0 (visible), n_1, ..., n_{L-1},
+ * a stack of L-1 RBMs, RBM l joining layer l (its visibles) and layer l+1. RBM 0's visibles are
+ * binary or Gaussian; every other RBM is binary-binary. RBM l is created with seed + l (so a DBN
+ * of two layers is, bit for bit, the RBM of the same seed). The generative model: the top RBM is
+ * an undirected prior over layers L-2 and L-1; below it, directed sigmoid layers
+ * p(h_l | h_{l+1}) given by RBM l's visible conditional.
+ * Greedy layer-wise training: a step trains the current RBM on the batch carried up through the
+ * RBMs below it, each layer's binary states sampled from p(h | layer below) (the DBN's own
+ * generator, saved with it), so every RBM's data is 0/1 as a binary RBM wants. The RBMs below
+ * the current one are left as they are. steps_per_layer > 0 moves the current RBM up by itself
+ * once it has had that many updates (the top one then keeps training); 0 leaves it to
+ * rnnlab_dbn_set_current. Training options are shared by all RBMs (rnnlab_dbn_set_train_config). */
+typedef struct rnnlab_dbn rnnlab_dbn;
+
+#define RNNLAB_DBN_MAX_LAYERS 16 /* layer sizes, the visible one included */
+
+rnnlab_status rnnlab_dbn_create(const int32_t *sizes, int32_t layers, int32_t visible_units, float init_scale,
+                                uint32_t seed_lo, uint32_t seed_hi, rnnlab_dbn **out, char *err, size_t errlen);
+void rnnlab_dbn_free(rnnlab_dbn *d); /* NULL is a no-op */
+const char *rnnlab_dbn_error(const rnnlab_dbn *d);
+int32_t rnnlab_dbn_layers(const rnnlab_dbn *d);              /* L, the number of layer sizes */
+int32_t rnnlab_dbn_size(const rnnlab_dbn *d, int32_t layer); /* n_layer, 0 out of range */
+/* RBM l in 0..L-2, owned by the DBN (never free it): its weights, exact quantities, AIS, ... */
+rnnlab_rbm *rnnlab_dbn_rbm(rnnlab_dbn *d, int32_t l);
+int32_t rnnlab_dbn_current(const rnnlab_dbn *d); /* the RBM the next step trains */
+rnnlab_status rnnlab_dbn_set_current(rnnlab_dbn *d, int32_t l);
+int32_t rnnlab_dbn_steps_per_layer(const rnnlab_dbn *d);
+rnnlab_status rnnlab_dbn_set_steps_per_layer(rnnlab_dbn *d, int32_t steps); /* >= 0, 0 = manual */
+/* the options of every RBM's next steps (rnnlab_rbm_set_train_config on each) */
+rnnlab_status rnnlab_dbn_set_train_config(rnnlab_dbn *d, const rnnlab_rbm_train_config *tc);
+/* One update of the current RBM (after the schedule's move, if any) from data (rows x n_0).
+ * res as rnnlab_rbm_step's, for the current RBM's input. */
+rnnlab_status rnnlab_dbn_step(rnnlab_dbn *d, const float *data, int32_t rows, rnnlab_step_result *res);
+double rnnlab_dbn_steps(const rnnlab_dbn *d); /* updates of all RBMs together */
+/* Mean-field up pass: out (rows, n_layer) = the probabilities of layer `layer` (0: the data). */
+rnnlab_status rnnlab_dbn_up(rnnlab_dbn *d, const float *data, int32_t rows, int32_t layer, float *out);
+/* Up to the top with probabilities and down again with expectations: recon (rows, n_0), may be
+ * NULL; error and accuracy as rnnlab_rbm_reconstruct's. */
+rnnlab_status rnnlab_dbn_reconstruct(rnnlab_dbn *d, const float *data, int32_t rows, float *recon, double *error,
+                                     double *accuracy);
+/* Sampling down from the top RBM: steps Gibbs sweeps in the top RBM (rnnlab_rbm_sample with
+ * this seed, started at a sample of its visible biases), then one pass down, layer l ~ p(h_l |
+ * h_{l+1}) of RBM l. visible (chains, n_0) the samples; probs (chains, n_0) the last E[v | h_1],
+ * may be NULL. */
+rnnlab_status rnnlab_dbn_sample(rnnlab_dbn *d, int32_t chains, int32_t steps, uint32_t seed_lo, uint32_t seed_hi,
+                                float *visible, float *probs);
+/* File kind 6 ("RNNLAB\0\6", CRC-32; the layout is at the top of core/energy/dbn.c): the sizes,
+ * the schedule and, per RBM, its own kind-5 image (with_training: their training state and the
+ * DBN's generator too, so training resumes bit for bit). */
+size_t rnnlab_dbn_save_size(const rnnlab_dbn *d, int32_t with_training);
+rnnlab_status rnnlab_dbn_save(rnnlab_dbn *d, int32_t with_training, uint8_t *buf, size_t len);
+rnnlab_status rnnlab_dbn_load(const uint8_t *buf, size_t len, rnnlab_dbn **out, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

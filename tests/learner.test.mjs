@@ -112,7 +112,7 @@ test('lab.loadLearner: a plain model saved without its optimizer gets a fresh tr
     assert.throws(() => lab.loadLearner(future), /loadLearner: a file of kind unknown \(99\): saved by a newer rnnlab\?/);
     assert.throws(() => lab.loadLearner(/** @type {any} */ ('bytes')), /loadLearner: bytes must be a Uint8Array or ArrayBuffer/);
     assert.throws(() => lab.loadLearner(model.save(), /** @type {any} */ ({ trainer: {} })), /loadLearner: unknown option 'trainer'/);
-    assert.deepEqual(Object.entries(FILE_KINDS), [['1', 'model'], ['2', 'seq2seq'], ['3', 'seq2seq'], ['7', 'boltzmann'], ['8', 'ridge']]);
+    assert.deepEqual(Object.entries(FILE_KINDS), [['1', 'model'], ['2', 'seq2seq'], ['3', 'seq2seq'], ['4', 'hopfield'], ['5', 'rbm'], ['6', 'dbn'], ['7', 'boltzmann'], ['8', 'ridge']]);
     // the lab still works after every refusal
     assert.ok(Number.isFinite(model.forward(batch).loss));
   } finally { model.free(); task.free(); }

@@ -34,6 +34,9 @@ export const HANDLES = Object.freeze({
   csvTask: brand('csv task'),
   seq2seq: brand('seq2seq'),
   ridge: brand('ridge readout'),
+  hopfield: brand('hopfield'), // hopfield.mjs
+  rbm: brand('rbm'), // rbm.mjs
+  dbn: brand('dbn'), // dbn.mjs
   /** task.nextBatch(): a training batch left in the engine's memory (tasks.mjs) */
   nativeBatch: brand('native batch'),
   boltzmann: brand('Boltzmann machine'), // boltzmann.mjs

@@ -99,6 +99,9 @@ export const DEFAULT_TRAINER = Object.freeze({ optimizer: 'adam', learningRate: 
 export const FILE_MAGIC = Object.freeze([0x52, 0x4e, 0x4e, 0x4c, 0x41, 0x42, 0]); // "RNNLAB\0"
 /** @type {Readonly<Record<number, string>>} the 8th byte -> the kind of learner the file holds */
 export const FILE_KINDS = Object.freeze({ 1: 'model', 2: 'seq2seq', 3: 'seq2seq', // 3: with attention or a bidirectional encoder
+  4: 'hopfield', // a Hopfield network (core/energy/hopfield.c)
+  5: 'rbm', // a restricted Boltzmann machine (core/energy/rbm.c)
+  6: 'dbn', // a deep belief net (core/energy/dbn.c)
   7: 'boltzmann', // a general Boltzmann machine (core/energy/boltzmann.c)
   8: 'ridge', // a ridge readout with its statistics (core/train/ridge.c)
 });

@@ -208,7 +208,7 @@ export interface Model {
  */
 export interface Learner<B = unknown, T = unknown> {
   /** which family, and the kind of file save() writes (lab.loadLearner reads every kind) */
-  readonly kind: 'model' | 'seq2seq' | 'ridge';
+  readonly kind: 'model' | 'seq2seq' | 'ridge' | 'hopfield' | 'rbm' | 'dbn' | 'boltzmann';
   /** one update: zero the gradients, forward, backward, clip, update. batch: the family's batch,
    * or a task.nextBatch() batch (read in place in wasm memory, nothing copied) */
   step(batch: B | TaskBatch): { loss: number; gradNorm: number; clipped: boolean };
@@ -1063,4 +1063,421 @@ export interface Lab {
   /** bm.save() bytes back into a machine that continues bit for bit (lab.loadLearner routes file kind 7 here) */
   loadBoltzmann(bytes: Uint8Array | ArrayBuffer): BoltzmannMachine;
   createIsing(options: { size: number; coupling?: number; field?: number; seed?: number | bigint; start?: 'random' | 'up' | 'down' }): Ising;
+}
+
+// ---- Hopfield networks (wasm/hopfield.mjs, core/energy/hopfield.c) ----
+
+export type HopfieldRule = 'hebb' | 'storkey';
+
+/** Patterns for store / step / evaluate / trace: -1/+1 values, patterns x size row-major (a
+ * Float32Array, Int8Array or array; trace also takes 0 = unknown), or a pattern set
+ * { rows, size, data } whose data is 0/1 (lab.patterns: converted by 2x - 1) or -1/+1. */
+export type HopfieldPatterns = Float32Array | Int8Array | ArrayLike<number> | { rows: number; size: number; data: ArrayLike<number> };
+
+export interface HopfieldOptions {
+  /** units N, 2..4096 (the weights are N x N floats) */
+  size: number;
+  /** 'hebb' (default): W += x x^T / N; 'storkey': Storkey's 1997 rule (higher capacity) */
+  rule?: HopfieldRule;
+  /** true: b = the stored patterns' mean, after each store; default false (b = 0); set b with setWeights({ bias }) */
+  bias?: boolean;
+  /** the default recall seed (default 1) */
+  seed?: number | bigint;
+}
+
+export interface HopfieldRecallOptions {
+  /** 'async' (default): one unit at a time; 'sync': every unit at once from the previous state */
+  update?: 'async' | 'sync';
+  /** async only: 'random' (default, a fresh order each sweep from the seed) or 'sequential' (0..N-1) */
+  order?: 'random' | 'sequential';
+  /** 0 (default): s_i = sign(f_i), a tie keeps s_i; > 0: Glauber, P(s_i = +1) = sigmoid(2 f_i / T) */
+  temperature?: number;
+  /** default 100 */
+  maxSweeps?: number;
+  /** default: the network's seed */
+  seed?: number | bigint;
+}
+
+/** where a state lies: a stored pattern, its negation, a mixture sign(s_a x^a + s_b x^b + s_c x^c)
+ * of three stored patterns, or spurious (none of these; nearest = the stored pattern with the
+ * largest |overlap|); distance = units off (within the tolerance asked; spurious: from the nearest
+ * pattern or its negation); 'none' when nothing is stored */
+export type HopfieldLanding =
+  | { readonly kind: 'pattern' | 'negation'; readonly index: number; readonly distance: number }
+  | { readonly kind: 'mixture'; readonly patterns: readonly number[]; readonly signs: readonly number[]; readonly distance: number }
+  | { readonly kind: 'spurious'; readonly nearest: number; readonly distance: number }
+  | { readonly kind: 'none' };
+
+export interface HopfieldRecall {
+  /** the final state, -1/+1 */
+  state: Int8Array;
+  /** 1 + updates entries: E of the start, then E after each unit update (async: N per sweep,
+   * changed or not) or each sweep (sync) */
+  energy: Float32Array;
+  sweeps: number;
+  /** the last sweep changed nothing */
+  converged: boolean;
+  /** 1 converged, 2 a synchronous 2-cycle at T = 0 (the run stops there), 0 neither (maxSweeps reached) */
+  period: number;
+  /** unit updates (async) or sweeps (sync) */
+  updates: number;
+  /** every unit change in order: unit[k] became value[k] in update update[k] (energy[update[k]] is E after
+   * it); replayed from the start state they give the state after every update */
+  flips: { update: Int32Array; unit: Int32Array; value: Int8Array };
+  /** E of the final state, computed from scratch */
+  finalEnergy: number;
+  /** m_mu = (1/N) x^mu . state for every stored pattern */
+  overlaps: Float32Array;
+  landedIn: HopfieldLanding;
+}
+
+/** recall from corrupted copies (the Learner's evaluate) */
+export interface HopfieldEvaluation {
+  /** mean fraction of units wrong at the end */
+  loss: number;
+  /** fraction of patterns recalled exactly */
+  accuracy: number;
+  /** 1 - loss */
+  stepAccuracy: number;
+  /** mean final overlap with the pattern, and its standard deviation */
+  overlap: number;
+  overlapSd: number;
+  /** fraction of the probed patterns' units that are fixed points */
+  stable: number;
+  /** patterns probed, units scored */
+  sequences: number;
+  steps: number;
+  /** every pattern recalled exactly */
+  solved: boolean;
+}
+
+export interface HopfieldTrace {
+  /** fraction of units a T = 0 update would change (an unknown unit always would) */
+  loss: number;
+  unstable: number;
+  /** rows x size fields f_i = (W s)_i + b_i */
+  fields: Float32Array;
+  /** E of each row */
+  energies: Float32Array;
+}
+
+/** A Hopfield network (lab.createHopfield), also a learner: step stores the batch (loss = the
+ * fraction of stored units that are not fixed points, gradNorm 0), evaluate recalls from
+ * corrupted copies, trace reads the fields, save/lab.loadLearner round-trip bit-exactly (file
+ * kind 4). Storing is closed-form: learningRate reads the rate 1/N and cannot be set. */
+export interface Hopfield {
+  readonly kind: 'hopfield';
+  readonly size: number;
+  readonly rule: HopfieldRule;
+  /** 'none', 'mean' (the stored patterns' mean) or 'fixed' (setWeights({ bias })) */
+  readonly bias: 'none' | 'mean' | 'fixed';
+  /** patterns stored */
+  readonly stored: number;
+  /** store/step calls that stored something */
+  readonly steps: number;
+  readonly seed: number | bigint;
+  readonly freed: boolean;
+  /** the storage rate 1/N (float32); setting it throws: there is no learning rate */
+  learningRate: number;
+  readonly trainerOptions: Readonly<{ rule: HopfieldRule; bias: 'none' | 'mean' | 'fixed' }>;
+  /** stores patterns with the network's rule; a bad value stores nothing; returns the count stored */
+  store(patterns: HopfieldPatterns): number;
+  step(batch: HopfieldPatterns): { loss: number; gradNorm: number; clipped: boolean };
+  /** recall from state (-1/+1, 0 = unknown) */
+  recall(state: Float32Array | Int8Array | ArrayLike<number>, options?: HopfieldRecallOptions & {
+    /** units allowed to differ when naming landedIn (default 0) */
+    tolerance?: number;
+    /** default true; false: energy and flips are left empty (a recorded run is limited to 2^24 updates) */
+    record?: boolean }): HopfieldRecall;
+  /** E(s) = -1/2 s^T W s - b^T s, in double */
+  energy(state: Float32Array | Int8Array | ArrayLike<number>): number;
+  overlaps(state: Float32Array | Int8Array | ArrayLike<number>): Float32Array;
+  classify(state: Float32Array | Int8Array | ArrayLike<number>, options?: { tolerance?: number }): HopfieldLanding;
+  /** exactly round(flip N) units change sign, then round(erase N) others become 0; seeded */
+  corrupt(state: Float32Array | Int8Array | ArrayLike<number>, options?: { flip?: number; erase?: number; seed?: number | bigint }): Int8Array;
+  /** recall from copies with round(noise N) units flipped (default 0.1) of data (default: the stored patterns) */
+  evaluate(data?: HopfieldPatterns | null, options?: HopfieldRecallOptions & { noise?: number; erase?: number }): HopfieldEvaluation;
+  trace(batch: HopfieldPatterns): HopfieldTrace;
+  /** weight: size x size row-major, symmetric, zero diagonal; bias: size */
+  getWeights(): { weight: Float32Array; bias: Float32Array };
+  /** weight must be exactly symmetric with a zero diagonal; setting bias makes the bias mode 'fixed' */
+  setWeights(weights: { weight?: Float32Array | ArrayLike<number>; bias?: Float32Array | ArrayLike<number> }): void;
+  getPatterns(): { rows: number; size: number; data: Int8Array };
+  /** W = 0, b = 0, nothing stored (seed and steps stay) */
+  clear(): void;
+  save(): Uint8Array;
+  free(): void;
+}
+
+interface HopfieldCapacityCommon {
+  /** alpha = P / N values, each > 0: P = max(1, round(alpha N)) random -1/+1 patterns */
+  alphas: number[];
+  /** networks per point (default 5) */
+  trials?: number;
+  /** stored patterns probed per network (default 0 = every one) */
+  probes?: number;
+  /** fraction of units flipped in each probe, [0, 0.5] (default 0.1) */
+  noise?: number;
+  rule?: HopfieldRule;
+  update?: 'async' | 'sync';
+  order?: 'random' | 'sequential';
+  temperature?: number;
+  maxSweeps?: number;
+  seed?: number | bigint;
+}
+export type HopfieldCapacityOptions = HopfieldCapacityCommon & ({ size: number; sizes?: undefined } | { sizes: number[]; size?: undefined });
+
+export interface HopfieldCapacityPoint {
+  readonly size: number;
+  readonly alpha: number;
+  readonly patterns: number;
+  /** mean final overlap with the probed pattern, its standard deviation over probes */
+  readonly overlap: number;
+  readonly overlapSd: number;
+  /** fraction of probes recalled exactly */
+  readonly recalled: number;
+  readonly bitErrors: number;
+  /** fraction of the probed patterns' units that are fixed points */
+  readonly stable: number;
+  readonly probes: number;
+}
+
+export interface HopfieldCapacity {
+  readonly rule: HopfieldRule;
+  readonly noise: number;
+  readonly trials: number;
+  /** 0.138: the Hebb rule's capacity at T = 0 as N -> infinity (Amit, Gutfreund & Sompolinsky 1985), the line a chart marks */
+  readonly alphaC: number;
+  /** one per (size, alpha), sizes in the order given, alphas in the order given */
+  readonly points: readonly HopfieldCapacityPoint[];
+}
+
+export interface Lab {
+  /** a Hopfield network of options.size units, nothing stored */
+  createHopfield(options: HopfieldOptions): Hopfield;
+  /** rebuilds a network from hop.save() bytes (lab.loadLearner does the same for a kind-4 file) */
+  loadHopfield(bytes: Uint8Array | ArrayBuffer): Hopfield;
+  /** the capacity curve: mean overlap after recall from noisy stored patterns against alpha = P/N */
+  hopfieldCapacity(options: HopfieldCapacityOptions): HopfieldCapacity;
+}
+
+// ---- restricted Boltzmann machines and patterns (wasm/rbm.mjs, wasm/patterns.mjs; core/energy/) ----
+
+export type PatternKind = 'bars-and-stripes' | 'digits' | 'random';
+
+/** A set of rows x size values, row-major: what lab.patterns returns and the energy learners take. */
+export interface PatternSet {
+  readonly rows: number;
+  readonly size: number;
+  readonly data: Float32Array;
+}
+
+/** lab.patterns: 0/1 images, pixel (y, x) of row r at r*size + y*width + x. */
+export interface Patterns extends PatternSet {
+  readonly kind: PatternKind;
+  readonly width: number;
+  readonly height: number;
+  /** digits only: the digit each row shows (row r shows r mod 10) */
+  readonly labels?: Int32Array;
+}
+
+export interface PatternOptions {
+  /** bars-and-stripes: the side, 1..12 (default 3): all 2^(n+1) - 2 distinct n x n patterns, stripes first */
+  n?: number;
+  /** digits: how many images (default 10) of the built-in 5 x 7 font */
+  count?: number;
+  /** digits: the probability that each pixel is flipped, [0, 1] (default 0) */
+  noise?: number;
+  /** random: rows (default 10) */
+  rows?: number;
+  /** random: bits per row (default 16) */
+  size?: number;
+  /** random: the probability of a 1, [0, 1] (default 0.5) */
+  p?: number;
+  /** digits and random (default 1) */
+  seed?: number | bigint;
+}
+
+/** rows of visible vectors: a pattern set whose size is the RBM's visible units, or a Float32Array of rows x visible */
+export type PatternData = PatternSet | Float32Array;
+
+export type RBMUnits = 'binary' | 'gaussian';
+export type RBMMethod = 'cd' | 'pcd';
+
+export interface RBMConfig {
+  visible: number;
+  hidden: number;
+  /** 'binary' (default): 0/1 visibles; 'gaussian': real, unit-variance visibles (scale the data to unit variance per unit) */
+  visibleUnits?: RBMUnits;
+  /** standard deviation of the initial weights (default 0.01, Hinton's practical guide) */
+  initScale?: number;
+  seed?: number | bigint;
+  /** sets the visible biases from this data: log(p / (1 - p)) per unit (binary), the mean (gaussian) */
+  data?: PatternData;
+}
+
+export interface RBMTrainerOptions {
+  /** 'cd' (default): the chain starts at the data; 'pcd': persistent chains (Tieleman 2008) */
+  method?: RBMMethod;
+  /** Gibbs steps per update (default 1) */
+  k?: number;
+  /** default 0.1 */
+  learningRate?: number;
+  /** SGD momentum, [0, 1) (default 0.5) */
+  momentum?: number;
+  /** L2 on the weights only, never the biases (default 0.0001) */
+  weightDecay?: number;
+  /** pcd: persistent chains; 0 (default) = the rows of the first PCD batch. Fixed once they exist. */
+  chains?: number;
+}
+
+export interface NormalizedRBMTrainerOptions {
+  readonly method: RBMMethod;
+  readonly k: number;
+  readonly learningRate: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly chains: number;
+}
+
+export interface RBMTensors {
+  /** hidden x visible, row-major: weight[j * visible + i] couples hidden j and visible i */
+  weight: Float32Array;
+  visibleBias: Float32Array;
+  hiddenBias: Float32Array;
+}
+
+export interface RBMEvaluation {
+  /** -logLikelihood when exact, else reconstructionError */
+  loss: number;
+  /** the fraction of units the mean-field reconstruction gets within 0.5 */
+  accuracy: number;
+  /** whether the exact sums are within the 2^24-state limit */
+  exact: boolean;
+  logLikelihood: number | null;
+  logPartition: number | null;
+  reconstructionError: number;
+  /** null for gaussian visibles */
+  pseudoLikelihood: number | null;
+  rows: number;
+}
+
+export interface RBMTrace {
+  /** the reconstruction error */
+  loss: number;
+  rows: number;
+  /** rows x hidden: p(h = 1 | v) */
+  hiddenProbabilities: Float32Array;
+  /** rows x visible: E[v | h = p(h | v)] */
+  reconstructions: Float32Array;
+  /** F(v) of each row */
+  freeEnergy: Float64Array;
+}
+
+/** A restricted Boltzmann machine: a Learner of kind 'rbm' whose batches are pattern sets. */
+export interface RBM {
+  readonly kind: 'rbm';
+  readonly config: { readonly visible: number; readonly hidden: number; readonly visibleUnits: RBMUnits; readonly initScale: number; readonly seed: number | bigint };
+  readonly visible: number;
+  readonly hidden: number;
+  readonly visibleUnits: RBMUnits;
+  readonly parameterCount: number;
+  /** m of the exact sums' 2^m states */
+  readonly exactStatesLog2: number;
+  /** exactStatesLog2 <= 24 */
+  readonly exact: boolean;
+  /** persistent chains (0 before the first PCD step) */
+  readonly chains: number;
+  getWeights(): RBMTensors;
+  /** the gradient the last step applied (weight decay included) */
+  getGradients(): RBMTensors;
+  setWeights(weights: Partial<Record<keyof RBMTensors, Float32Array | ArrayLike<number>>>): void;
+  initVisibleBias(data: PatternData): void;
+  /** log Z exactly (throws beyond 2^24 states) */
+  logPartition(): number;
+  /** mean exact log p(v), nats */
+  logLikelihood(data: PatternData): number;
+  freeEnergy(v: PatternData): Float64Array;
+  /** binary visibles only */
+  pseudoLikelihood(data: PatternData): number;
+  reconstruct(data: PatternData): { rows: number; error: number; accuracy: number; hiddenProbabilities: Float32Array; reconstructions: Float32Array };
+  reconstructionError(data: PatternData): number;
+  gradient(data: PatternData, options?: { method?: 'exact' | 'cd'; k?: number; seed?: number | bigint }): RBMTensors;
+  /** AIS: betas a count (linear 0..1) or the temperatures themselves */
+  estimateLogPartition(options?: { chains?: number; betas?: number | ArrayLike<number>; seed?: number | bigint; data?: PatternData }):
+    { logZ: number; stdError: number; chains: number; betas: number };
+  sample(options?: { chains?: number; steps?: number; seed?: number | bigint; start?: PatternData }):
+    PatternSet & { probabilities: Float32Array; hiddenProbabilities: Float32Array };
+  step(batch: PatternData): { loss: number; gradNorm: number; clipped: boolean };
+  evaluate(patterns: PatternData): RBMEvaluation;
+  trace(batch: PatternData): RBMTrace;
+  readonly trainerOptions: NormalizedRBMTrainerOptions;
+  setTrainer(options: RBMTrainerOptions): void;
+  learningRate: number;
+  setLearningRate(lr: number): void;
+  readonly steps: number;
+  /** file kind 5; { training: false }: the parameters only */
+  save(options?: { training?: boolean }): Uint8Array;
+  readonly freed: boolean;
+  free(): void;
+}
+
+export interface Lab {
+  patterns(kind: PatternKind, options?: PatternOptions): Patterns;
+  readonly patternKinds: readonly PatternKind[];
+  createRBM(config: RBMConfig, trainer?: RBMTrainerOptions): RBM;
+  loadRBM(bytes: Uint8Array | ArrayBuffer): RBM;
+  /** a deep belief net over layers [visible, h1, h2, ...], trained greedily layer by layer */
+  createDBN(config: DBNConfig, trainer?: DBNTrainerOptions): DBN;
+  loadDBN(bytes: Uint8Array | ArrayBuffer): DBN;
+}
+
+// ---- deep belief nets (wasm/dbn.mjs; core/energy/dbn.c) ----
+
+export interface DBNConfig {
+  /** layer sizes, the visible one first: 2..16 of them; RBM l joins layers l and l+1 (RBM l's seed is seed + l) */
+  layers: number[];
+  /** RBM 0's visible units (every other RBM is binary-binary) */
+  visibleUnits?: RBMUnits;
+  initScale?: number;
+  seed?: number | bigint;
+  /** sets RBM 0's visible biases from this data */
+  data?: PatternData;
+}
+
+export interface DBNTrainerOptions extends RBMTrainerOptions {
+  /** > 0: dbn.layer moves up by itself after that many updates of the current RBM; 0 (default): by hand */
+  stepsPerLayer?: number;
+}
+
+/** A deep belief net: a Learner of kind 'dbn' whose step trains the current RBM (greedy, layer by layer). */
+export interface DBN {
+  readonly kind: 'dbn';
+  readonly config: { readonly layers: readonly number[]; readonly visibleUnits: RBMUnits; readonly initScale: number; readonly seed: number | bigint };
+  readonly layers: readonly number[];
+  /** the RBM the next step trains (0..layers.length-2) */
+  layer: number;
+  /** updates each RBM has had */
+  readonly layerSteps: number[];
+  getWeights(): RBMTensors[];
+  setWeights(weights: ReadonlyArray<Partial<Record<keyof RBMTensors, ArrayLike<number>>> | null>): void;
+  /** mean-field probabilities of one layer (0: the data) */
+  up(data: PatternData, layer: number): Float32Array;
+  /** up with probabilities, down with expectations */
+  reconstruct(data: PatternData): { rows: number; error: number; accuracy: number; reconstructions: Float32Array };
+  /** sampling down from the top RBM */
+  sample(options?: { chains?: number; steps?: number; seed?: number | bigint }): PatternSet & { probabilities: Float32Array };
+  step(batch: PatternData): { loss: number; gradNorm: number; clipped: boolean; layer: number };
+  evaluate(patterns: PatternData): { loss: number; accuracy: number; reconstructionError: number; rows: number };
+  /** every layer's mean-field probabilities (layers[0] is the batch) and the up-down reconstructions */
+  trace(batch: PatternData): { loss: number; rows: number; layers: Float32Array[]; reconstructions: Float32Array };
+  readonly trainerOptions: NormalizedRBMTrainerOptions & { readonly stepsPerLayer: number };
+  setTrainer(options: DBNTrainerOptions): void;
+  learningRate: number;
+  setLearningRate(lr: number): void;
+  readonly steps: number;
+  /** file kind 6; { training: false }: the parameters only */
+  save(options?: { training?: boolean }): Uint8Array;
+  readonly freed: boolean;
+  free(): void;
 }

@@ -25,6 +25,10 @@ import { installSeq2Seq } from './seq2seq.mjs';
 import { installRidge } from './ridge.mjs';
 import { installBoltzmann } from './boltzmann.mjs';
 import { installIsing } from './ising.mjs';
+import { installHopfield } from './hopfield.mjs';
+import { installRBM } from './rbm.mjs'; // restricted Boltzmann machines
+import { installPatterns } from './patterns.mjs'; // lab.patterns
+import { installDBN } from './dbn.mjs'; // deep belief nets
 import { checkInt, checkSeed, fail, isNode, isObject, show } from './check.mjs';
 import { HANDLES, NATIVE_BLOCK } from './handles.mjs';
 import { ACTIVATIONS, CELLS, C_OPTIMIZERS, DEFAULT_TRAINER, ERRLEN, GATE_NAMES, INITS, INPUT_KINDS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS, FILE_KINDS, fileKind } from './names.mjs';
@@ -512,6 +516,10 @@ class Lab {
       trainKeys: Object.keys(TRAIN_KEYS), trainFields: TRAIN_CONFIG_FIELDS, stepResultFields: STEP_RESULT_FIELDS,
     });
     installIsing(this, rt); // ising.mjs: lab.createIsing
+    installHopfield(this, rt, {}); // hopfield.mjs: lab.createHopfield, loadHopfield, hopfieldCapacity
+    installRBM(this, rt); // rbm.mjs: lab.createRBM, lab.loadRBM
+    installPatterns(this, rt); // patterns.mjs: lab.patterns
+    installDBN(this, rt); // dbn.mjs: lab.createDBN, lab.loadDBN
     Object.freeze(this);
   }
 
@@ -627,6 +635,18 @@ class Lab {
     if (kind === 'boltzmann') {
       if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; a Boltzmann machine file holds its trainer');
       return /** @type {any} */ (this).loadBoltzmann(src); // boltzmann.mjs
+    }
+    if (kind === 'hopfield') { // hopfield.mjs
+      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; a Hopfield network stores patterns in closed form, without an optimizer');
+      return /** @type {any} */ (this).loadHopfield(src);
+    }
+    if (kind === 'rbm') { // rbm.mjs: the file holds its training state
+      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; an RBM file holds its training options (rbm.setTrainer changes them)');
+      return /** @type {any} */ (this).loadRBM(src);
+    }
+    if (kind === 'dbn') { // dbn.mjs: the file holds its RBMs' training state
+      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; a DBN file holds its training options (dbn.setTrainer changes them)');
+      return /** @type {any} */ (this).loadDBN(src);
     }
     if (kind !== 'model') fail(`loadLearner: a file of kind ${kind}: saved by a newer rnnlab? (this one reads ${[...new Set(Object.values(FILE_KINDS))].join(', ')})`);
     const { model, trainer } = this.#load(src, true, 'loadLearner');

@@ -130,6 +130,16 @@ s2sLoaded.setLearningRate(s2sLoaded.learningRate / 2 + s2sLoaded.steps);
 const s2sOpt: string = s2sLoaded.trainerOptions.optimizer;
 const streams: number = lab.createTask('text').maxBatchSize(64);
 
+// ---- Hopfield networks ----
+const hop: api.Hopfield = lab.createHopfield({ size: 16, rule: 'storkey', bias: true, seed: 2 });
+const storedCount: number = hop.store(new Int8Array(32).fill(1)) + hop.step({ rows: 1, size: 16, data: new Float32Array(16) }).loss;
+const recalled: api.HopfieldRecall = hop.recall(hop.corrupt(new Int8Array(16).fill(1), { flip: 0.25, seed: 3 }), { update: 'sync', maxSweeps: 10 });
+const landed: string = recalled.landedIn.kind === 'mixture' ? recalled.landedIn.patterns.join() : recalled.landedIn.kind;
+const hopEnergy: number = hop.energy(recalled.state) + recalled.energy[0] + hop.evaluate(null, { noise: 0.1 }).overlap;
+const hopCurve: api.HopfieldCapacity = lab.hopfieldCapacity({ sizes: [50, 100], alphas: [0.1, 0.2], rule: 'hebb' });
+const hopBack: api.Hopfield = lab.loadHopfield(hop.save());
+const hopW: Float32Array = hopBack.getWeights().weight;
+
 // ---- wrong calls are rejected ----
 // @ts-expect-error: unknown model option (hiddenSize is the name)
 lab.createModel({ cell: 'lstm', inputSize: 2, hidden: 8, outputSize: 2 });
@@ -161,6 +171,10 @@ lab.search({ next: () => [1], vocabSize: 1, length: 2, strategy: 2 });
 model.generate({ length: 5 });
 // @ts-expect-error: parseSequences' targetAt is 'step' or 'end'
 parseSequences(csv, { targetAt: 'last' });
+// @ts-expect-error: a Hopfield network's rule is 'hebb' or 'storkey'
+lab.createHopfield({ size: 8, rule: 'oja' });
+// @ts-expect-error: hopfieldCapacity needs the alphas
+lab.hopfieldCapacity({ size: 100 });
 // @ts-expect-error: load options are simd and wasm
 await load({ simd: true, threads: 4 });
 
@@ -176,11 +190,31 @@ const isingScan: api.IsingMeasurement[] = lab.createIsing({ size: 8 }).scan({ te
 bmach.setTrainer({ method: 'cd' });
 // @ts-expect-error: the Ising samplers are 'metropolis' and 'heatbath'
 lab.createIsing({ size: 8 }).sweep({ temperature: 2, method: 'wolff' });
+// ---- RBMs and patterns (wasm/rbm.mjs, wasm/patterns.mjs) ----
+const bas: api.Patterns = lab.patterns('bars-and-stripes', { n: 3 });
+const rbm: api.RBM = lab.createRBM({ visible: bas.size, hidden: 16, seed: 1, data: bas }, { method: 'pcd', k: 1, learningRate: 0.02 });
+const rbmNumbers: number = rbm.step(bas).loss + rbm.logLikelihood(bas.data) + rbm.estimateLogPartition({ chains: 10, betas: 100 }).stdError;
+const rbmEval: api.RBMEvaluation = rbm.evaluate(bas);
+const rbmBack: api.RBM = lab.loadRBM(rbm.save());
+const rbmFilters: Float32Array = rbmBack.getWeights().weight;
+const digitLabels: Int32Array | undefined = lab.patterns('digits', { count: 20, noise: 0.05, seed: 2 }).labels;
+// @ts-expect-error: an RBM's method is 'cd' or 'pcd'
+rbm.setTrainer({ method: 'exact' });
+// @ts-expect-error: visibleUnits is 'binary' or 'gaussian'
+lab.createRBM({ visible: 4, hidden: 2, visibleUnits: 'real' });
+// @ts-expect-error: the pattern kinds are named
+lab.patterns('stripes');
+const dbn: api.DBN = lab.createDBN({ layers: [35, 20, 10], seed: 1 }, { stepsPerLayer: 100, method: 'cd' });
+const dbnSample: Float32Array = dbn.sample({ chains: 4, steps: 10 }).data;
+const dbnLayer: number = dbn.step(lab.patterns('digits')).layer + dbn.layer + lab.loadDBN(dbn.save()).steps;
+// @ts-expect-error: a DBN's layers are a list of sizes
+lab.createDBN({ layers: 3 });
 
 export const used = [label, cellName, probs, loss, lr, grads, firstGates, shapes, copy, resumed, best, beams, logp,
   modelScore, testAcc, evaluated, curve, heldout, corpusC, recipeTask, seq0, csvFromData, rmse, every, csvEval,
   csvBatch, s2sLoss, scored, decoded, exact, s2sHidden, stop, protocolLoss, viaLearner,
-  bmLoss, bmMethod, lattice, isingScan];
+  bmLoss, bmMethod, lattice, isingScan, storedCount, landed, hopEnergy, hopCurve, hopW,
+  rbmNumbers, rbmEval, rbmFilters, digitLabels, dbnSample, dbnLayer];
 
 // the ridge readout
 const esnModel: api.Model = lab.createModel({ cell: 'esn', input: 'dense', inputSize: 1, hiddenSize: 8, outputSize: 1, output: 'linear' });
