@@ -41,8 +41,8 @@ export const ISING_SCAN = Object.freeze({ from: 1.0, to: 3.6, step: 0.1, burnIn:
 /** RBM: Gibbs chains drawn per snapshot, their steps; reconstructions shown */
 const RBM_CHAINS = 12, RBM_GIBBS = 200, RBM_RECON = 6;
 /** RBM: momentum, weight decay and PCD's persistent chains (not on the page's controls). With a
- * constant learning rate PCD drifts away from its best without some decay (measured on 3 x 3 bars
- * and stripes, 16 hidden, lr 0.01: exact log-likelihood -2.83 after 40k updates, -2.9..-3.0 after) */
+ * constant learning rate PCD's weights grow without some decay and its log-likelihood falls away
+ * from its best (energy.js: the preset's measurements) */
 const RBM_MOMENTUM = 0.5, RBM_DECAY = 0.001, RBM_CHAINS_PCD = 100;
 
 // ---- small helpers ----

@@ -108,7 +108,7 @@ export function createEnergyView(root, { send, tooltip, color }) {
   const hSide = el('div', 'hop-side');
   hTop.append(hSide);
   const eFig = figure(hSide, 'energy E(s) = −½ sᵀWs − bᵀs after every update');
-  const energyPlot = createXYPlot(eFig.fig, { xLabel: 'unit update (sync: parallel update)', yLabel: 'energy', x: 'auto', y: 'auto', tooltip, height: 170,
+  const energyPlot = createXYPlot(eFig.fig, { xLabel: 'update', yLabel: 'energy', x: 'auto', y: 'auto', tooltip, height: 170,
     series: [{ label: 'E', color: '--c-train' }, { label: 'now', color: '--accent', points: true, line: false }] });
   const oFig = figure(hSide, 'overlap m = x·s / N with each memory, as recall goes');
   const overlapList = el('ol', 'hop-overlaps');
@@ -252,6 +252,7 @@ export function createEnergyView(root, { send, tooltip, color }) {
     // async: a line where each sweep of N updates ends (the last one changed nothing when it converged)
     const sweepMarks = r.update === 'async' && r.sweeps <= 8 ? Array.from({ length: r.sweeps }, (_, i) => (i + 1) * r.start.length) : [];
     energyPlot.setMarkers(sweepMarks.map((x, i) => ({ x, label: `sweep ${i + 1}` })));
+    energyPlot.setXLabel(r.update === 'sync' ? 'parallel update (every unit at once)' : `unit update (${r.start.length} a sweep)`);
     energyPlot.set(0, [], []); energyPlot.set(1, [], []);
     pub.hopfield.sweepMarks = sweepMarks;
     const F = r.flips.length / 2;
@@ -314,7 +315,9 @@ export function createEnergyView(root, { send, tooltip, color }) {
   const rp = panels.rbm;
   const rTop = el('div', 'rbm-top');
   rp.append(rTop);
-  const fFig = figure(rTop, 'filters: each hidden unit\'s weights to the visible units (orange +, blue −, each scaled to its largest |w|)', 'rbm-filters');
+  const rLeft = el('div', 'rbm-left');
+  rTop.append(rLeft);
+  const fFig = figure(rLeft, 'filters: each hidden unit\'s weights to the visible units (orange +, blue −, each scaled to its largest |w|)', 'rbm-filters');
   const filters = createTiles(fFig.fig, { label: 'the RBM\'s filters, one per hidden unit', kind: 'signed', tooltip, tile: 40 });
   const rCharts = el('div', 'rbm-charts');
   rTop.append(rCharts);
@@ -327,16 +330,16 @@ export function createEnergyView(root, { send, tooltip, color }) {
   reFig.fig.append(rePlot);
   const reChart = createChart(rePlot, { series: [{ label: 'error', color: color('--c-train') }], log: true });
   const rRow = el('div', 'rbm-row');
-  rp.append(rRow);
+  rLeft.append(rRow);
   const dFig = figure(rRow, 'the data');
-  const dataTiles = createTiles(dFig.fig, { label: 'the training data', kind: 'unit', tooltip, tile: 30 });
+  const dataTiles = createTiles(dFig.fig, { label: 'the training data', kind: 'unit', tooltip, tile: 34 });
   const sFig = figure(rRow, 'Gibbs samples');
-  const sampleTiles = createTiles(sFig.fig, { label: 'Gibbs samples of the RBM', kind: 'unit', tooltip, tile: 30 });
+  const sampleTiles = createTiles(sFig.fig, { label: 'Gibbs samples of the RBM', kind: 'unit', tooltip, tile: 34 });
   const cFigR = figure(rRow, 'reconstructions: data (top row), p(v | h) (below)');
-  const reconTiles = createTiles(cFigR.fig, { label: 'data and their reconstructions', kind: 'unit', tooltip, tile: 30 });
+  const reconTiles = createTiles(cFigR.fig, { label: 'data and their reconstructions', kind: 'unit', tooltip, tile: 34 });
   const rStatus = el('p', 'hint');
   rStatus.setAttribute('role', 'status');
-  rp.append(rStatus);
+  rLeft.append(rStatus);
 
   /** @param {any} e */
   function updateRBM(e) {

@@ -212,6 +212,8 @@ export function createXYPlot(parent, opts) {
      * @param {number} k @param {ArrayLike<number>} xs @param {ArrayLike<number>} ys @param {ArrayLike<number>} [errs] */
     set(k, xs, ys, errs) { data[k] = { xs: Array.from(xs), ys: Array.from(ys), errs: errs ? Array.from(errs) : null }; schedule(); },
     clear() { data = opts.series.map(() => ({ xs: [], ys: [], errs: null })); schedule(); },
+    /** Names the x axis anew. @param {string} label */
+    setXLabel(label) { opts.xLabel = label; schedule(); },
     /** Replaces the vertical markers. @param {Marker[]} next */
     setMarkers(next) { markers = next.slice(); schedule(); },
     /** @param {number} k */
