@@ -108,7 +108,7 @@ export function createEnergyView(root, { send, tooltip, color }) {
   const hSide = el('div', 'hop-side');
   hTop.append(hSide);
   const eFig = figure(hSide, 'energy E(s) = −½ sᵀWs − bᵀs after every update');
-  const energyPlot = createXYPlot(eFig.fig, { xLabel: 'update', yLabel: 'energy', x: 'auto', y: 'auto', tooltip, height: 170,
+  const energyPlot = createXYPlot(eFig.fig, { xLabel: 'update', yLabel: 'energy', x: 'auto', y: 'auto', tooltip, height: 170, xInteger: true,
     series: [{ label: 'E', color: '--c-train' }, { label: 'now', color: '--accent', points: true, line: false }] });
   const oFig = figure(hSide, 'overlap m = x·s / N with each memory, as recall goes');
   const overlapList = el('ol', 'hop-overlaps');

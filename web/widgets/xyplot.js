@@ -23,14 +23,15 @@ import { fitCanvas, showTip } from './canvas.js';
  * @typedef {{ x: number, label: string, at?: 'top' | 'bottom' }} Marker  at: where its label sits (default top)
  * @typedef {{ xLabel: string, yLabel: string, x: [number, number] | 'auto', y: [number, number] | 'auto',
  *   series: XYSeries[], markers?: Marker[], tooltip: HTMLElement, height?: number, fmtX?: (v: number) => string,
- *   fmtY?: (v: number) => string }} XYOptions
+ *   fmtY?: (v: number) => string, xInteger?: boolean }} XYOptions  xInteger: x ticks at whole numbers only (a count)
  */
 
-/** round tick positions covering [lo, hi], about n of them @param {number} lo @param {number} hi @param {number} n */
-export function ticks(lo, hi, n = 5) {
+/** round tick positions covering [lo, hi], about n of them (whole numbers only when integer)
+ * @param {number} lo @param {number} hi @param {number} n @param {boolean} [integer] */
+export function ticks(lo, hi, n = 5, integer = false) {
   if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / n, mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const raw = Math.max((hi - lo) / n, integer ? 1 : 0), mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).filter((s) => !integer || Number.isInteger(s)).find((s) => s >= raw) ?? 10 * mag;
   const out = [];
   for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(+v.toPrecision(12));
   return out;
@@ -112,7 +113,7 @@ export function createXYPlot(parent, opts) {
       ctx.fillText(fmtY(v), left - 4, y);
     }
     ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-    for (const v of ticks(x0, x1, Math.max(2, Math.floor((right - left) / 60)))) {
+    for (const v of ticks(x0, x1, Math.max(2, Math.floor((right - left) / 60)), opts.xInteger)) {
       const x = Math.round(px(v)) + 0.5;
       ctx.strokeStyle = rule;
       ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, bottom); ctx.stroke();
