@@ -11,8 +11,8 @@
  * Which controls show: [data-for=cell] (LSTM variant, GRU form), [data-task=task] (corpus, own
  * text, data panel), [data-control=key] hidden when the task's family hides that key (the
  * plain models: attention, length) or its task row does (dates: length) or the engine has no
- * model for it (an engine without attention: attention, bidirectional of seq2seq); the BPTT label is the
- * task row's bpttLabel. The encoder-decoders show bidir as a checkbox (#bidir-check, the control
+ * model for it (an engine without attention: attention, bidirectional of seq2seq); [data-family=name]
+ * only for that family's tasks (the energy-based nets' fieldset); the BPTT label is the task row's bpttLabel. The encoder-decoders show bidir as a checkbox (#bidir-check, the control
  * 'bidirectional'): it sets the bidir menu and reports the change as the menu's own.
  * No worker, no URL: main.js wires those.
  */
@@ -26,9 +26,19 @@ const BPTT_LABEL = 'BPTT length (0 = all)';
 /** a number as the page shows it: 3 significant digits @param {number} v */
 export const formatNum = (v) => String(+v.toPrecision(3));
 
+/** @type {Record<string, Record<string, string>>} menu texts that are not the value itself */
+const MENU_TEXT = {
+  rule: { hebb: 'Hebb', storkey: 'Storkey' },
+  update: { async: 'one unit at a time (async)', sync: 'all at once (sync)' },
+  method: { cd: 'CD-k', pcd: 'PCD-k' },
+  sampler: { metropolis: 'Metropolis', heatbath: 'heat bath' },
+  patterns: { 'bars-3x3': 'bars and stripes 3×3', 'bars-4x4': 'bars and stripes 4×4', digits: 'digits 0–9, noisy' },
+};
+
 /** The text of a menu option. @param {string} prop @param {string} v */
 function optionText(prop, v) {
   if (prop === 'task') return familyOf(v).tasks[v].menu ?? v;
+  if (MENU_TEXT[prop]?.[v]) return MENU_TEXT[prop][v];
   if (prop === 'corpus' && v === 'own') return 'your own text';
   if (prop === 'data') return v === 'own' ? 'your own (paste, load or drop)' : `example: ${v}.csv`;
   return v;
@@ -75,6 +85,7 @@ export function createControls(form) {
     }
     showSlider('lr', s.lr);
     showSlider('temp', s.temp);
+    showSlider('temperature', s.temperature);
     bidirCheck.checked = s.bidir === 'yes';
     const family = familyOf(s.task);
     const each = (/** @type {string} */ sel, /** @type {(el: HTMLElement) => boolean} */ hide) => {
@@ -82,6 +93,7 @@ export function createControls(form) {
     };
     each('[data-for]', (el) => el.dataset.for !== s.cell);
     each('[data-task]', (el) => el.dataset.task !== s.task);
+    each('[data-family]', (el) => el.dataset.family !== family.name);
     const hides = [...family.hidden, ...(family.tasks[s.task].hidden ?? []), ...(missing[family.name] ?? [])];
     each('[data-control]', (el) => hides.includes(el.dataset.control ?? ''));
     $('bptt-label').textContent = family.tasks[s.task].bpttLabel ?? BPTT_LABEL;

@@ -11,6 +11,10 @@
  * the latest state is mirrored in window.__state; the throughput readouts are #steps-per-sec and
  * #chars-per-sec (plain numbers as text).
  *
+ * A family that draws its own page (widgets 'energy': the energy-based nets) gets the main area
+ * to itself: the sequence panels hide (body.own-page), its view (widgets/energyview.js) reads its
+ * init and snapshot parts, the family's live keys (family.live) post their message on input.
+ *
  * Compare runs: "Keep as reference" keeps the current run's curves (loss, the held-out metric,
  * the generalisation curve) under a name (state.js createReferences); every chart draws them
  * dashed under the runs that follow, whatever changes, until they are removed.
@@ -107,6 +111,22 @@ const weightView = new WeightView($('weight-view'), { title: '', tooltip, maxTil
 const cellDetails = /** @type {HTMLDetailsElement} */ ($('cell-details'));
 const weightsDetails = /** @type {HTMLDetailsElement} */ ($('weights-details'));
 const attention = createAttention($('attention'), tooltip);
+/** @type {import('./widgets/energyview.js').EnergyView | null} the energy-based nets' view, loaded
+ * the first time a run of theirs starts (the sequence pages never load it) */
+let energyView = null;
+/** @type {Promise<void> | null} */
+let energyLoad = null;
+/** f(view), now or once the view has loaded; calls keep their order @param {(v: NonNullable<typeof energyView>) => void} f */
+function withEnergyView(f) {
+  if (energyView) { f(energyView); return; }
+  energyLoad ??= import('./widgets/energyview.js').then(({ createEnergyView }) => {
+    energyView = createEnergyView($('energy'), { send: (msg) => send(msg), tooltip, color });
+  });
+  energyLoad.then(() => f(/** @type {NonNullable<typeof energyView>} */ (energyView))).catch((err) => {
+    pub.error = String(err);
+    $('solved').textContent = `error: ${err}`;
+  });
+}
 const probeTable = createProbeTable(/** @type {HTMLTableSectionElement} */ ($('samples').querySelector('tbody')), $('samples-desc'));
 const samples = createSamples($);
 const predictions = createPredictions($, color, send);
@@ -158,6 +178,9 @@ const fmtLoss = (/** @type {number | null} */ v) => (v === null ? '–' : v < 0.
 
 const worker = new Worker(new URL('./worker/worker.js', import.meta.url), { type: 'module' });
 
+/** the current run's family draws its own page (the energy-based nets) */
+let ownPage = false;
+
 function onInit(/** @type {any} */ data) {
   info = data;
   family = familyOf(data.task);
@@ -166,6 +189,24 @@ function onInit(/** @type {any} */ data) {
   pub.simd = data.simd;
   $('simd').textContent = data.simd ? 'wasm SIMD' : 'wasm scalar (no SIMD)';
   $('simd').title = `rnnlab ${data.version}`;
+  ownPage = draws('energy');
+  document.body.classList.toggle('own-page', ownPage);
+  $('energy').hidden = !ownPage;
+  playBtn.disabled = ownPage && !data.energy?.available;
+  /** @type {HTMLButtonElement} */ ($('step')).disabled = playBtn.disabled;
+  $('steps-label').textContent = ownPage ? ({ hopfield: 'trials/s', ising: 'sweeps/s' })[/** @type {'hopfield'} */ (data.task)] ?? 'updates/s' : 'steps/s';
+  if (ownPage) {
+    $('intro-task').textContent = spec.intro;
+    $('intro-watch').textContent = '';
+    $('files-status').textContent = '';
+    if (data.unavailable) { controls.unavailable(family.name, data.unavailable); controls.show(state); }
+    withEnergyView((v) => {
+      v.init(data.energy);
+      pub.energy = v.pub;
+      pub.ready = true;
+    });
+    return;
+  }
   lossChart.clear(); gradChart.clear(); curveChart.clear();
   showRefName();
   $('attention-figure').hidden = true;
@@ -205,6 +246,12 @@ function onSnapshot(/** @type {any} */ data) {
   pub.step = data.step;
   pub.playing = data.playing;
   playBtn.textContent = data.playing ? 'Pause' : 'Play';
+  if (ownPage) {
+    $('step-count').textContent = String(data.step);
+    $('steps-per-sec').textContent = String(Math.round(data.stepsPerSec));
+    withEnergyView((v) => v.update(data.energy, data));
+    return;
+  }
   // training and held-out loss, merged in step order
   /** @type {Map<number, [number | null, number | null]>} */
   const pts = new Map();
@@ -350,6 +397,7 @@ new IntersectionObserver((entries) => {
 }, { rootMargin: '300px 0px' }).observe(weightsDetails);
 
 function togglePlay() {
+  if (playBtn.disabled) return; // the engine has no such net yet
   const play = !pub.playing;
   worker.postMessage({ type: play ? 'play' : 'pause' });
   pub.playing = play;
@@ -369,7 +417,14 @@ form.addEventListener('submit', (e) => e.preventDefault());
 document.addEventListener('input', (e) => {
   const el = /** @type {HTMLInputElement} */ (e.target);
   if (el.form !== form) return;
-  if (el.name === 'lr') {
+  const live = familyOf(state.task).live?.[el.name];
+  if (live) {
+    const v = /** @type {any} */ (controls.read())[el.name];
+    state = { ...state, [el.name]: v };
+    controls.showSlider(el.name, v);
+    worker.postMessage({ type: live, value: v });
+    writeHash();
+  } else if (el.name === 'lr') {
     state = { ...state, lr: controls.read().lr };
     controls.showSlider('lr', state.lr);
     worker.postMessage({ type: 'setLearningRate', lr: state.lr });
@@ -383,7 +438,7 @@ document.addEventListener('input', (e) => {
 });
 document.addEventListener('change', (e) => {
   const el = /** @type {HTMLInputElement} */ (e.target);
-  if (el.form !== form || !el.name || el.name === 'lr' || el.name === 'temp') return;
+  if (el.form !== form || !el.name || el.name === 'lr' || el.name === 'temp' || familyOf(state.task).live?.[el.name]) return;
   const next = controls.read();
   if (el.name === 'beam') {
     state = { ...state, beam: next.beam };

@@ -11,13 +11,14 @@
  * kept on the page across every change of settings until removed. Not in the hash (a link
  * carries a config, not curves), and not in the worker (it forgets a run when the next starts).
  */
-import { CELLS, DEFAULT_TRAINER, GRU_FORMS, LSTM_VARIANTS, OPTIMIZERS, TASK_KINDS, gateNamesOf } from './names.mjs';
-import { PRESETS, familyOf } from './families/index.js';
+import { CELLS, DEFAULT_TRAINER, GRU_FORMS, LSTM_VARIANTS, OPTIMIZERS, gateNamesOf } from './names.mjs';
+import { PRESETS, TASK_MENU, familyOf } from './families/index.js';
 
 export { PRESETS };
 
-/** the task menu: names.mjs TASK_KINDS, in its order */
-export const TASK_NAMES = TASK_KINDS;
+/** the task menu: names.mjs TASK_KINDS, in its order, then the energy-based nets' modes
+ * (families/index.js TASK_MENU) */
+export const TASK_NAMES = TASK_MENU;
 /** text: the built-in corpora, or 'own' (text pasted or loaded from a file; not in the hash) */
 export const CORPORA = ['grammar', 'c', 'own'];
 /** csv ("your own data"): the two example files (web/examples/), or 'own' (pasted, dropped or
@@ -31,6 +32,14 @@ export const OPTIMIZER_MENU = Object.freeze([DEFAULT_TRAINER.optimizer, ...OPTIM
 /** an encoder-decoder's attention (lab.createSeq2Seq's attention): none (the encoder's final
  * state only), additive (Bahdanau), dot and general (Luong) */
 export const ATTENTION_MENU = Object.freeze(['none', 'additive', 'dot', 'general']);
+/** the energy-based nets (families/energy.js): a Hopfield net's storage rule and its update
+ * order, an RBM's training (contrastive divergence CD-k, or persistent CD) and its data */
+export const HOPFIELD_RULES = Object.freeze(['hebb', 'storkey']);
+export const HOPFIELD_UPDATES = Object.freeze(['async', 'sync']);
+export const RBM_METHODS = Object.freeze(['cd', 'pcd']);
+export const RBM_DATA = Object.freeze(['bars-3x3', 'bars-4x4', 'digits']);
+/** the Ising lattice's single-spin samplers */
+export const ISING_SAMPLERS = Object.freeze(['metropolis', 'heatbath']);
 
 /**
  * @typedef {{ name: string, type: 'enum', values: readonly string[], default: string, optional?: boolean }
@@ -39,7 +48,9 @@ export const ATTENTION_MENU = Object.freeze(['none', 'additive', 'dot', 'general
  *   links were shared: those links, and the hash of a run that leaves them alone, stay as they were)
  * @typedef {{ task: string, cell: string, variant: string, gru: string, hidden: number, layers: number,
  *   bidir: string, optimizer: string, lr: number, clip: number, batch: number, bptt: number, seed: number,
- *   corpus: string, temp: number, beam: number, data: string, attention: string, length: number }} State
+ *   corpus: string, temp: number, beam: number, data: string, attention: string, length: number,
+ *   rule: string, update: string, temperature: number, method: string, k: number, patterns: string,
+ *   lattice: number, sampler: string }} State
  */
 
 /** @type {Prop[]} */
@@ -70,6 +81,20 @@ export const PROPS = [
   // encoder-decoders: the longest training source (copy, reverse; decimal-addition: digits of an
   // operand), also the held-out length; 0 = the task row's
   { name: 'length', type: 'int', min: 0, max: 30, default: 0, optional: true },
+  // the energy-based nets (families/energy.js). Hopfield: the storage rule and the update order
+  { name: 'rule', type: 'enum', values: HOPFIELD_RULES, default: 'hebb', optional: true },
+  { name: 'update', type: 'enum', values: HOPFIELD_UPDATES, default: 'async', optional: true },
+  // Hopfield recall's temperature (0: deterministic; Glauber updates above), the Ising lattice's
+  // (in units of J/k_B; Onsager's T_c = 2.269)
+  { name: 'temperature', type: 'number', min: 0, max: 5, default: 0, optional: true },
+  // RBM: CD-k or persistent CD, its k Gibbs steps, the data set
+  { name: 'method', type: 'enum', values: RBM_METHODS, default: 'cd', optional: true },
+  { name: 'k', type: 'int', min: 1, max: 100, default: 1, optional: true },
+  { name: 'patterns', type: 'enum', values: RBM_DATA, default: 'bars-3x3', optional: true },
+  // Ising: the lattice's side (side x side spins, periodic)
+  { name: 'lattice', type: 'int', min: 4, max: 256, default: 64, optional: true },
+  // Ising: Metropolis or heat bath (Glauber) single-spin updates
+  { name: 'sampler', type: 'enum', values: ISING_SAMPLERS, default: 'metropolis', optional: true },
 ];
 
 /** @returns {State} every key at its default */

@@ -19,7 +19,9 @@ export const EVAL_SEED = 1000, PROBE_SEED = 7, SAMPLE_SEED = 99;
 /**
  * @typedef {{ task: string, cell: string, variant: string, gru: string, hidden: number, layers: number,
  *   bidir: string, optimizer: string, lr: number, clip: number, batch: number, bptt: number, seed: number,
- *   corpus: string, temp: number, beam: number, data: string, attention: string, length: number }} Config
+ *   corpus: string, temp: number, beam: number, data: string, attention: string, length: number,
+ *   rule: string, update: string, temperature: number, method: string, k: number, patterns: string,
+ *   lattice: number, sampler: string }} Config
  *   a playground config (state.js)
  *
  * @typedef {{
@@ -57,6 +59,7 @@ export const EVAL_SEED = 1000, PROBE_SEED = 7, SAMPLE_SEED = 99;
  *
  * @typedef {{
  *   name: string,
+ *   ownTasks?: boolean,
  *   tasks: Record<string, TaskSpec>,
  *   hidden: readonly string[],
  *   widgets: readonly string[],
@@ -80,6 +83,7 @@ export const EVAL_SEED = 1000, PROBE_SEED = 7, SAMPLE_SEED = 99;
  *   parts?: ((run: any) => { part: Record<string, any> })[],
  *   initInfo?: (run: any) => Record<string, any>,
  *   messages?: Record<string, (run: any, data: any) => boolean>,
+ *   live?: Record<string, string>,
  * }} Family
  *   Page side: tasks (its rows, keyed by task name: a task belongs to one family); hidden: the
  *   state keys whose controls it hides; widgets: the optional widgets it draws (main.js);
@@ -94,12 +98,17 @@ export const EVAL_SEED = 1000, PROBE_SEED = 7, SAMPLE_SEED = 99;
  *   when a file of another family is loaded. Worker side: prepare (async, before assemble),
  *   assemble (the run's parts: a learner from lab.createLearner, or the loaded one), evalOptions, probeInfo, trace (the probe's flat layer-0 trace), samples, parts (more
  *   snapshot parts), initInfo (more of the init message), messages (more message types).
+ *   ownTasks: its tasks are not names.mjs TASK_KINDS (runs built from other engine objects than
+ *   lab.createTask: the energy-based nets); they follow TASK_KINDS in the task menu. live: state
+ *   keys that change without a restart, each with the message type main.js posts ({ type, value }).
  */
 
 /** what every preset sets unless it says otherwise */
 export const BASE_PRESET = /** @type {Partial<Config>} */ (Object.freeze({
   cell: 'lstm', variant: 'standard', layers: 1, bidir: 'no', optimizer: DEFAULT_TRAINER.optimizer,
   clip: DEFAULT_TRAINER.clipNorm, bptt: 0, attention: 'none', length: 0,
+  // the energy-based nets' keys at their defaults (state.js), so that no preset inherits them
+  rule: 'hebb', update: 'async', temperature: 0, method: 'cd', k: 1, patterns: 'bars-3x3', lattice: 64, sampler: 'metropolis',
 }));
 
 /**
@@ -157,4 +166,16 @@ export function predicted(task, outputs, T, V) {
     out.push(String(task.outputSymbols?.[best] ?? task.symbols?.[best] ?? best));
   }
   return out;
+}
+
+/** a seeded uniform generator in [0, 1) (mulberry32) @param {number} seed */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
