@@ -11,7 +11,9 @@
  *
  * A new task: a file with its generator (gen_row for a batch built row by row, or gen_pair for
  * a sequence-to-sequence task), its scorer and its describe/symbol functions, its row in
- * tasks.c's table, and its option keys in options.c when it brings new ones.
+ * tasks.c's table, and its option keys in options.c when it brings new ones that other kinds may
+ * share (keys only it has: its own option hook, as systems.c does). A criterion that is not one
+ * per step (bit accuracy over channels, RMSE) comes in its own score hook.
  */
 #ifndef RNNLAB_TASK_H
 #define RNNLAB_TASK_H
@@ -131,6 +133,10 @@ struct task_kind {
   /* After the options: the kind's own data from text bytes (NULL: no bytes given) or from the
    * options. NULL: the kind has none and takes no text. */
   rnnlab_status (*prepare)(rnnlab_task *t, const uint8_t *text, size_t n, char *err, size_t errlen);
+  /* A key of the kind's own (one of its keys that options.c does not parse) with its value: 1 =
+   * parsed, 0 = a bad value (*want: what it must be). Called once with key NULL before the
+   * options are parsed, to set the kind's own defaults. NULL: the kind has no keys of its own. */
+  int (*option)(rnnlab_task *t, const char *key, const char *val, const char **want);
 
   /* Plain tasks (rnnlab_batch); NULL for sequence-to-sequence kinds. */
   int (*max_row)(int L); /* longest row a nominal length L gives; NULL: L */
@@ -149,6 +155,9 @@ struct task_kind {
    * (1/2)||o - d||^2 for float targets); o (V) outputs, id the class target (0 for float
    * targets), d (V) float targets (NULL for class targets); *err: the largest |error| so far */
   int (*score_step)(const float *o, int V, int32_t id, const float *d, double *loss, float *err);
+  /* rnnlab_task_score with a criterion that is not per step (arguments checked); NULL: every
+   * step scored by score_step (score_rows, score_finish) */
+  rnnlab_status (*score)(rnnlab_task *t, const rnnlab_batch *b, const float *outputs, rnnlab_task_result *r);
 
   /* Sequence-to-sequence tasks (pairs.c); NULL for plain kinds (is_seq2seq = gen_pair != NULL). */
   void (*pair_max)(int L, int *S, int *U); /* longest source and target (without EOS) for L */

@@ -256,6 +256,7 @@ rnnlab_status rnnlab_task_score(rnnlab_task *t, const rnnlab_batch *b, const flo
   if (!b || !outputs || !r) return task_fail(t, RNNLAB_EINVAL, "task_score: batch, outputs and result are required");
   if (t->info.is_seq2seq) return task_fail(t, RNNLAB_ESTATE, "task '%s' is scored with rnnlab_task_seq2seq_score", t->kind->name);
   if (b->batch < 1 || b->length < 1) return task_fail(t, RNNLAB_EINVAL, "task_score: empty batch");
+  if (t->kind->score) return t->kind->score(t, b, outputs, r);
   score_acc a = {0};
   rnnlab_status s = score_rows(t, b, outputs, &a);
   if (s) return s;
