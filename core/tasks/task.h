@@ -6,8 +6,8 @@
  * prototypes of the helpers one task file lends another.
  *
  * Does not own: any task's definition (each family's file: bits.c, reber.c, adding.c,
- * temporal.c, text.c, pairs.c, dates.c), the table itself (tasks.c), the public contracts
- * (rnnlab.h).
+ * temporal.c, text.c, pairs.c, dates.c, systems.c), the table itself (tasks.c), the public
+ * contracts (rnnlab.h).
  *
  * A new task: a file with its generator (gen_row for a batch built row by row, or gen_pair for
  * a sequence-to-sequence task), its scorer and its describe/symbol functions, its row in
@@ -107,6 +107,20 @@ struct rnnlab_task {
   int stream_B, stream_len, stream_fresh;
   ngram_entry *ngram;      /* open addressing, NULL until the first evaluation */
   size_t ngram_cap, ngram_used;
+
+  /* the dynamical systems (systems.c): their options, the valid time's scale, the delay line */
+  struct {
+    int which;         /* row of systems.c's table (set by its option hook) */
+    double param;      /* vanderpol mu, mackey-glass tau, limit-cycle omega */
+    double transient;  /* time units discarded before a row's first sample */
+    int horizon;       /* evaluate: closed-loop predictions after the teacher-forced part */
+    float tolerance;   /* a step is right when ||o - d|| < tolerance */
+    int segments;      /* sine: constant-frequency pieces per row */
+    int bits;          /* flipflop: channels */
+    float pulse;       /* flipflop: probability of a pulse per step and channel */
+    double rms;        /* the long-run RMS of ||state|| (normalised units) */
+    double *hx, *hf;   /* mackey-glass: x and x' at the last tau/dt + 1 steps (one block, hx owns it) */
+  } sys;
 
   char err[TASK_ERRLEN];
 };
@@ -255,5 +269,18 @@ void dates_describe(const rnnlab_task *t, rnnlab_task_info *in);
 const char *dates_symbol(rnnlab_task *t, int which, int id);
 void dates_pair_max(int L, int *S, int *U);
 void dates_pair(const rnnlab_task *t, rng_state *r, int L, int exact, int32_t *src, int *ns, int32_t *tgt, int *nt);
+
+/* systems.c: vanderpol, lorenz, mackey-glass, limit-cycle, sine, flipflop */
+int systems_option(rnnlab_task *t, const char *key, const char *val, const char **want);
+rnnlab_status systems_prepare(rnnlab_task *t, const uint8_t *text, size_t n, char *err, size_t errlen);
+void systems_describe(const rnnlab_task *t, rnnlab_task_info *in);
+const char *systems_symbol(rnnlab_task *t, int which, int id);
+int systems_row(const rnnlab_task *t, rng_state *r, int len, int32_t *scratch, row_view v);
+rnnlab_status systems_score(rnnlab_task *t, const rnnlab_batch *b, const float *outputs, rnnlab_task_result *r);
+rnnlab_status systems_evaluate(rnnlab_task *t, rnnlab_model *m, int count, int L, uint64_t seed, rnnlab_task_result *r);
+/* For tests: n samples (n, channels) in normalised units of an autonomous system's row whose start
+ * is drawn from a generator seeded with seed, after the task's transient, with every integration
+ * step divided by refine (1: the task's own); the first sample is the row's first input. */
+rnnlab_status systems_trajectory(const rnnlab_task *t, uint64_t seed, int refine, int n, double *out);
 
 #endif
