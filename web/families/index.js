@@ -10,9 +10,10 @@ import { TASK_KINDS } from '../names.mjs';
 import sequence from './sequence.js';
 import seq2seq from './seq2seq.js';
 import owndata from './owndata.js';
+import dynamics from './dynamics.js';
 
 /** @type {readonly import('./common.js').Family[]} */
-export const FAMILIES = Object.freeze([sequence, seq2seq, owndata]);
+export const FAMILIES = Object.freeze([sequence, seq2seq, owndata, dynamics]);
 
 /** @type {Record<string, import('./common.js').Family>} task name -> its family */
 const BY_TASK = {};
