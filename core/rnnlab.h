@@ -441,8 +441,11 @@ rnnlab_status rnnlab_ridge_load(const uint8_t *buf, size_t len, rnnlab_model **m
 
 /* Tasks (core/tasks/): seeded generators of training batches in the engine's formats, each with
  * its own scorer and success criterion. Names (rnnlab_task_name): parity, addition, text, reber,
- * adding, temporal-order, copy, reverse, decimal-addition; what each generates, and where it
- * follows or leaves Hochreiter & Schmidhuber 1997, is in each task's own file under core/tasks/.
+ * adding, temporal-order, copy, reverse, decimal-addition, dates, and the dynamical systems
+ * vanderpol, lorenz, mackey-glass, limit-cycle, sine, flipflop (core/tasks/systems.c: RK4
+ * trajectories, one-step prediction with teacher forcing; its header has every constant); what
+ * each generates, and where it follows or leaves Hochreiter & Schmidhuber 1997, is in each task's
+ * own file under core/tasks/.
  *
  * Options: "key=value,key=value" (NULL or "" = defaults; unknown keys, repeated keys and bad
  * values are refused with a message naming the key). Keys (rnnlab_task_option_keys lists each
@@ -464,9 +467,23 @@ rnnlab_status rnnlab_ridge_load(const uint8_t *buf, size_t len, rnnlab_model **m
  *   chars       text: size of the generated corpus (default 100000)
  *   vocab       text: vocabulary cap including the unknown symbol, 2..4096 (default 256)
  *   holdout     text: held-out fraction at the end of the text (default 0.1)
+ *   mu          vanderpol: x'' - mu (1 - x^2) x' + x = 0, 0..10 (default 1)
+ *   tau         mackey-glass: the delay, a multiple of 0.1 in 1..100 (default 17)
+ *   omega       limit-cycle: angular speed of the Hopf cycle, 0.1..10 (default 1)
+ *   transient   vanderpol, lorenz, mackey-glass, limit-cycle: time units discarded before a row
+ *               (default 20, 5, 500, 0)
+ *   horizon     the same four: closed-loop predictions evaluate makes after the teacher-forced
+ *               steps, 0..10000 (default 200; lorenz 552 = 10 Lyapunov times; mackey-glass 1000)
+ *   tolerance   the four and sine: a step is right when ||output - target|| < tolerance (0.05)
+ *   segments    sine: pieces of constant frequency per row, 1..1000 (default 1)
+ *   bits        flipflop: channels, 1..16 (default 3)
+ *   pulse       flipflop: probability of a pulse per step and channel, (0, 1] (default 0.05)
  * Defaults and criteria: parity length 16, evalLength 100, evalCount 1000, target 0.99;
  * addition length 8, evalLength 64, evalCount 1000; reber evalCount 256 (all strings right);
- * adding T = 100, evalCount 2560 (all |error| < 0.04); temporal-order L = 100, evalCount 2560.
+ * adding T = 100, evalCount 2560 (all |error| < 0.04); temporal-order L = 100, evalCount 2560;
+ * the systems length 200 (sine 50, flipflop 100), evalCount 64 (sine, flipflop 256), target 0.99 of
+ * steps within tolerance (mackey-glass 0.95: a row's first steps precede a delay's memory;
+ * flipflop: of bits with the right sign).
  */
 typedef struct rnnlab_task rnnlab_task;
 
@@ -498,15 +515,20 @@ typedef struct {
   float loss;          /* mean loss per targeted step (evaluate: as the model computes it) */
   float accuracy;      /* the task's criterion: the fraction of sequences entirely right (parity,
                           addition, reber, adding, temporal order; exact match for seq2seq);
-                          text: next-character accuracy */
+                          text: next-character accuracy; systems: of steps within tolerance
+                          (flipflop: of bits with the right sign) */
   float step_accuracy; /* the fraction of targeted steps right */
   float bpc;           /* text: the model's bits per character on the held-out split */
-  float max_error;     /* adding: the largest |output - target| */
+  float max_error;     /* adding, the systems: the largest |output - target| */
   int32_t sequences;   /* sequences scored */
   int32_t steps;       /* targeted steps scored (text: characters) */
   int32_t solved;      /* accuracy >= target_accuracy; text: bpc below every n-gram baseline */
   float ngram_bpc[RNNLAB_NGRAM_ORDERS]; /* text: interpolated Witten-Bell n-gram baselines, orders
-                          1..5, counted on the training split, scored on the same characters */
+                          1..5, counted on the training split, scored on the same characters.
+                          The systems (core/tasks/systems.c): [0] RMSE, [1] the RMSE of predicting
+                          each channel's mean, then from evaluate's closed loop [2] the RMSE over
+                          the horizon, [3] valid steps (normalised error <= 0.4), [4] those in
+                          Lyapunov times (lorenz, mackey-glass at tau 17); NaN where undefined */
 } rnnlab_task_result;
 
 #define RNNLAB_TASK_RESULT_FIELDS 13

@@ -260,7 +260,8 @@ test('run helper: stopping by callback and by AbortSignal, a trainer of one\'s o
 });
 
 test('errors name the problem; the objects still work afterwards', async () => {
-  assert.deepEqual(lab.tasks, ['parity', 'addition', 'text', 'reber', 'adding', 'temporal-order', 'copy', 'reverse', 'decimal-addition', 'dates']);
+  assert.deepEqual(lab.tasks, ['parity', 'addition', 'text', 'reber', 'adding', 'temporal-order', 'copy', 'reverse', 'decimal-addition', 'dates',
+    'vanderpol', 'lorenz', 'mackey-glass', 'limit-cycle', 'sine', 'flipflop']);
   assert.throws(() => lab.createTask('sorting'), /unknown task 'sorting' \(known: parity, addition/);
   assert.throws(() => lab.createTask('parity', { lenght: 5 }), /task 'parity': unknown option 'lenght' \(known: seed,length,minLength/);
   assert.throws(() => lab.createTask('parity', { length: 'long' }), /option length=long: must be an integer/);

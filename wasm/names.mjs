@@ -80,7 +80,7 @@ export const UNUSED_GATES = Object.freeze({
 
 /** the built-in task kinds of core/tasks (rnnlab_task_name order), then 'csv' (your own sequences) */
 export const TASK_KINDS = Object.freeze(['parity', 'addition', 'text', 'reber', 'adding', 'temporal-order',
-  'copy', 'reverse', 'decimal-addition', 'dates', 'csv']);
+  'copy', 'reverse', 'decimal-addition', 'dates', 'vanderpol', 'lorenz', 'mackey-glass', 'limit-cycle', 'sine', 'flipflop', 'csv']);
 /** the sequence-to-sequence tasks: trained by an encoder-decoder, scored by exact match */
 export const SEQ2SEQ_TASKS = Object.freeze(['copy', 'reverse', 'decimal-addition', 'dates']);
 /** Attention forms of an encoder-decoder, in rnnlab_attention order (core/rnnlab.h). */

@@ -411,7 +411,7 @@ export interface Model {
 
 export type TaskName =
   | 'parity' | 'addition' | 'text' | 'reber' | 'adding' | 'temporal-order' | 'copy' | 'reverse' | 'decimal-addition'
-  | 'dates';
+  | 'dates' | 'vanderpol' | 'lorenz' | 'mackey-glass' | 'limit-cycle' | 'sine' | 'flipflop';
 
 /** lab.createTask options. Unknown keys and bad values throw with the key named (core/rnnlab.h
  * lists every key and default). Values are numbers, BigInt (seed) or words. */
@@ -447,6 +447,27 @@ export interface TaskOptions {
   vocab?: number;
   /** text: the held-out fraction at the end of the text (default 0.1) */
   holdout?: number;
+  /** vanderpol: x'' - mu (1 - x^2) x' + x = 0, 0..10 (default 1) */
+  mu?: number;
+  /** mackey-glass: the delay, a multiple of 0.1 in 1..100 (default 17) */
+  tau?: number;
+  /** limit-cycle: the Hopf cycle's angular speed, 0.1..10 (default 1; period 2 pi / omega) */
+  omega?: number;
+  /** vanderpol, lorenz, mackey-glass, limit-cycle: time units discarded before a row (default 20,
+   * 5, 500, 0: a limit-cycle row starts off the cycle) */
+  transient?: number;
+  /** the same four: closed-loop predictions evaluate makes after the teacher-forced steps, 0..10000
+   * (default 200; lorenz 552 = 10 Lyapunov times; mackey-glass 1000) */
+  horizon?: number;
+  /** the same four and sine: a step is right when ||output - target|| < tolerance (default 0.05,
+   * normalised units) */
+  tolerance?: number;
+  /** sine: pieces of constant frequency per row, 1..1000 (default 1) */
+  segments?: number;
+  /** flipflop: channels, 1..16 (default 3) */
+  bits?: number;
+  /** flipflop: probability of a pulse per step and channel, (0, 1] (default 0.05) */
+  pulse?: number;
 }
 
 /** An evaluation with the task's own criterion. */
@@ -456,7 +477,9 @@ export interface TaskResult {
   loss: number;
   /** the criterion: the fraction of sequences entirely right (parity, addition; reber: every
    * next-symbol set predicted as the most active outputs; adding: |error| < 0.04; temporal order:
-   * every output within 0.3 of the target; seq2seq: exact match); text: next-character accuracy */
+   * every output within 0.3 of the target; seq2seq: exact match); text: next-character accuracy;
+   * the systems: the fraction of steps with ||output - target|| < tolerance (flipflop: of bits with
+   * a +-1 target whose output has its sign) */
   accuracy: number;
   /** the fraction of targeted steps right */
   stepAccuracy: number;
@@ -466,17 +489,30 @@ export interface TaskResult {
   steps: number;
   /** accuracy >= the criterion's target; text: bpc below every n-gram baseline */
   solved: boolean;
-  /** adding: the largest |output - target|; else 0 */
+  /** adding, the systems: the largest |output - target|; else 0 */
   maxError: number;
   /** text: the model's bits per character on the held-out split */
   bpc?: number;
   /** text: interpolated Witten-Bell n-gram baselines, orders 1..5 (order n = n-1 characters of
    * context), counted on the training split and scored on the same characters */
   ngramBpc?: number[];
-  /** csv regression: root mean squared error in the data's units (accuracy is then R^2) */
+  /** csv regression: root mean squared error in the data's units (accuracy is then R^2); the
+   * systems (vanderpol, lorenz, mackey-glass, limit-cycle, sine, flipflop): per channel and step,
+   * in the task's normalised units */
   rmse?: number;
-  /** csv regression: the RMSE of always predicting the training split's mean target */
+  /** csv regression: the RMSE of always predicting the training split's mean target; the systems:
+   * of predicting each channel's mean over the scored steps */
   baselineRmse?: number;
+  /** vanderpol, lorenz, mackey-glass, limit-cycle, evaluate with horizon > 0 and a unidirectional
+   * model: the RMSE of the closed-loop predictions (the model's output fed back as its next input)
+   * over the horizon after the teacher-forced steps */
+  horizonRmse?: number;
+  /** the same: predictions (mean over rows) before the normalised error ||o - d|| / RMS||d||
+   * first exceeds 0.4 (valid prediction time in steps) */
+  validSteps?: number;
+  /** lorenz, mackey-glass (tau 17): validSteps in Lyapunov times (lambda 0.906 per time unit and
+   * 0.02 per step; 0.0051 and 1) */
+  validTime?: number;
   /** csv regression: rmse / baselineRmse */
   ratio?: number;
   /** csv classification: the accuracy of always predicting the training split's majority class */

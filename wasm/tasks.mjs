@@ -124,17 +124,23 @@ function live(s) {
 /** @param {TaskState} s @param {number} status */
 function check(s, status) { if (status !== 0) s.rt.check(status, 'buffer', s.rt.ex.rnnlab_task_error(s.ptr) >>> 0); }
 
-/** rnnlab_task_result -> TaskResult. @param {Record<string, number>} r @param {boolean} text */
-function resultOut(r, text) {
+/** The dynamical systems (core/tasks/systems.c), whose results use the five n-gram fields. */
+const SYSTEMS = new Set(['vanderpol', 'lorenz', 'mackey-glass', 'limit-cycle', 'sine', 'flipflop']);
+/** Those five fields' names for a system, in order; NaN (not defined) leaves a field out. */
+const SYSTEM_FIELDS = /** @type {const} */ (['rmse', 'baselineRmse', 'horizonRmse', 'validSteps', 'validTime']);
+
+/** rnnlab_task_result -> TaskResult. @param {Record<string, number>} r @param {string} name the task's */
+function resultOut(r, name) {
   /** @type {TaskResult} */
   const out = {
     loss: r.loss, accuracy: r.accuracy, stepAccuracy: r.step_accuracy, sequences: r.sequences, steps: r.steps,
     solved: r.solved !== 0, maxError: r.max_error,
   };
-  if (text) {
+  const n = [r.ngram1, r.ngram2, r.ngram3, r.ngram4, r.ngram5];
+  if (name === 'text') {
     out.bpc = r.bpc;
-    out.ngramBpc = [r.ngram1, r.ngram2, r.ngram3, r.ngram4, r.ngram5];
-  }
+    out.ngramBpc = n;
+  } else if (SYSTEMS.has(name)) SYSTEM_FIELDS.forEach((k, i) => { if (!Number.isNaN(n[i])) out[k] = n[i]; });
   return out;
 }
 
@@ -303,7 +309,7 @@ class Task {
     const p = rt.alloc(4 * RESULT_FIELDS.length);
     try {
       check(s, rt.ex.rnnlab_wasm_task_evaluate(s.ptr, m.ptr, count, length, lo, hi, p));
-      return resultOut(rt.readStruct(p, RESULT_FIELDS), s.name === 'text');
+      return resultOut(rt.readStruct(p, RESULT_FIELDS), s.name);
     } finally { rt.free(p); }
   }
 
@@ -354,7 +360,7 @@ class Task {
       });
       const r = p + nb + nt + nm + no;
       check(s, rt.ex.rnnlab_task_score(s.ptr, p, p + nb + nt + nm, r));
-      return resultOut(rt.readStruct(r, RESULT_FIELDS), s.name === 'text');
+      return resultOut(rt.readStruct(r, RESULT_FIELDS), s.name);
     } finally { rt.free(p); }
   }
 
@@ -411,7 +417,7 @@ class Task {
       rt.i32(p + o4, pred.length).set(pred);
       rt.writeStruct(p, S2S_FIELDS, { batch: B, src_length: S, tgt_length: U, src: p + o1, dec_in: p + o2, dec_tgt: p + o3 });
       check(s, rt.ex.rnnlab_task_seq2seq_score(s.ptr, p, p + o4, P, p + o5));
-      return resultOut(rt.readStruct(p + o5, RESULT_FIELDS), false);
+      return resultOut(rt.readStruct(p + o5, RESULT_FIELDS), s.name);
     } finally { rt.free(p); }
   }
 

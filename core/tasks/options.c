@@ -1,8 +1,9 @@
 /* options.c - a task's options: "key=value,key=value" into the fields of rnnlab_task.
  *
  * Owns: the defaults common to every task (the ones that differ come from the task's row in
- * tasks.c), the parsing and range checks of every option key (their meanings are documented in
- * rnnlab.h), and the messages that name a bad key or value.
+ * tasks.c), the parsing and range checks of every option key shared by several kinds (their
+ * meanings are documented in rnnlab.h), and the messages that name a bad key or value. A kind
+ * with keys of its own parses them in its option hook (systems.c).
  *
  * Does not own: which keys a task accepts (its row's keys), checks that relate two options or an
  * option and the task (length bounds, minLength <= length: tasks.c), what a task does with them.
@@ -22,6 +23,7 @@ void options_defaults(rnnlab_task *t) {
   t->vocab_cap = 256;
   t->chars = 100000;
   t->length = k->length, t->eval_length = k->eval_length, t->eval_count = k->eval_count, t->target = k->target;
+  if (k->option) k->option(t, NULL, NULL, NULL); /* the kind's own defaults */
 }
 
 /* Is key (len bytes) one of the comma-separated keys? */
@@ -116,7 +118,7 @@ rnnlab_status options_parse(rnnlab_task *t, const char *opts, char *err, size_t 
     else if (!strcmp(key, "vocab")) ok = parse_int(val, 2, TEXT_MAX_VOCAB, &t->vocab_cap), want = "an integer in 2..4096";
     else if (!strcmp(key, "holdout")) {
       ok = parse_float(val, 0, 1, &t->holdout) && t->holdout > 0 && t->holdout < 1, want = "a number in (0, 1)";
-    }
+    } else if (t->kind->option) ok = t->kind->option(t, key, val, &want); /* the kind's own keys */
     if (!ok) return status_fail(err, errlen, RNNLAB_EINVAL, "task '%s': option %s=%s: must be %s", name, key, val, want);
   }
   return RNNLAB_OK;

@@ -6,12 +6,14 @@
  * prototypes of the helpers one task file lends another.
  *
  * Does not own: any task's definition (each family's file: bits.c, reber.c, adding.c,
- * temporal.c, text.c, pairs.c, dates.c), the table itself (tasks.c), the public contracts
- * (rnnlab.h).
+ * temporal.c, text.c, pairs.c, dates.c, systems.c), the table itself (tasks.c), the public
+ * contracts (rnnlab.h).
  *
  * A new task: a file with its generator (gen_row for a batch built row by row, or gen_pair for
  * a sequence-to-sequence task), its scorer and its describe/symbol functions, its row in
- * tasks.c's table, and its option keys in options.c when it brings new ones.
+ * tasks.c's table, and its option keys in options.c when it brings new ones that other kinds may
+ * share (keys only it has: its own option hook, as systems.c does). A criterion that is not one
+ * per step (bit accuracy over channels, RMSE) comes in its own score hook.
  */
 #ifndef RNNLAB_TASK_H
 #define RNNLAB_TASK_H
@@ -106,6 +108,20 @@ struct rnnlab_task {
   ngram_entry *ngram;      /* open addressing, NULL until the first evaluation */
   size_t ngram_cap, ngram_used;
 
+  /* the dynamical systems (systems.c): their options, the valid time's scale, the delay line */
+  struct {
+    int which;         /* row of systems.c's table (set by its option hook) */
+    double param;      /* vanderpol mu, mackey-glass tau, limit-cycle omega */
+    double transient;  /* time units discarded before a row's first sample */
+    int horizon;       /* evaluate: closed-loop predictions after the teacher-forced part */
+    float tolerance;   /* a step is right when ||o - d|| < tolerance */
+    int segments;      /* sine: constant-frequency pieces per row */
+    int bits;          /* flipflop: channels */
+    float pulse;       /* flipflop: probability of a pulse per step and channel */
+    double rms;        /* the long-run RMS of ||state|| (normalised units) */
+    double *hx, *hf;   /* mackey-glass: x and x' at the last tau/dt + 1 steps (one block, hx owns it) */
+  } sys;
+
   char err[TASK_ERRLEN];
 };
 
@@ -131,6 +147,10 @@ struct task_kind {
   /* After the options: the kind's own data from text bytes (NULL: no bytes given) or from the
    * options. NULL: the kind has none and takes no text. */
   rnnlab_status (*prepare)(rnnlab_task *t, const uint8_t *text, size_t n, char *err, size_t errlen);
+  /* A key of the kind's own (one of its keys that options.c does not parse) with its value: 1 =
+   * parsed, 0 = a bad value (*want: what it must be). Called once with key NULL before the
+   * options are parsed, to set the kind's own defaults. NULL: the kind has no keys of its own. */
+  int (*option)(rnnlab_task *t, const char *key, const char *val, const char **want);
 
   /* Plain tasks (rnnlab_batch); NULL for sequence-to-sequence kinds. */
   int (*max_row)(int L); /* longest row a nominal length L gives; NULL: L */
@@ -149,6 +169,9 @@ struct task_kind {
    * (1/2)||o - d||^2 for float targets); o (V) outputs, id the class target (0 for float
    * targets), d (V) float targets (NULL for class targets); *err: the largest |error| so far */
   int (*score_step)(const float *o, int V, int32_t id, const float *d, double *loss, float *err);
+  /* rnnlab_task_score with a criterion that is not per step (arguments checked); NULL: every
+   * step scored by score_step (score_rows, score_finish) */
+  rnnlab_status (*score)(rnnlab_task *t, const rnnlab_batch *b, const float *outputs, rnnlab_task_result *r);
 
   /* Sequence-to-sequence tasks (pairs.c); NULL for plain kinds (is_seq2seq = gen_pair != NULL). */
   void (*pair_max)(int L, int *S, int *U); /* longest source and target (without EOS) for L */
@@ -246,5 +269,18 @@ void dates_describe(const rnnlab_task *t, rnnlab_task_info *in);
 const char *dates_symbol(rnnlab_task *t, int which, int id);
 void dates_pair_max(int L, int *S, int *U);
 void dates_pair(const rnnlab_task *t, rng_state *r, int L, int exact, int32_t *src, int *ns, int32_t *tgt, int *nt);
+
+/* systems.c: vanderpol, lorenz, mackey-glass, limit-cycle, sine, flipflop */
+int systems_option(rnnlab_task *t, const char *key, const char *val, const char **want);
+rnnlab_status systems_prepare(rnnlab_task *t, const uint8_t *text, size_t n, char *err, size_t errlen);
+void systems_describe(const rnnlab_task *t, rnnlab_task_info *in);
+const char *systems_symbol(rnnlab_task *t, int which, int id);
+int systems_row(const rnnlab_task *t, rng_state *r, int len, int32_t *scratch, row_view v);
+rnnlab_status systems_score(rnnlab_task *t, const rnnlab_batch *b, const float *outputs, rnnlab_task_result *r);
+rnnlab_status systems_evaluate(rnnlab_task *t, rnnlab_model *m, int count, int L, uint64_t seed, rnnlab_task_result *r);
+/* For tests: n samples (n, channels) in normalised units of an autonomous system's row whose start
+ * is drawn from a generator seeded with seed, after the task's transient, with every integration
+ * step divided by refine (1: the task's own); the first sample is the row's first input. */
+rnnlab_status systems_trajectory(const rnnlab_task *t, uint64_t seed, int refine, int n, double *out);
 
 #endif

@@ -15,6 +15,9 @@
  *   temporal-order                    temporal.c  H&S experiments 6a and 6b
  *   copy, reverse, decimal-addition   pairs.c     sequence-to-sequence pairs, exact match
  *   dates                             dates.c     sequence-to-sequence: a date in 13 formats to ISO
+ *   vanderpol, lorenz, mackey-glass,  systems.c   dynamical systems by RK4 (one-step prediction,
+ *   limit-cycle, sine, flipflop                   closed-loop scores), a sine generator, the
+ *                                                 3-bit flip-flop (Sussillo & Barak 2013)
  * Nor the machinery shared by several kinds: option parsing (options.c), batch buffers and the
  * row-by-row batch builder (batch.c), scoring and evaluation (evaluate.c). Nor training loops,
  * the seq2seq model (core/seq2seq.c), any I/O or globals (every random draw goes through an
@@ -77,6 +80,24 @@ static const task_kind kinds[] = {
    .length = DATES_MAX_SOURCE, .eval_length = DATES_MAX_SOURCE, .eval_count = 1000, .target = 0.99f,
    .min_len = DATES_MAX_SOURCE, .max_len = DATES_MAX_SOURCE,
    .describe = dates_describe, .symbol = dates_symbol, .pair_max = dates_pair_max, .gen_pair = dates_pair},
+  /* the dynamical systems: dense input, linear output, every step targeted, scored by systems.c */
+#define SYSTEM_ROW .min_len = 1, .max_len = SYNTH_MAX_LENGTH, .describe = systems_describe, .symbol = systems_symbol, \
+    .prepare = systems_prepare, .option = systems_option, .batch = rows_batch, .evaluate = systems_evaluate,      \
+    .gen_row = systems_row, .score = systems_score
+  {.name = "vanderpol", .keys = "seed,length,evalLength,evalCount,target,mu,transient,horizon,tolerance",
+   .length = 200, .eval_length = 0, .eval_count = 64, .target = 0.99f, SYSTEM_ROW},
+  {.name = "lorenz", .keys = "seed,length,evalLength,evalCount,target,transient,horizon,tolerance",
+   .length = 200, .eval_length = 0, .eval_count = 64, .target = 0.99f, SYSTEM_ROW},
+  /* 0.95: a row's first steps come before a delay's worth of memory, so they are guesses */
+  {.name = "mackey-glass", .keys = "seed,length,evalLength,evalCount,target,tau,transient,horizon,tolerance",
+   .length = 200, .eval_length = 0, .eval_count = 64, .target = 0.95f, SYSTEM_ROW},
+  {.name = "limit-cycle", .keys = "seed,length,evalLength,evalCount,target,omega,transient,horizon,tolerance",
+   .length = 200, .eval_length = 0, .eval_count = 64, .target = 0.99f, SYSTEM_ROW},
+  {.name = "sine", .keys = "seed,length,evalLength,evalCount,target,segments,tolerance",
+   .length = 50, .eval_length = 0, .eval_count = 256, .target = 0.99f, SYSTEM_ROW},
+  {.name = "flipflop", .keys = "seed,length,evalLength,evalCount,target,bits,pulse",
+   .length = 100, .eval_length = 0, .eval_count = 256, .target = 0.99f, SYSTEM_ROW},
+#undef SYSTEM_ROW
 };
 #define N_KINDS ((int)(sizeof kinds / sizeof *kinds))
 
@@ -191,6 +212,7 @@ void rnnlab_task_free(rnnlab_task *t) {
   free(t->s2s_train.src), free(t->s2s_train.dec_in), free(t->s2s_train.dec_tgt);
   free(t->s2s_eval.src), free(t->s2s_eval.dec_in), free(t->s2s_eval.dec_tgt);
   free(t->rows), free(t->out), free(t->text), free(t->vocab), free(t->stream), free(t->ngram);
+  free(t->sys.hx);
   free(t);
 }
 
@@ -256,6 +278,7 @@ rnnlab_status rnnlab_task_score(rnnlab_task *t, const rnnlab_batch *b, const flo
   if (!b || !outputs || !r) return task_fail(t, RNNLAB_EINVAL, "task_score: batch, outputs and result are required");
   if (t->info.is_seq2seq) return task_fail(t, RNNLAB_ESTATE, "task '%s' is scored with rnnlab_task_seq2seq_score", t->kind->name);
   if (b->batch < 1 || b->length < 1) return task_fail(t, RNNLAB_EINVAL, "task_score: empty batch");
+  if (t->kind->score) return t->kind->score(t, b, outputs, r);
   score_acc a = {0};
   rnnlab_status s = score_rows(t, b, outputs, &a);
   if (s) return s;

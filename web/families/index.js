@@ -13,9 +13,10 @@ import sequence from './sequence.js';
 import seq2seq from './seq2seq.js';
 import owndata from './owndata.js';
 import energy from './energy.js';
+import dynamics from './dynamics.js';
 
 /** @type {readonly import('./common.js').Family[]} */
-export const FAMILIES = Object.freeze([sequence, seq2seq, owndata, energy]);
+export const FAMILIES = Object.freeze([sequence, seq2seq, owndata, dynamics, energy]);
 
 /** @type {Record<string, import('./common.js').Family>} task name -> its family */
 const BY_TASK = {};
