@@ -177,34 +177,38 @@ typedef struct {
   long k;            /* steps done */
 } sys_state;
 
-static void rhs(const sys_state *s, const double *x, double *f) {
-  switch (s->which) {
-    case SYS_VDP: /* x' = y, y' = mu (1 - x^2) y - x */
-      f[0] = x[1], f[1] = s->p * (1 - x[0] * x[0]) * x[1] - x[0];
-      break;
-    case SYS_LORENZ: /* sigma 10, rho 28, beta 8/3 */
-      f[0] = 10 * (x[1] - x[0]), f[1] = x[0] * (28 - x[2]) - x[1], f[2] = x[0] * x[1] - (8.0 / 3.0) * x[2];
-      break;
-    default: { /* SYS_HOPF: r' = r (1 - r^2), theta' = omega in Cartesian form */
-      const double g = 1 - (x[0] * x[0] + x[1] * x[1]);
-      f[0] = x[0] * g - s->p * x[1], f[1] = x[1] * g + s->p * x[0];
-    }
-  }
+/* x' = y, y' = mu (1 - x^2) y - x */
+static inline void rhs_vdp(const sys_state *s, const double *x, double *f) {
+  f[0] = x[1], f[1] = s->p * (1 - x[0] * x[0]) * x[1] - x[0];
 }
 
-static void rk4_step(sys_state *s) {
-  const int n = DEFS[s->which].dim;
+/* sigma 10, rho 28, beta 8/3 */
+static inline void rhs_lorenz(const sys_state *s, const double *x, double *f) {
+  (void)s;
+  f[0] = 10 * (x[1] - x[0]), f[1] = x[0] * (28 - x[2]) - x[1], f[2] = x[0] * x[1] - (8.0 / 3.0) * x[2];
+}
+
+/* r' = r (1 - r^2), theta' = omega, in Cartesian form */
+static inline void rhs_hopf(const sys_state *s, const double *x, double *f) {
+  const double g = 1 - (x[0] * x[0] + x[1] * x[1]);
+  f[0] = x[0] * g - s->p * x[1], f[1] = x[1] * g + s->p * x[0];
+}
+
+typedef void (*rhs_fn)(const sys_state *s, const double *x, double *f);
+
+/* One classical RK4 step of n channels. Inlined with a constant n and f at each call site, so
+ * each system's loop is straight-line code. */
+static inline void rk4_step(sys_state *s, const int n, rhs_fn f) {
   const double h = s->dt;
   double k1[SYS_MAX_DIM], k2[SYS_MAX_DIM], k3[SYS_MAX_DIM], k4[SYS_MAX_DIM], y[SYS_MAX_DIM];
-  rhs(s, s->x, k1);
+  f(s, s->x, k1);
   for (int i = 0; i < n; i++) y[i] = s->x[i] + h / 2 * k1[i];
-  rhs(s, y, k2);
+  f(s, y, k2);
   for (int i = 0; i < n; i++) y[i] = s->x[i] + h / 2 * k2[i];
-  rhs(s, y, k3);
+  f(s, y, k3);
   for (int i = 0; i < n; i++) y[i] = s->x[i] + h * k3[i];
-  rhs(s, y, k4);
+  f(s, y, k4);
   for (int i = 0; i < n; i++) s->x[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
-  s->k++;
 }
 
 /* Mackey-Glass: x' = beta xd / (1 + xd^n) - gamma x, beta 0.2, gamma 0.1, n 10 (x^10 by products). */
@@ -240,9 +244,15 @@ static void mg_step(sys_state *s) {
   s->hf[s->k % R] = mg_rhs(xn, mg_x(s, s->k - s->N)); /* x' at t_{k+1}, for later interpolation */
 }
 
-static void sys_step(sys_state *s) {
-  if (s->which == SYS_MG) mg_step(s);
-  else rk4_step(s);
+/* steps integration steps. */
+static void sys_run(sys_state *s, long steps) {
+  switch (s->which) {
+    case SYS_VDP: for (long i = 0; i < steps; i++) rk4_step(s, 2, rhs_vdp); break;
+    case SYS_LORENZ: for (long i = 0; i < steps; i++) rk4_step(s, 3, rhs_lorenz); break;
+    case SYS_HOPF: for (long i = 0; i < steps; i++) rk4_step(s, 2, rhs_hopf); break;
+    default: for (long i = 0; i < steps; i++) mg_step(s); /* its own step counter */
+  }
+  if (s->which != SYS_MG) s->k += steps;
 }
 
 /* Steps per sample of system w with parameter p. */
@@ -279,13 +289,10 @@ static void sys_start(const rnnlab_task *t, int w, rng_state *r, double transien
       s->x[0] = rad * cs, s->x[1] = rad * sn;
     }
   }
-  const long steps = lround(transient / s->dt);
-  for (long i = 0; i < steps; i++) sys_step(s);
+  sys_run(s, lround(transient / s->dt));
 }
 
-static void sys_advance(sys_state *s) {
-  for (int i = 0; i < s->sub; i++) sys_step(s);
-}
+static void sys_advance(sys_state *s) { sys_run(s, s->sub); }
 
 /* The state in normalised units (the header's channel scales). */
 static void sys_observe(const sys_state *s, double *z) {
