@@ -87,7 +87,7 @@ WASM_SIMD_FLAGS := -O3 -msimd128 -mbulk-memory
 # -Wno-pass-failed: SIMDe's `#pragma clang loop vectorize(enable)` warns under -fno-vectorize.
 WASM_SCALAR_FLAGS := -O3 -DRNNLAB_SCALAR -fno-vectorize -fno-slp-vectorize -Wno-pass-failed
 
-.PHONY: all native asan wasm serve test test-native typecheck bench bench-peers bench-memory bench-page deps deps-test clean
+.PHONY: all native asan wasm serve test test-native typecheck bench bench-peers bench-memory bench-page deps deps-test deps-peers clean
 all: native asan wasm
 native: build/native/librnnlab.a $(TOOL_BIN)
 asan: build/asan/librnnlab.a $(TEST_BIN)
@@ -282,7 +282,16 @@ $(PEERS_DIR)/node_modules/.package-lock.json: $(PEERS_DIR)/package-lock.json $(P
 	cd $(PEERS_DIR) && npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
-bench-peers: wasm $(PEERS_DIR)/node_modules/.package-lock.json
+# scikit-learn's BernoulliRBM is the RBM peer (Debian's python3-sklearn; never needed by make
+# test), on OpenBLAS: without it Debian's NumPy runs the reference BLAS (measured 5.9 against 40.7
+# GFLOP/s single-threaded), which would flatter rnnlab
+deps-peers:
+	@missing=; \
+	/usr/bin/python3 -c 'import sklearn' >/dev/null 2>&1 || missing="$$missing python3-sklearn"; \
+	dpkg -s libopenblas0-pthread >/dev/null 2>&1 || missing="$$missing libopenblas0-pthread"; \
+	$(APT_INSTALL)
+
+bench-peers: wasm $(PEERS_DIR)/node_modules/.package-lock.json deps-peers
 	node $(PEERS_DIR)/peers.mjs
 
 clean:

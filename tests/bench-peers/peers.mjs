@@ -32,9 +32,14 @@
 // y1..y20 EOS, tf.train.adam(1e-3), trainOnBatch, batch 32, the same symbols (seq2seqBatch). rnnlab
 // is measured right before and after TF.js; rnnlab/TF.js = their mean over TF.js's steps/s. If the
 // wasm backend lacked a kernel the model needs, the row would say which and run on the cpu backend.
+// Then RBM training (--only rbm), in samples/second: scikit-learn's BernoulliRBM (Debian's
+// python3-sklearn, NumPy on OpenBLAS with one thread; sklearn_rbm.py) against rnnlab's RBM (lab.createRBM,
+// wasm SIMD) on the same shapes and the same rule: persistent CD with one Gibbs step and batch-size
+// persistent chains, learning rate 0.1, no momentum, no weight decay; random 0/1 data (p = 0.3).
 // Measured, never asserted; not part of make test.
-// Usage: node tests/bench-peers/peers.mjs [--seconds 1] [--max-seconds 12] [--only tfjs,brain,synaptic,rnnlab,attention]
+// Usage: node tests/bench-peers/peers.mjs [--seconds 1] [--max-seconds 12] [--only tfjs,brain,synaptic,rnnlab,attention,rbm]
 import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { load } from '../../wasm/rnnlab.mjs';
@@ -44,7 +49,7 @@ const { values: opt } = parseArgs({
   options: {
     seconds: { type: 'string', default: '1' },
     'max-seconds': { type: 'string', default: '12' },
-    only: { type: 'string', default: 'rnnlab,tfjs,brain,synaptic,attention' },
+    only: { type: 'string', default: 'rnnlab,tfjs,brain,synaptic,attention,rbm' },
   },
 });
 const repSeconds = Number(opt.seconds), maxSeconds = Number(opt['max-seconds']);
@@ -261,4 +266,40 @@ if (attention.length) {
   for (const { system, rate, runs } of attention)
     console.log(`${system.padEnd(30)} | ${num(rate).padStart(7)} | ${num(rate * S2S.B).padStart(6)} | ${String(runs).padStart(4)}`);
   console.log(`rnnlab/TF.js (mean of rnnlab's two runs over TF.js): ${num(ratio)}`);
+}
+
+// ---- RBMs: scikit-learn's BernoulliRBM (NumPy) vs rnnlab's RBM, samples/second ----------------
+if (only.has('rbm')) {
+  const SHAPES = [[64, 256, 10], [784, 256, 100]]; // BernoulliRBM's default batch (10); an MNIST-sized one
+  let peer = [];
+  try {
+    const out = execFileSync('/usr/bin/python3', [new URL('./sklearn_rbm.py', import.meta.url).pathname, ...SHAPES.flat().map(String)],
+      { env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }, encoding: 'utf8' });
+    peer = out.trim().split('\n').map((l) => JSON.parse(l));
+  } catch (e) { console.log(`\nscikit-learn not measured: ${String(e).split('\n')[0]} (Debian: apt-get install python3-sklearn)`); }
+  const lab = await load({ simd: true });
+  console.log('\nRBM training, samples/second: persistent CD-1, chains = batch, learning rate 0.1, random 0/1 data; ' +
+    'scikit-learn BernoulliRBM on NumPy with one BLAS thread, rnnlab wasm SIMD one thread');
+  console.log(`${'visible x hidden'.padEnd(17)} ${'batch'.padStart(5)} | ${'rnnlab'.padStart(9)} | ${'scikit-learn'.padStart(12)} | rnnlab/sklearn`);
+  for (const [Vv, Hh, B] of SHAPES) {
+    const data = new Float32Array(B * 64 * Vv);
+    let r = 12345;
+    for (let i = 0; i < data.length; i++) r = (r * 1103515245 + 12345) % 2 ** 31, data[i] = r / 2 ** 31 < 0.3 ? 1 : 0;
+    const rbm = lab.createRBM({ visible: Vv, hidden: Hh, seed: 1 }, { method: 'pcd', k: 1, learningRate: 0.1, momentum: 0, weightDecay: 0, chains: B });
+    let k = 0;
+    const stepOnce = () => { const i = k++ % 64; rbm.step({ rows: B, size: Vv, data: data.subarray(i * B * Vv, (i + 1) * B * Vv) }); };
+    const rates = [];
+    for (let t0 = performance.now(); performance.now() - t0 < 1000;) stepOnce(); // warm-up
+    for (let run = 0; run < 5; run++) {
+      let n = 0;
+      const t0 = performance.now();
+      while (performance.now() - t0 < repSeconds * 1000) stepOnce(), n++;
+      rates.push((n * B) / ((performance.now() - t0) / 1000));
+    }
+    rates.sort((a, b) => a - b);
+    const ours = rates[2], theirs = peer.find((p) => p.visible === Vv && p.hidden === Hh && p.batch === B);
+    console.log(`${`${Vv} x ${Hh}`.padEnd(17)} ${String(B).padStart(5)} | ${num(ours).padStart(9)} | ${(theirs ? num(theirs.samples_per_s) : '-').padStart(12)} | ${(theirs ? num(ours / theirs.samples_per_s) : '-').padStart(14)}`);
+    rbm.free();
+  }
+  if (peer.length) console.log(`scikit-learn ${peer[0].sklearn}`);
 }
