@@ -121,7 +121,7 @@ class DBN {
     const s = this.#live(), rt = s.rt, ex = rt.ex;
     if (!Array.isArray(weights) || weights.length > s.sizes.length - 1) fail(`setWeights: weights must be an array of at most ${s.sizes.length - 1} entries, one per RBM (got ${show(weights)})`);
     /** @type {[number, number, Float32Array][]} */
-    const todo = [];
+    const checked = []; // every tensor validated before any is written
     weights.forEach((w, l) => {
       if (w === null || w === undefined) return;
       if (!isObject(w)) fail(`setWeights: weights[${l}] must be an object or null (got ${show(w)})`);
@@ -133,10 +133,10 @@ class DBN {
         if (!(isA(t, 'Float32Array') || Array.isArray(t)) || t.length !== sizes[name]) fail(`setWeights: weights[${l}].${name} must hold ${sizes[name]} values (got ${show(t)})`);
         const f = Float32Array.from(t);
         for (let k = 0; k < f.length; k++) if (!Number.isFinite(f[k])) fail(`setWeights: weights[${l}].${name} must be finite: [${k}] is ${t[k]}`);
-        todo.push([l, i, f]);
+        checked.push([l, i, f]);
       }
     });
-    for (const [l, i, f] of todo) {
+    for (const [l, i, f] of checked) {
       const p = rt.alloc(4 * f.length);
       try {
         rt.f32(p, f.length).set(f);

@@ -203,7 +203,7 @@ class RBM {
     onlyKeys('setWeights', weights, TENSORS);
     const sizes = { weight: s.H * s.V, visibleBias: s.V, hiddenBias: s.H };
     /** @type {[number, Float32Array][]} */
-    const todo = [];
+    const checked = []; // every tensor validated before any is written
     for (const [i, name] of TENSORS.entries()) {
       const w = weights[name];
       if (w === undefined) continue;
@@ -212,9 +212,9 @@ class RBM {
       }
       const f = Float32Array.from(w);
       for (let k = 0; k < f.length; k++) if (!Number.isFinite(f[k])) fail(`setWeights: ${name} must be finite: ${name}[${k}] is ${w[k]}`);
-      todo.push([i, f]);
+      checked.push([i, f]);
     }
-    for (const [i, f] of todo) {
+    for (const [i, f] of checked) {
       const p = rt.alloc(4 * f.length);
       try {
         rt.f32(p, f.length).set(f);

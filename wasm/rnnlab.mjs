@@ -455,6 +455,22 @@ let modelState;
  * @property {() => void} [release]  frees ptr when it is not a trainer (a ridge readout, ridge.mjs)
  */
 
+/**
+ * lab.loadLearner's table: every file kind but 'model' (names.mjs FILE_KINDS) -> the lab method its
+ * family installs to load it, and what its file holds in place of trainerOptions. A new family
+ * is one row here.
+ * @type {Readonly<Record<string, { loader: string, holds: string }>>}
+ */
+const LEARNER_LOADERS = Object.freeze({
+  seq2seq: { loader: 'loadSeq2Seq', holds: 'an encoder-decoder file holds its optimizer' }, // seq2seq.mjs
+  ridge: { loader: 'loadRidge', holds: 'a ridge readout file holds its statistics' }, // ridge.mjs
+  hopfield: { loader: 'loadHopfield', holds: 'a Hopfield network stores patterns in closed form, without an optimizer' }, // hopfield.mjs
+  rbm: { loader: 'loadRBM', holds: 'an RBM file holds its training options (rbm.setTrainer changes them)' }, // rbm.mjs
+  dbn: { loader: 'loadDBN', holds: 'a DBN file holds its training options (dbn.setTrainer changes them)' }, // dbn.mjs
+  boltzmann: { loader: 'loadBoltzmann', holds: 'a Boltzmann machine file holds its trainer' }, // boltzmann.mjs
+});
+for (const k of new Set(Object.values(FILE_KINDS))) if (k !== 'model' && !LEARNER_LOADERS[k]) throw new Error(`rnnlab: file kind ${k} has no loader row`);
+
 class Lab {
   #rt;
   #defaultConfig;
@@ -625,29 +641,10 @@ class Lab {
     else fail(`loadLearner: bytes must be a Uint8Array or ArrayBuffer (got ${show(bytes)})`);
     const kind = fileKind(src);
     if (kind === null) fail(`loadLearner: bytes are not a file rnnlab wrote (${src.length < 8 ? `${src.length} bytes` : 'bad magic'})`);
-    if (kind === 'seq2seq') {
-      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; an encoder-decoder file holds its optimizer');
-      return /** @type {any} */ (this).loadSeq2Seq(src); // seq2seq.mjs
-    }
-    if (kind === 'ridge') {
-      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; a ridge readout file holds its statistics');
-      return /** @type {any} */ (this).loadRidge(src); // ridge.mjs
-    }
-    if (kind === 'boltzmann') {
-      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; a Boltzmann machine file holds its trainer');
-      return /** @type {any} */ (this).loadBoltzmann(src); // boltzmann.mjs
-    }
-    if (kind === 'hopfield') { // hopfield.mjs
-      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; a Hopfield network stores patterns in closed form, without an optimizer');
-      return /** @type {any} */ (this).loadHopfield(src);
-    }
-    if (kind === 'rbm') { // rbm.mjs: the file holds its training state
-      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; an RBM file holds its training options (rbm.setTrainer changes them)');
-      return /** @type {any} */ (this).loadRBM(src);
-    }
-    if (kind === 'dbn') { // dbn.mjs: the file holds its RBMs' training state
-      if (options.trainerOptions !== undefined) fail('loadLearner: options.trainerOptions is for plain models; a DBN file holds its training options (dbn.setTrainer changes them)');
-      return /** @type {any} */ (this).loadDBN(src);
+    const other = LEARNER_LOADERS[kind];
+    if (other) { // another family's file: its own loader, which restores its own training state
+      if (options.trainerOptions !== undefined) fail(`loadLearner: options.trainerOptions is for plain models; ${other.holds}`);
+      return /** @type {any} */ (this)[other.loader](src);
     }
     if (kind !== 'model') fail(`loadLearner: a file of kind ${kind}: saved by a newer rnnlab? (this one reads ${[...new Set(Object.values(FILE_KINDS))].join(', ')})`);
     const { model, trainer } = this.#load(src, true, 'loadLearner');
