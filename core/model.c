@@ -150,7 +150,10 @@ rnnlab_status model_build(rnnlab_model *m, const rnnlab_config *cfg) {
   }
   count += (double)c->output_size * (m->D * H + 1);
   if (count > RNNLAB_MAX_PARAMS)
-    return model_fail(m, RNNLAB_EINVAL, "model too large: about %.0f parameters, the limit is %d", count, RNNLAB_MAX_PARAMS);
+    return model_fail(m, RNNLAB_EINVAL,
+                      "model too large: about %.0f parameters, the limit is %d: reduce hiddenSize (%d), layers (%d), "
+                      "inputSize (%d) or outputSize (%d)",
+                      count, RNNLAB_MAX_PARAMS, H, L, c->input_size, c->output_size);
 
   size_t off = 0;
   char name[32];

@@ -119,3 +119,36 @@ export function fileKind(bytes) {
 
 /** bytes of every error-message buffer handed to C (status messages are shorter) */
 export const ERRLEN = 256;
+
+// ---- C names in messages ----
+
+/**
+ * C field names (core/rnnlab.h) that C messages use -> the names a JS caller writes (the config,
+ * option and batch keys of the wrapper). The one table jsNames() reads.
+ * @type {Readonly<Record<string, string>>}
+ */
+export const C_TO_JS_NAMES = Object.freeze({
+  // rnnlab_config
+  reset_after: 'resetAfter', input_size: 'inputSize', input_kind: 'input', hidden_size: 'hiddenSize',
+  output_size: 'outputSize', output_kind: 'output', init_scale: 'initScale', forget_bias: 'forgetBias',
+  g_lo: 'gRange', g_hi: 'gRange', h_lo: 'hRange', h_hi: 'hRange', spectral_radius: 'spectralRadius',
+  input_scale: 'inputScale', seed_lo: 'seed', seed_hi: 'seed',
+  // rnnlab_train_config
+  learning_rate: 'learningRate', weight_decay: 'weightDecay', clip_norm: 'clipNorm', clip_value: 'clipValue',
+  // rnnlab_batch and the batch functions
+  carry_state: 'carryState', batch_size: 'batchSize', target_ids: 'targets', src_length: 'srcLength',
+  tgt_length: 'tgtLength', dec_in: 'decIn', dec_tgt: 'decTgt', pred_length: 'predLength',
+  // other families' configs
+  visible_units: 'visibleUnits', max_sweeps: 'maxSweeps', beam_width: 'beamWidth', max_length: 'maxLength',
+});
+
+/**
+ * A message from C with its C field names (learning_rate, clip_norm, hidden_size, ...) in the JS
+ * names of C_TO_JS_NAMES, so that an Error in JS says what a JS caller writes ('enable clipNorm').
+ * Quoted text ('...' or "...": values the caller gave) is left as it is.
+ * @param {string} msg @returns {string}
+ */
+export function jsNames(msg) {
+  return msg.split(/('[^']*'|"[^"]*")/).map((part, i) => (i % 2 ? part
+    : part.replace(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g, (w) => C_TO_JS_NAMES[w] ?? w))).join('');
+}

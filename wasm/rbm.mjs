@@ -18,7 +18,7 @@
  */
 import { checkInt, checkSeed, fail, isObject, show } from './check.mjs';
 import { HANDLES } from './handles.mjs';
-import { ERRLEN } from './names.mjs';
+import { ERRLEN, jsNames } from './names.mjs';
 
 /** @typedef {'i32' | 'u32' | 'f32'} FieldType */
 /** @type {ReadonlyArray<readonly [string, FieldType]>} rnnlab_rbm_config */
@@ -593,7 +593,7 @@ export function installRBM(lab, rt) {
       if (ex.rnnlab_rbm_set_train_config(ptr, p + cb) !== 0) {
         const msg = rt.cstr(ex.rnnlab_rbm_error(ptr));
         ex.rnnlab_rbm_free(ptr);
-        fail(`createRBM: ${msg}`);
+        fail(`createRBM: ${jsNames(msg)}`);
       }
     } finally { rt.free(p); }
     const rbm = wrap(ptr);

@@ -32,7 +32,7 @@ import { installDBN } from './dbn.mjs'; // deep belief nets
 import { fixedPoints, lyapunov, rollout } from './dynamics.mjs';
 import { checkInt, checkSeed, fail, isNode, isObject, show } from './check.mjs';
 import { HANDLES, NATIVE_BLOCK } from './handles.mjs';
-import { ACTIVATIONS, CELLS, C_OPTIMIZERS, DEFAULT_TRAINER, ERRLEN, GATE_NAMES, INITS, INPUT_KINDS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS, FILE_KINDS, fileKind } from './names.mjs';
+import { ACTIVATIONS, CELLS, C_OPTIMIZERS, DEFAULT_TRAINER, ERRLEN, GATE_NAMES, INITS, INPUT_KINDS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS, FILE_KINDS, fileKind, jsNames } from './names.mjs';
 export { parseSequences } from './csv.mjs'; // your own sequences: the loader, without a lab
 
 /** @typedef {import('./rnnlab.d.ts').ModelConfig} ModelConfig */
@@ -386,6 +386,7 @@ class Runtime {
           : this.cstr(ptr, ERRLEN);
     }
     if (!msg) msg = this.cstr(this.ex.rnnlab_status_str(status)) || `error status ${status}`;
+    msg = jsNames(msg); // C field names (clip_norm) as JS writes them (clipNorm)
     throw new Error(msg.startsWith('rnnlab: ') ? msg : `rnnlab: ${msg}`);
   }
 }
