@@ -121,7 +121,7 @@ rnnlab_status rnnlab_trainer_step(rnnlab_trainer *t, const rnnlab_batch *b, rnnl
     s = model_pass(m, b, t0, cl, chunk > 0 ? 1 : b->carry_state, 1, NULL, &loss);
     if (s != RNNLAB_OK) { /* e.g. a non-finite loss: nothing of this chunk is applied */
       const char *msg = m->err[0] ? m->err : rnnlab_status_str(s);
-      const char *note = s == RNNLAB_ENONFINITE ? " (weights not updated)" : "";
+      const char *note = s == RNNLAB_ENONFINITE ? " (weights not updated; lower the learning rate or enable clip_norm)" : "";
       if (chunk > 0) optim_fail(t, s, "chunk %d (steps %d..%d): %s%s", chunk, t0, t0 + cl - 1, msg, note);
       else optim_fail(t, s, "%s%s", msg, note);
       break;
