@@ -38,11 +38,12 @@ function onlyKeys(fn, o, known) {
   for (const k of Object.keys(o)) if (!known.includes(k)) fail(`${fn}: unknown option '${k}' (known: ${known.join(', ')})`);
 }
 
-/** An Int32Array of n token ids in 0..V-1 (or -1 when allowed). @param {string} name @param {unknown} a @param {number} n @param {number} V @param {boolean} [none] */
-function checkIds(name, a, n, V, none = false) {
+/** An Int32Array of n token ids in 0..V-1 (or -1 when allowed). @param {string} name @param {unknown} a @param {number} n @param {number} V @param {boolean} [none]
+ * @param {string} [shape] how n is made, for the message ('batchSize*srcLength') */
+function checkIds(name, a, n, V, none = false, shape = '') {
   if (Object.prototype.toString.call(a) !== '[object Int32Array]') fail(`${name} must be an Int32Array (got ${show(a)})`);
   const arr = /** @type {Int32Array} */ (a);
-  if (arr.length !== n) fail(`${name} must have ${n} elements, got ${arr.length}`);
+  if (arr.length !== n) fail(`${name} must have ${shape ? `${shape} = ` : ''}${n} elements, got ${arr.length}`);
   for (let i = 0; i < n; i++) {
     const v = arr[i];
     if (v >= V || v < (none ? -1 : 0)) fail(`${name}[${i}] = ${v} is not a token id in 0..${V - 1}${none ? ' or -1' : ''}`);
@@ -108,8 +109,8 @@ class Seq2Seq {
     const B = checkInt('batch.batchSize', b.batchSize, 1, 1 << 20);
     const S = checkInt('batch.srcLength', b.srcLength, 1, 1 << 20), U = checkInt('batch.tgtLength', b.tgtLength, 1, 1 << 20);
     if (B * Math.max(S, U) > rt.limits.maxElems) fail(`batch too large: ${B} x ${Math.max(S, U)}`);
-    const src = checkIds('batch.src', b.src, B * S, s.SV), decIn = checkIds('batch.decIn', b.decIn, B * U, s.TV);
-    const decTgt = checkIds('batch.decTgt', b.decTgt, B * U, s.TV, true);
+    const src = checkIds('batch.src', b.src, B * S, s.SV, false, 'batchSize*srcLength'), decIn = checkIds('batch.decIn', b.decIn, B * U, s.TV, false, 'batchSize*tgtLength');
+    const decTgt = checkIds('batch.decTgt', b.decTgt, B * U, s.TV, true, 'batchSize*tgtLength');
     const oS = 24, oI = oS + 4 * B * S, oT = oI + 4 * B * U, oX = oT + 4 * B * U;
     const p = rt.alloc(oX + extra);
     rt.i32(p, 3).set([B, S, U]);
@@ -293,7 +294,7 @@ class Seq2Seq {
     if (!isObject(options)) fail(`greedy: options must be an object (got ${show(options)})`);
     onlyKeys('greedy', options, ['bos', 'eos', 'maxLength']);
     const B = checkInt('sources.batchSize', sources.batchSize, 1, 1 << 20), S = checkInt('sources.srcLength', sources.srcLength, 1, 1 << 20);
-    const src = checkIds('sources.src', sources.src, B * S, s.SV);
+    const src = checkIds('sources.src', sources.src, B * S, s.SV, false, 'batchSize*srcLength');
     const bos = checkInt('greedy: options.bos', options.bos, 0, s.TV - 1), eos = checkInt('greedy: options.eos', options.eos, 0, s.TV - 1);
     const L = checkInt('greedy: options.maxLength', options.maxLength, 1, 1 << 16);
     const p = rt.alloc(4 * (B * S + B * L + B));
@@ -437,7 +438,7 @@ export function installSeq2Seq(lab, rt, hooks) {
     const c = /** @type {any} */ ({ ...config });
     if (c.input !== undefined && c.input !== 'onehot') fail(`config.input of a seq2seq model is 'onehot' (got ${show(c.input)})`);
     if (c.output !== undefined && c.output !== 'softmax') fail(`config.output of a seq2seq model is 'softmax' (got ${show(c.output)})`);
-    const attention = c.attention ?? 'none';
+    const attention = c.attention === undefined ? 'none' : c.attention; // null is refused, as for every other key
     delete c.attention;
     const form = ATTENTION_FORMS.indexOf(attention);
     if (form < 0) fail(`config.attention must be one of ${ATTENTION_FORMS.map((f) => `'${f}'`).join(', ')} (got ${show(attention)})`);

@@ -152,3 +152,6 @@ export function counter() {
     summary(file) { return `${file}: ${cases} property cases in ${properties} properties (${failures} ended in a checked error)`; },
   };
 }
+
+/** JSON for a message: BigInt as 12n, NaN and Infinity by name. @param {unknown} v */
+export const json = (v) => JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? `${x}n` : typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
