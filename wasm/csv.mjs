@@ -332,13 +332,62 @@ function fromWide(rows, names, o) {
 }
 
 /**
+ * Where JSON text first breaks the grammar (RFC 8259), as an offset; -1 when it does not (or is
+ * nested too deeply to scan). Only for the message of a text JSON.parse refused.
+ * @param {string} s @returns {number}
+ */
+function jsonErrorAt(s) {
+  let i = 0;
+  const NUM = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const ws = () => { while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++; };
+  const expect = (/** @type {string} */ c) => { if (s[i] !== c) throw i; i++; };
+  const string = () => {
+    expect('"');
+    while (i < s.length) {
+      const c = s[i];
+      if (c === '"') { i++; return; }
+      if (c === '\\') {
+        if (s[i + 1] === 'u') { if (!/^[0-9a-fA-F]{4}$/.test(s.slice(i + 2, i + 6))) throw i; i += 6; } else if ('"\\/bfnrt'.includes(s[i + 1] ?? 'x')) i += 2; else throw i;
+      } else if (c < ' ') throw i;
+      else i++;
+    }
+    throw i;
+  };
+  /** @returns {void} */
+  const value = () => {
+    ws();
+    const c = s[i];
+    if (c === '[' || c === '{') {
+      const close = c === '[' ? ']' : '}';
+      i++; ws();
+      if (s[i] === close) { i++; return; }
+      for (;;) {
+        if (close === '}') { ws(); string(); ws(); expect(':'); }
+        value(); ws();
+        if (s[i] === ',') { i++; continue; }
+        expect(close);
+        return;
+      }
+    }
+    if (c === '"') return string();
+    NUM.lastIndex = i;
+    if (NUM.test(s)) { i = NUM.lastIndex; return; }
+    for (const w of ['true', 'false', 'null']) if (s.startsWith(w, i)) { i += w.length; return; }
+    throw i;
+  };
+  try { value(); ws(); return i < s.length ? i : -1; } catch (e) { return typeof e === 'number' ? e : -1; }
+}
+
+/**
  * JSON: an array of sequences. @param {string} text @param {Record<string, any>} o
  */
 function fromJson(text, o) {
   let data;
   try { data = JSON.parse(text); } catch (e) {
+    // V8 gives the position for some syntax errors only ("Unexpected token '@', ..." has none)
     const m = /position (\d+)/.exec(/** @type {Error} */ (e).message);
-    const line = m ? text.slice(0, Number(m[1])).split('\n').length : null;
+    const at = m ? Number(m[1]) : jsonErrorAt(text);
+    const line = at >= 0 ? text.slice(0, at).split('\n').length : null;
     fail(`json${line ? ` line ${line}` : ''}: ${/** @type {Error} */ (e).message}`);
   }
   if (!Array.isArray(data)) fail(`json: expected an array of sequences, found ${show(data)}`);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
 /** snake_case words that are JS names too: PyTorch's tensor names and the engine's own labels */
-const SNAKE_OK = /^(weight_ih|weight_hh|bias_ih|bias_hh|weight_fgr|weight_peep|fc|log_z)(_l\d+)?(_reverse)?$/;
+const SNAKE_OK = /^((weight_ih|weight_hh|bias_ih|bias_hh|weight_fgr|weight_peep|fc|log_z)(_l\d+)?(_reverse)?|sequence_id|seq_id)$/; // + csv id column names
 
 /** The snake_case words of a message that are not JS names (C field names leaking into JS). */
 export function snakeWords(msg) {
