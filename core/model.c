@@ -354,6 +354,33 @@ static rnnlab_status ensure_acts(rnnlab_model *m, int T, int B) {
  * rows and sets state_B. */
 rnnlab_status model_reserve_state(rnnlab_model *m, int B) { return ensure_acts(m, 1, B); }
 
+/* What a pass of (B, T) would add to the arenas (ensure_acts, same growth rule): the activations
+ * and tokens at the grown capacity, the carried-state block when B passes the capacity. The
+ * activations are allocated before the old ones are freed, so this is also the peak increase. */
+double rnnlab_model_pass_bytes(const rnnlab_model *m, int32_t B, int32_t T) {
+  if (!m || B < 1 || T < 1) return 0;
+  double bytes = 0;
+  if (B > m->cap_B || !m->C[0][0].state_h) bytes += (double)m->cfg.layers * m->D * 6 * B * m->cfg.hidden_size * sizeof(float);
+  if (!(T <= m->cap_T && B <= m->cap_B && m->acts)) {
+    double nT = T > m->cap_T ? T : m->cap_T, nB = B > m->cap_B ? B : m->cap_B;
+    double need = acts_size(m, nT, nB);
+    if (need > RNNLAB_MAX_ELEMS) nT = T, nB = B, need = acts_size(m, nT, nB);
+    bytes += need * sizeof(float) + nT * nB * sizeof(int32_t);
+  }
+  return bytes;
+}
+
+rnnlab_status rnnlab_model_reserve(rnnlab_model *m, int32_t B, int32_t T) {
+  if (!m) return RNNLAB_EINVAL;
+  m->err[0] = 0;
+  if (B < 1 || T < 1 || (double)B * T > RNNLAB_MAX_ELEMS)
+    return model_fail(m, RNNLAB_EINVAL, "reserve: batchSize %d x length %d is out of range", (int)B, (int)T);
+  const int regrown = B > m->cap_B || !m->C[0][0].state_h; /* the state block is made anew */
+  rnnlab_status s = ensure_acts(m, T, B);
+  if (s == RNNLAB_OK && regrown) m->state_B = 0;
+  return s;
+}
+
 rnnlab_status model_copy_state(rnnlab_model *dst, const rnnlab_model *src, int B) {
   if (src->state_B != B) return model_fail(dst, RNNLAB_ESTATE, "no carried state of batch %d to copy", B);
   rnnlab_status s = ensure_acts(dst, 1, B);

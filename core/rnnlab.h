@@ -129,6 +129,15 @@ int64_t rnnlab_model_param_count(const rnnlab_model *m); /* trainable parameters
  * the largest batch x length seen so far: regrown only when a larger one arrives, never inside a
  * step of a known shape), 3 carried state and its gradients. 0 for NULL or another which. */
 size_t rnnlab_model_arena_bytes(const rnnlab_model *m, int which);
+/* Bytes a pass of batch B x length T would add to the arenas (0 when they already fit; the
+ * increase at the peak, as new activations are allocated before the old are freed), so a host
+ * with a bounded heap (wasm32: 2 GiB) can refuse a pass before anything is allocated. */
+double rnnlab_model_pass_bytes(const rnnlab_model *m, int32_t B, int32_t T);
+/* Grows the arenas for passes of batch B x length T now (what the first such pass would do),
+ * so that a host learns at once whether they fit. RNNLAB_EINVAL beyond RNNLAB_MAX_ELEMS,
+ * RNNLAB_ENOMEM when the memory is not there. The weights are untouched, and so is the carried
+ * state unless B is larger than every batch so far (then it is dropped, as such a pass drops it). */
+rnnlab_status rnnlab_model_reserve(rnnlab_model *m, int32_t B, int32_t T);
 
 /* Forward over the batch. outputs (B,T,V) batch-major, may be NULL; probabilities for
  * softmax/sigmoid, values for linear. loss (may be NULL) = sum over targeted steps of the step

@@ -10,6 +10,7 @@
  * wasm/exports.txt; on wasm32 pointers and size_t are 4 bytes, so JS calls them directly.
  * No stdio, no globals, no allocation here.
  */
+#include <malloc.h>
 #include <stddef.h>
 
 #include "rnnlab.h"
@@ -216,3 +217,10 @@ int rnnlab_wasm_seq2seq_evaluate(rnnlab_seq2seq *s, rnnlab_task *t, int32_t coun
   return rnnlab_seq2seq_evaluate(s, t, count, length, (uint64_t)seed_hi << 32 | seed_lo, beam_width, r);
 }
 /* ---- end of sequence to sequence ---- */
+
+/* Bytes malloc holds for live allocations (dlmalloc's mallinfo: uordblks): with
+ * -sMAXIMUM_MEMORY=2GiB the wrapper refuses a pass or a model that would not fit beside them. */
+double rnnlab_wasm_heap_used(void) {
+  struct mallinfo mi = mallinfo();
+  return (double)(size_t)mi.uordblks;
+}

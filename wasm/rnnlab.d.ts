@@ -264,6 +264,10 @@ export interface Trainer extends Learner<Batch, Trace> {
   setLearningRate(lr: number): void;
   /** idempotent; the model stays, unless the trainer came from lab.loadLearner (it owns its model then) */
   free(): void;
+  /** grows the model's arenas now for steps of batchSize x length (as the first such step would), so
+   * a run too large for the 2 GiB wasm heap fails before it starts, with a message naming what to
+   * reduce; every step and pass makes the same check before it allocates */
+  reserve(shape: { batchSize: number; length: number }): void;
 }
 
 export interface Limits {

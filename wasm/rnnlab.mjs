@@ -81,6 +81,11 @@ const LIMIT_NAMES = ['maxHidden', 'maxLayers', 'maxIO', 'maxParams', 'maxElems']
 
 /** wasm32 with -sMAXIMUM_MEMORY=2GiB: refuse any single allocation this large before malloc */
 const MAX_ALLOC = 2 ** 31 - 2 ** 24;
+/** the wasm heap's ceiling (-sMAXIMUM_MEMORY), and what to keep free for the module's data, stack and
+ * the small blocks of a call (batches, results) */
+const HEAP_MAX = 2 ** 31, HEAP_SLACK = 32 << 20;
+/** A byte count for a message: MB below a GiB, else GiB. @param {number} n */
+const bytesText = (n) => (n < 2 ** 30 ? `${Math.ceil(n / 2 ** 20)} MB` : `${(n / 2 ** 30).toFixed(2)} GiB`);
 /** Exports the wrapper calls (wasm/exports.txt), checked at load so a stale build fails clearly. */
 const REQUIRED_EXPORTS = [
   'memory', 'malloc', 'free',
@@ -94,6 +99,7 @@ const REQUIRED_EXPORTS = [
   'rnnlab_trainer_set_learning_rate', 'rnnlab_model_save_size', 'rnnlab_model_save', 'rnnlab_model_load',
   'rnnlab_wasm_simd', 'rnnlab_wasm_limit', 'rnnlab_wasm_layout', 'rnnlab_wasm_param_count',
   'rnnlab_wasm_trainer_steps', 'rnnlab_wasm_trainer_config',
+  'rnnlab_model_pass_bytes', 'rnnlab_model_reserve', 'rnnlab_wasm_heap_used',
 ];
 
 // ---- small helpers ----
@@ -344,6 +350,20 @@ class Runtime {
   /** @param {number} ptr */
   free(ptr) { if (ptr) this.ex.free(ptr); }
 
+  /** Bytes malloc holds for live allocations. */
+  heapUsed() { return this.ex.rnnlab_wasm_heap_used(); }
+
+  /**
+   * Refuses, before anything is allocated, a growth of `bytes` that would not fit in the 2 GiB wasm
+   * heap beside what is in use. @param {number} bytes @param {string} what what needs them
+   */
+  fits(bytes, what) {
+    if (!(bytes > 0)) return;
+    const used = this.heapUsed();
+    if (used + bytes + HEAP_SLACK <= HEAP_MAX) return;
+    fail(`${what} needs ${bytesText(bytes)} more wasm memory beside the ${bytesText(used)} in use, and the wasm heap holds at most 2 GiB: reduce hiddenSize, batchSize or length, or free other models`);
+  }
+
   /** NUL-terminated UTF-8 string at ptr. @param {number} ptr @param {number} [max] */
   cstr(ptr, max = 4096) {
     ptr >>>= 0;
@@ -387,6 +407,7 @@ class Runtime {
     }
     if (!msg) msg = this.cstr(this.ex.rnnlab_status_str(status)) || `error status ${status}`;
     msg = jsNames(msg); // C field names (clip_norm) as JS writes them (clipNorm)
+    if (status === 2) msg += ` (the wasm heap holds at most 2 GiB; ${bytesText(this.heapUsed())} are in use: free other models, or reduce hiddenSize, batchSize or length)`;
     throw new Error(msg.startsWith('rnnlab: ') ? msg : `rnnlab: ${msg}`);
   }
 }
@@ -707,6 +728,20 @@ function ownModel(rt, model, fn) {
   return s;
 }
 
+/**
+ * The memory pre-check of a pass: what a pass of B x T would add to the model's arenas
+ * (rnnlab_model_pass_bytes) must fit in the wasm heap beside what is in use; refused before
+ * anything is allocated. Beyond the engine's own activation limit C refuses it with its message.
+ * @param {ModelState} s @param {number} B @param {number} T
+ */
+function passFits(s, B, T) {
+  const { rt, raw } = s;
+  const extra = rt.ex.rnnlab_model_pass_bytes(s.ptr, B, T);
+  const fixed = 4 * B * T + 4 * raw.layers * s.D * 6 * B * raw.hidden_size; // tokens and carried state
+  if (extra - fixed > 4 * rt.limits.maxElems) return; // "batch too large", from C
+  rt.fits(extra, `a pass of batchSize ${B} x length ${T} (hiddenSize ${raw.hidden_size}, layers ${raw.layers})`);
+}
+
 /** Reads a new model handle's normalised config and tensor table into a Model. @param {Runtime} rt @param {number} ptr */
 function wrapModel(rt, ptr) {
   const ex = rt.ex;
@@ -902,6 +937,7 @@ class Model {
     const b = marshalBatch(s, batch, false, (B, T) => 4 + 4 * B * T * s.raw.output_size);
     const nOut = b.B * b.T * s.raw.output_size;
     try {
+      passFits(s, b.B, b.T);
       const lossPtr = b.extra, outPtr = b.extra + 4;
       rt.check(rt.ex.rnnlab_model_forward(s.ptr, b.ptr, outPtr, lossPtr), 'model', s.ptr);
       return { outputs: rt.f32(outPtr, nOut).slice(), loss: rt.f32(lossPtr, 1)[0] };
@@ -917,6 +953,7 @@ class Model {
     const s = this.#live(), rt = s.rt;
     const b = marshalBatch(s, batch, true, () => 4);
     try {
+      passFits(s, b.B, b.T);
       rt.check(rt.ex.rnnlab_model_backward(s.ptr, b.ptr, b.extra), 'model', s.ptr);
       return { loss: rt.f32(b.extra, 1)[0] };
     } finally { rt.free(b.ptr); }
@@ -988,6 +1025,7 @@ class Model {
     const b = marshalBatch(s, batch, true, () => 4);
     let loss;
     try {
+      passFits(s, b.B, b.T);
       rt.check(rt.ex.rnnlab_model_trace_pass(s.ptr, b.ptr, b.extra), 'model', s.ptr);
       loss = rt.f32(b.extra, 1)[0];
     } finally { rt.free(b.ptr); }
@@ -1099,16 +1137,45 @@ class Trainer {
       if (nb.rt !== rt) fail('step: the batch belongs to another loaded rnnlab instance');
       if (nb.seq2seq) fail('step: a sequence-to-sequence batch trains a seq2seq model (lab.createSeq2Seq), not a plain model');
       const at = nb.at();
+      const [B, T] = rt.i32(at + NATIVE_BLOCK.batch, 2); // rnnlab_batch: batch, length
+      this.#fits(B, T);
       rt.check(rt.ex.rnnlab_trainer_step(t.ptr, at + NATIVE_BLOCK.batch, at + NATIVE_BLOCK.result), 'trainer', t.ptr);
       const r = rt.readStruct(at + NATIVE_BLOCK.result, STEP_RESULT_FIELDS);
       return { loss: r.loss, gradNorm: r.grad_norm, clipped: r.clipped !== 0, chunks: r.chunks };
     }
     const b = marshalBatch(s, /** @type {Batch} */ (batch), true, () => 4 * STEP_RESULT_FIELDS.length);
     try {
+      this.#fits(b.B, b.T);
       rt.check(rt.ex.rnnlab_trainer_step(t.ptr, b.ptr, b.extra), 'trainer', t.ptr);
       const r = rt.readStruct(b.extra, STEP_RESULT_FIELDS);
       return { loss: r.loss, gradNorm: r.grad_norm, clipped: r.clipped !== 0, chunks: r.chunks };
     } finally { rt.free(b.ptr); }
+  }
+
+  /** The length of each pass of a step of length T: the truncate chunk, if shorter. @param {number} T */
+  #chunk(T) {
+    const t = this.#t, rt = t.model.rt;
+    const truncate = rt.i32(rt.ex.rnnlab_wasm_trainer_config(t.ptr) >>> 0, TRAIN_CONFIG_FIELDS.length)[TRAIN_CONFIG_FIELDS.findIndex(([n]) => n === 'truncate')];
+    return truncate > 0 ? Math.min(T, truncate) : T;
+  }
+
+  /** The memory pre-check of a step of B x T (passFits). @param {number} B @param {number} T */
+  #fits(B, T) { passFits(this.#t.model, B, this.#chunk(T)); }
+
+  /**
+   * Grows the model's arenas now for steps of batchSize x length (what the first such step would
+   * do), so that a run that cannot fit in the wasm heap fails before it starts (the page's worker
+   * builds a run this way while the current one goes on). @param {{ batchSize: number, length: number }} shape
+   */
+  reserve(shape) {
+    const t = this.#live(), rt = t.model.rt;
+    if (!isObject(shape)) fail(`reserve: shape must be { batchSize, length } (got ${show(shape)})`);
+    const B = checkInt('reserve: batchSize', shape.batchSize, 1, rt.limits.maxElems);
+    const T = checkInt('reserve: length', shape.length, 1, rt.limits.maxElems);
+    if (B * T > rt.limits.maxElems) fail(`reserve: batchSize*length = ${B * T} exceeds ${rt.limits.maxElems}`);
+    const L = this.#chunk(T);
+    passFits(t.model, B, L);
+    rt.check(rt.ex.rnnlab_model_reserve(t.model.ptr, B, L), 'model', t.model.ptr);
   }
 
   /**

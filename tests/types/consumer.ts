@@ -222,3 +222,4 @@ const readout: api.Ridge = lab.createRidge(esnModel, { ridge: 1e-6, washout: 10 
 const ridgeLearner: api.Ridge = lab.createLearner(esnModel, { optimizer: 'ridge', ridge: 1e-4 });
 readout.ridge = 1e-3;
 const ridgeLoss: number = readout.step({ batchSize: 1, length: 2, inputs: new Float32Array(2), targets: new Float32Array(2) }).loss + ridgeLearner.steps;
+trainer.reserve({ batchSize: 32, length: 64 }); // memory pre-check (property-memory.test.mjs)

@@ -46,6 +46,11 @@ export function createRun(lab, config, extra = {}) {
   };
   try {
     if (loaded) checkSize(loaded.model, parts.task, config.task);
+    // the arenas of the first training steps, now: a run too large for the wasm heap is refused
+    // here, while the current run goes on (worker.js frees that one only once this one is built)
+    const length = parts.length ?? parts.task?.length;
+    const learner = /** @type {any} */ (parts.learner); // a plain model's Trainer has reserve
+    if (typeof learner?.reserve === 'function' && Number.isInteger(length) && length > 0) learner.reserve({ batchSize: parts.batchSize, length });
   } catch (err) {
     parts.free();
     throw err;
