@@ -67,7 +67,7 @@ test('lyapunov and rollout: random options on random models', () => {
       perturbation: [fc.double({ min: 1e-6, max: 1e-2, noNaN: true }), [0, 1.5, NaN]], seed: [fc.nat(), [-1, 'x']],
       start: [fc.constant(Array(N).fill(0.05)), wrongVector(N)],
     } : {
-      warmup: [fc.integer({ min: 1, max: 4 }).map((W) => Float32Array.from({ length: W * I }, (_, i) => Math.cos(i))), [new Float32Array(I + (I > 1 ? 1 : 0) + 0.5), Float32Array.from({ length: I }, () => NaN), 'x', null, 0, -1]],
+      warmup: [fc.integer({ min: 1, max: 4 }).map((W) => Float32Array.from({ length: W * I }, (_, i) => Math.cos(i))), [...(I > 1 ? [new Float32Array(I + 1)] : []), new Float32Array(0), Float32Array.from({ length: I }, () => NaN), 'x', null, 0, -1]],
       steps: [fc.integer({ min: 1, max: 10 }), [0, -1, 1.5, NaN, 2 ** 31, '3']],
       state: [fc.constant(Array(N).fill(0)), wrongVector(N)],
     };

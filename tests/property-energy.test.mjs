@@ -54,7 +54,7 @@ test('Hopfield: random sizes, patterns, recall options and call orders', () => {
       count.tick(!st.ok);
       if (!d.ok) assert.ok(!st.ok, `store accepted ${json(d.v)}`);
       const [opts] = fc.sample(configArb({
-        update: [pick(['async', 'sync']), WRONG_NAMES], order: [pick(['random', 'sequential']), WRONG_NAMES],
+        update: [pick(['async', 'sync']), WRONG_NAMES.filter((v) => v !== null)], order: [pick(['random', 'sequential']), WRONG_NAMES.filter((v) => v !== null)],
         temperature: [fc.double({ min: 0, max: 2, noNaN: true }), [-1, NaN, Infinity, '1']],
         maxSweeps: [fc.integer({ min: 1, max: 20 }), [0, -1, 1.5, 2 ** 31, NaN]], seed: [fc.nat(), [-1, 'x']],
       }, 0.15), { seed: seed + 1, numRuns: 1 });

@@ -46,6 +46,8 @@ const fmt = (/** @type {number} */ n) => n.toLocaleString('en-US');
 /** A decimal number as text: digits, optional point, optional exponent (no hex, no 'Infinity'). */
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const NONFINITE = /^[+-]?(nan|inf|infinity)$/i;
+/** the largest float32: a value beyond it cannot reach the engine (and its square overflows the statistics) */
+const FLT_MAX = 3.4028234663852886e38;
 const ID_NAMES = ['id', 'seq', 'sequence', 'series', 'sequence_id', 'seq_id'];
 const KEYS = ['format', 'header', 'delimiter', 'id', 'inputs', 'target', 'targetAt', 'kind'];
 
@@ -124,6 +126,7 @@ const isNumber = (s) => NUMBER.test(s) && Number.isFinite(Number(s));
 function toNumber(v, where) {
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) bad(where, `${v} is not a finite number`);
+    if (Math.abs(v) > FLT_MAX) bad(where, `${v} is too large for the engine's 32-bit floats (at most ${FLT_MAX.toPrecision(5)} in magnitude)`);
     return v;
   }
   if (typeof v !== 'string') bad(where, `${show(v)} is not a number`);
@@ -133,6 +136,7 @@ function toNumber(v, where) {
   if (!NUMBER.test(s)) bad(where, `"${s.length > 40 ? s.slice(0, 40) + '...' : s}" is not a number`);
   const x = Number(s);
   if (!Number.isFinite(x)) bad(where, `"${s}" is too large (not a finite number)`);
+  if (Math.abs(x) > FLT_MAX) bad(where, `"${s}" is too large for the engine's 32-bit floats (at most ${FLT_MAX.toPrecision(5)} in magnitude)`);
   return x;
 }
 
