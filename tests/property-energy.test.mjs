@@ -26,7 +26,7 @@ function dataArb(n, { pm = false, gaussian = false } = {}) {
     { rows: 1, size: n, data: Float32Array.from({ length: n }, (_, i) => (i ? 0 : Infinity)) },
     { rows: 0, size: n, data: new Float32Array(0) }, { rows: -1, size: n, data: new Float32Array(n) },
     { rows: 1.5, size: n, data: new Float32Array(n) }, { rows: 1, size: n, data: 'data' }, { rows: 1, size: n, data: null },
-    null, 'x', 42, new Float32Array(n + 3),
+    null, 'x', 42, n > 1 ? new Float32Array(n + 1) : new Float32Array(0), // a bare array: rows of n values
   ).map((v) => ({ ok: false, v }));
   return fc.oneof({ weight: 3, arbitrary: good }, { weight: 1, arbitrary: bad });
 }

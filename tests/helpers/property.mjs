@@ -134,11 +134,15 @@ export function sentinel(lab) {
   };
 }
 
-/** fast-check parameters for a suite: a fixed seed and the run count, overridable by
- * RNNLAB_PROPERTY_RUNS (a multiplier) for a longer local hunt. @param {number} seed @param {number} numRuns */
+/** fast-check parameters for a suite: a fixed seed and the run count. For a longer local hunt,
+ * RNNLAB_PROPERTY_RUNS multiplies the runs and RNNLAB_PROPERTY_SEED shifts every seed.
+ * @param {number} seed @param {number} numRuns */
 export function params(seed, numRuns) {
-  const k = Number(process.env.RNNLAB_PROPERTY_RUNS ?? 1);
-  return { seed, numRuns: Math.max(1, Math.round(numRuns * (Number.isFinite(k) && k > 0 ? k : 1))), endOnFailure: true };
+  const k = Number(process.env.RNNLAB_PROPERTY_RUNS ?? 1), shift = Number(process.env.RNNLAB_PROPERTY_SEED ?? 0);
+  return {
+    seed: seed + (Number.isSafeInteger(shift) ? shift : 0),
+    numRuns: Math.max(1, Math.round(numRuns * (Number.isFinite(k) && k > 0 ? k : 1))), endOnFailure: true,
+  };
 }
 
 /** Counts cases per file for the one-line summary. */
