@@ -407,7 +407,7 @@ class Runtime {
     }
     if (!msg) msg = this.cstr(this.ex.rnnlab_status_str(status)) || `error status ${status}`;
     msg = jsNames(msg); // C field names (clip_norm) as JS writes them (clipNorm)
-    if (status === 2) msg += ` (the wasm heap holds at most 2 GiB; ${bytesText(this.heapUsed())} are in use: free other models, or reduce hiddenSize, batchSize or length)`;
+    if (status === 2 /* RNNLAB_ENOMEM */) msg += ` (the wasm heap holds at most 2 GiB; ${bytesText(this.heapUsed())} are in use: free other models, or reduce hiddenSize, batchSize or length)`;
     throw new Error(msg.startsWith('rnnlab: ') ? msg : `rnnlab: ${msg}`);
   }
 }
