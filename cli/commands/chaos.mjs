@@ -13,11 +13,11 @@
  *      training, then a closed-loop rollout from held-out starts; the valid prediction time in
  *      Lyapunov times (the normalised error first above 0.4, Pathak et al. 2018), min, median and
  *      mean over the starts. The reservoir's biases are drawn U(-bias, bias) from the seed (the
- *      ESN cell initialises them to 0): a zero-bias tanh reservoir is odd, h(-u) = -h(u), and a
- *      linear readout of it cannot represent Lorenz's z, which the symmetry (x, y, z) ->
- *      (-x, -y, z) leaves alone; with biases the valid time goes from about 1.5 to about 8
- *      Lyapunov times (Herteux & Raeth 2020 discuss this symmetry; Pathak et al. square half the
- *      units instead).
+ *      ESN cell initialises them to 0): a zero-bias tanh reservoir is odd, and so is the closed
+ *      loop it makes with a linear readout ((r, u) -> (-r, -u) maps trajectories to trajectories),
+ *      while Lorenz in these coordinates is not invariant under (x, y, z) -> (-x, -y, -z); the
+ *      biases break that symmetry (Herteux & Raeth 2020; Pathak et al. square half the units
+ *      instead). Measured at 300 units: mean valid time 3.7 Lyapunov times without, 8.9 with.
  * Prints a table per part (or --json; --json FILE writes the JSON there as well as the tables),
  * progress on stderr. --quick: small instances for a smoke test of seconds. Ctrl-C stops between
  * runs: what finished is printed and the exit code is 130.
