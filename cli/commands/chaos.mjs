@@ -68,6 +68,8 @@ export const CHAOS_QUICK = {
 export const ESN_TARGET = 5;
 /** a CFN's two trajectories converge: the last distance below this fraction of the first */
 const CONVERGED = 1e-2;
+/** |exponent| below this is reported as zero (marginal) beside the sign change */
+const MARGINAL = 0.005;
 
 /** seeded standard normals (Box-Muller over a 32-bit LCG), the same as tests/dynamics.test.mjs's @param {number} seed */
 export function normals(seed) {
@@ -249,7 +251,12 @@ export async function cmdChaos(lab, v) {
   const means = randomRows.map((r) => r.mean);
   const lo = randomRows[0], hi = randomRows[randomRows.length - 1];
   const crossing = signChange(R.gs, means);
-  const randomCriterion = { negativeAt: lo.g, positiveAt: hi.g, met: lo.max !== null && hi.min !== null ? lo.max < 0 && hi.min > 0 : null, crossing };
+  // the marginal band: past g = 1 a finite network's origin is unstable, but its attractor is
+  // first a fixed point, a cycle or a torus (exponent 0 up to the estimator's noise), then chaos
+  const lastNegative = [...randomRows].reverse().find((r) => r.mean !== null && r.mean < -MARGINAL)?.g ?? null;
+  const firstPositive = randomRows.find((r) => r.mean !== null && r.mean > MARGINAL)?.g ?? null;
+  const randomCriterion = { negativeAt: lo.g, positiveAt: hi.g, met: lo.max !== null && hi.min !== null ? lo.max < 0 && hi.min > 0 : null,
+    crossing, marginal: MARGINAL, lastNegative, firstPositive };
   // (b) per cell: means over seeds; the CFN's criterion
   const trainedRows = T.cells.map((cell) => {
     const rs = trainedRuns.filter((r) => r.cell === cell);
@@ -291,6 +298,8 @@ export async function cmdChaos(lab, v) {
     console.log(`${q}the exponent changes sign ${crossing === null ? 'nowhere in the range' : `at g = ${crossing.toFixed(3)}`} ` +
       `(Sompolinsky, Crisanti & Sommers 1988: g = 1); negative at g = ${lo.g} and positive at g = ${hi.g} for every matrix: ` +
       `${randomCriterion.met === null ? 'not measured' : randomCriterion.met ? 'yes' : 'NO'}`);
+    console.log(`${q}below -${MARGINAL} up to g = ${lastNegative ?? '-'}, above ${MARGINAL} from g = ${firstPositive ?? '-'}` +
+      ' (between: the origin is unstable but the attractor is not yet chaotic, a finite-N effect)');
     console.log(`\n(b) ${T.cells.map((c) => c.toUpperCase()).join(', ')} (H = ${T.hiddenSize}) trained on the ${T.task} (${T.steps} steps of ${T.batchSize} rows of ${T.length}, ` +
       `${T.trainer.optimizer} ${T.trainer.learningRate}), then without input from two starts ${T.perturbation} apart: distance after t steps ` +
       `(geometric mean over seeds), the exponent fitted to ln distance and the tangent estimate over ${T.lyapunovSteps} steps`);
