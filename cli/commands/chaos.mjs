@@ -17,7 +17,8 @@
  *      loop it makes with a linear readout ((r, u) -> (-r, -u) maps trajectories to trajectories),
  *      while Lorenz in these coordinates is not invariant under (x, y, z) -> (-x, -y, -z); the
  *      biases break that symmetry (Herteux & Raeth 2020; Pathak et al. square half the units
- *      instead). Measured at 300 units: mean valid time 3.7 Lyapunov times without, 9.4 with (10 held-out starts).
+ *      instead). Measured at 300 units: mean valid time 3.7 Lyapunov times without, 9.4 with
+ *      (10 held-out starts, tests/esn-lorenz.test.mjs).
  * Prints a table per part (or --json; --json FILE writes the JSON there as well as the tables),
  * progress on stderr. --quick: small instances for a smoke test of seconds. Ctrl-C stops between
  * runs: what finished is printed and the exit code is 130.
