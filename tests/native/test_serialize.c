@@ -306,7 +306,7 @@ static void test_crafted(void) {
   CRAFT(put_le32(bad + 8, 2), RNNLAB_EFORMAT, "saved by a newer rnnlab (format 2)", "future version");
   CRAFT(put_le32(bad + 8, 0x01000000u), RNNLAB_EFORMAT, "newer", "big-endian version");
   CRAFT(put_le32(bad + 8, 0), RNNLAB_EFORMAT, "version 0", "version 0");
-  CRAFT(put_le32(bad + 12, 7), RNNLAB_EFORMAT, "unknown flags", "unknown flag");
+  CRAFT(put_le32(bad + 12, 0x13), RNNLAB_EFORMAT, "unknown flags", "unknown flag");
   CRAFT(put_le32(bad + 12, 2), RNNLAB_EFORMAT, "a carried state is saved only with optimizer state", "state without optimizer");
   CRAFT(put_le32(bad + 16, 124), RNNLAB_EFORMAT, "header length", "header length");
   CRAFT(put_le32(bad + 112, 0), RNNLAB_EFORMAT, "parameter count", "n_params 0");
