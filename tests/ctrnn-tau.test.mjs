@@ -106,3 +106,26 @@ test('learnTau: bad settings throw naming the key; the lab still works', () => {
   assert.ok(Number.isFinite(m.forward(batch(1, 3, 2, 2, 1)).loss));
   m.free();
 });
+
+test('learnTau: the dynamics tools see each unit\'s own time constant (Jacobian eigenvalues 1 - alpha_j)', () => {
+  // no recurrence: the one fixed point is x* = W u + b, h* = tanh(x*); the state map's Jacobian
+  // over [h | x] has the eigenvalues 1 - alpha_j (the potentials) and 0 (h follows x at once)
+  const alphas = [0.1, 0.25, 0.6];
+  const m = lab.createModel({ cell: 'ctrnn', input: 'dense', output: 'linear', inputSize: 1, outputSize: 1, hiddenSize: 3, alpha: 0.5, learnTau: true, seed: 2 });
+  m.setWeights({ weight_ih_l0: [0.5, -1, 2], weight_hh_l0: new Float32Array(9), bias_ih_l0: [0.1, 0, 0], bias_hh_l0: [0, 0.2, 0],
+    alpha_logit_l0: alphas.map((a) => Math.log(a / (1 - a))) });
+  const pts = m.fixedPoints({ input: [0.4], starts: 8, maxIterations: 5000 });
+  assert.equal(pts.length, 1);
+  const p = pts[0];
+  const xs = [0.5 * 0.4 + 0.1, -0.4 + 0.2, 0.8];
+  for (let j = 0; j < 3; j++) {
+    assert.ok(Math.abs(p.state[3 + j] - xs[j]) < 1e-4, `x*_${j} ${p.state[3 + j]} vs ${xs[j]}`);
+    assert.ok(Math.abs(p.state[j] - Math.tanh(xs[j])) < 1e-4, `h*_${j}`);
+  }
+  const re = Array.from(p.eigenvalues.re).sort((a, b) => b - a);
+  const want = [...alphas.map((a) => 1 - a), 0, 0, 0].sort((a, b) => b - a);
+  for (let k = 0; k < 6; k++) assert.ok(Math.abs(re[k] - want[k]) < 1e-4, `eigenvalue ${k}: ${re[k]} vs ${want[k]}`);
+  assert.ok(p.eigenvalues.im.every((v) => Math.abs(v) < 1e-6));
+  assert.equal(p.type, 'stable');
+  m.free();
+});
