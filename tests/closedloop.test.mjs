@@ -76,6 +76,7 @@ test('closedLoop: models and options where feeding the output back makes no sens
     [{ ...dense, output: 'sigmoid' }, {}, /output 'sigmoid'/],
     [{ ...dense, bidirectional: true }, {}, /closedLoop: a bidirectional model/],
     [dense, { truncate: 10 }, /closedLoop backpropagates through the whole feedback: it needs truncate 0 \(got 10\)/],
+    [{ ...dense, cell: 'lsm' }, {}, /closedLoop: the LSM's spikes pass no gradient back to its input/],
   ];
   for (const [cfg, extra, re] of cases) {
     const m = lab.createModel(cfg);

@@ -41,6 +41,9 @@ rnnlab_status closedloop_check(const rnnlab_model *m, int warmup, char *err, siz
   if (c->bidirectional)
     return status_fail(err, errlen, RNNLAB_EINVAL, "closedLoop: a bidirectional model reads its input backwards in time too: "
                                                   "its outputs cannot be fed forward as its inputs");
+  if (c->cell == RNNLAB_CELL_LSM)
+    return status_fail(err, errlen, RNNLAB_EINVAL, "closedLoop: the LSM's spikes pass no gradient back to its input, so the "
+                                                  "feedback cannot be backpropagated (fit its readout teacher-forced or by ridge)");
   if (c->cell == RNNLAB_CELL_LSTM && c->variant == RNNLAB_LSTM_FGR)
     return status_fail(err, errlen, RNNLAB_EINVAL, "closedLoop: the FGR LSTM's gate recurrence is not stepped one step at a time");
   return RNNLAB_OK;
