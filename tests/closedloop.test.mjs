@@ -69,7 +69,7 @@ test('closedLoop: trainer.config shows it; a saved trainer resumes closed-loop, 
   learner.free(), m.free(), task.free();
 });
 
-test('closedLoop: models and options where feeding the output back makes no sense are refused', () => {
+test('closedLoop: models and options where feeding the output back makes no sense are refused', async () => {
   const cases = [
     [{ cell: 'lstm', inputSize: 3, outputSize: 3 }, {}, /closedLoop feeds each output back as the next input: it needs input 'dense', output 'linear'.*input 'onehot', output 'softmax'/],
     [{ ...dense, outputSize: 3 }, {}, /outputSize == inputSize \(this model: .*inputSize 2, outputSize 3\)/],
@@ -88,6 +88,12 @@ test('closedLoop: models and options where feeding the output back makes no sens
   assert.throws(() => lab.createTrainer(m, { closedLoop: { warmup: 2.5 } }), /options\.closedLoop\.warmup/);
   assert.throws(() => lab.createTrainer(m, { closedLoop: 'yes' }), /options\.closedLoop must be true, false or \{ warmup \}/);
   assert.throws(() => lab.createTrainer(m, { closedLoop: { warmUp: 3 } }), /unknown options\.closedLoop key 'warmUp'/);
+  // lab.train: the tasks whose input is not the previous target (the sine's is its frequency)
+  const sine = lab.createTask('sine', { length: 20 });
+  const sm = lab.createModel({ ...sine.modelConfig, cell: 'gru', hiddenSize: 4 });
+  await assert.rejects(lab.train({ task: sine, model: sm, trainerOptions: { closedLoop: { warmup: 5 } }, maxSteps: 2 }),
+    /closedLoop: task 'sine' does not take its own next state as its input/);
+  sm.free(), sine.free();
   // the model still trains
   const task = lab.createTask('vanderpol', { length: 20 });
   assert.ok(Number.isFinite(lab.createTrainer(m, { closedLoop: { warmup: 4 } }).step(task.batch(2)).loss));

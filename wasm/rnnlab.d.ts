@@ -325,7 +325,7 @@ export interface Lab {
    * exactly: a plain model's file with optimizer state gives a Trainer owning its model (free()
    * frees both); without, a fresh trainer with trainerOptions (default Adam 0.005, clipNorm 1);
    * an encoder-decoder's file gives a Seq2Seq */
-  loadLearner(bytes: Uint8Array | ArrayBuffer, options?: { trainerOptions?: TrainerOptions }): Trainer | Seq2Seq;
+  loadLearner(bytes: Uint8Array | ArrayBuffer, options?: { trainerOptions?: ModelTrainerOptions }): Trainer | Seq2Seq;
 }
 
 export interface LoadOptions {
@@ -630,7 +630,7 @@ export interface TrainOptions {
    * optimizer and stays alive */
   learner?: Trainer | Seq2Seq;
   /** ... options for a trainer lab.train creates and frees (default adam, 0.005, clipNorm 1) */
-  trainerOptions?: TrainerOptions;
+  trainerOptions?: ModelTrainerOptions; // closedLoop: plain models on the autonomous systems (names.mjs CLOSED_LOOP_TASKS) or csv
   /** sequences per step (text: parallel streams), default 32 */
   batchSize?: number;
   /** training length (default task.length) */
