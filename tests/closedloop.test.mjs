@@ -5,6 +5,7 @@
 // (The gradient through the feedback is checked by central differences in tests/native/test_gradcheck.c.)
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 
 import { load } from '../wasm/rnnlab.mjs';
 
@@ -127,4 +128,14 @@ test('closed-loop fine-tuning beats teacher forcing alone on the limit cycle\'s 
   // teacher forcing still wins its own objective, the one-step loss: what each optimises differs
   assert.ok(after.teacher.loss < after.closed.loss, `one-step loss: teacher ${after.teacher.loss}, closed ${after.closed.loss}`);
   model.free(), task.free();
+});
+
+test('rnnlab train --learn-tau --closed-loop N: the options reach the model and the trainer', () => {
+  const cli = new URL('../cli/rnnlab.mjs', import.meta.url).pathname;
+  const out = JSON.parse(execFileSync(process.execPath, [cli, 'train', '--task', 'vanderpol', '--cell', 'ctrnn', '--alpha', '0.5',
+    '--hidden-size', '4', '--learn-tau', '--closed-loop', '10', '--max-steps', '3', '--json'], { encoding: 'utf8' }));
+  assert.equal(out.model.learnTau, true);
+  assert.deepEqual(out.trainer.closedLoop, { warmup: 10 });
+  assert.equal(out.parameterCount, 4 * (2 + 4 + 2) + 4 + 2 * 4 + 2, 'weights, biases, one time constant per unit, the readout');
+  assert.equal(out.steps, 3);
 });
