@@ -6,7 +6,9 @@
  *          learn_tau: a time constant per unit j, learned with the weights, from one more
  *          tensor alpha_logit_l<k>[_reverse] (H) per (layer, dir) holding a_j:
  *            alpha_j = sigmoid(a_j) = 1 / tau_j,   tau_j = 1 + e^{-a_j}  (in steps of dt)
- *          so tau_j > 1 and alpha_j in (0, 1) after any gradient step, whatever its size.
+ *          so tau_j > 1 after any gradient step, whatever its size (in float32 alpha_j saturates
+ *          to 0 or 1 for |a_j| beyond about 17 and 88: x_t stays a convex combination, never
+ *          unstable).
  *          Initialised at a_j = logit(config.alpha) (no draw from the generator: the other
  *          weights are those of learn_tau 0 with the same seed); alpha = 1 is refused (a_j
  *          would be infinite). Backward: with pre_j the bracket above and dx_t the gradient
@@ -31,7 +33,7 @@
 /* the per-unit steps alpha_j = sigmoid(a_j) of a learn_tau layer into a (H) */
 static void ctrnn_alphas(const cell_ctx *x, float *a) {
   const int H = x->m->cfg.hidden_size;
-  for (int j = 0; j < H; j++) a[j] = 1.0f / (1.0f + expf(-x->p->tau[j]));
+  for (int j = 0; j < H; j++) a[j] = k_sigmoidf(x->p->tau[j]); /* the engine's own exp: the same bits in every build */
 }
 
 static void activate(int act, float *y, int n) {
@@ -164,7 +166,9 @@ static int ctrnn_extras(const rnnlab_config *c, cell_extra out[CELL_MAX_EXTRAS])
   return 1;
 }
 
-/* a_j = logit(alpha), so alpha_j = config.alpha at the start; draws nothing */
+/* a_j = logit(alpha), so alpha_j = config.alpha at the start (to float rounding); draws nothing.
+ * log in double, rounded to float: libms that differ in the last bit of a double agree here
+ * but for a double within an ulp of a float rounding boundary. */
 static int ctrnn_init_tensor(rnnlab_model *m, rng_state *rng, const tensor_info *t) {
   (void)rng;
   if (strncmp(t->name, "alpha_logit", 11) != 0) return 0;
