@@ -119,3 +119,8 @@ export function fileKind(bytes) {
 
 /** bytes of every error-message buffer handed to C (status messages are shorter) */
 export const ERRLEN = 256;
+
+/** the tasks whose input at step t+1 is the target at step t (autonomous systems): the ones
+ * closed-loop training (createTrainer's closedLoop) makes sense for; lab.train refuses the others
+ * (a csv task, the user's own trajectories, is left to the user) */
+export const CLOSED_LOOP_TASKS = Object.freeze(['vanderpol', 'lorenz', 'mackey-glass', 'limit-cycle']);
