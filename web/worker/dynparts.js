@@ -14,7 +14,7 @@
  *                time unit, a sample every 0.02). Only the systems whose output is their next
  *                input (van der Pol, Lorenz, Mackey-Glass, the limit cycle).
  *   perturb      model.lyapunov at a constant zero input: the divergence of two trajectories
- *                1e-7 apart over DIVERGE steps, and the estimated largest exponent (natural log
+ *                PERTURBATION apart over DIVERGE steps, and the estimated largest exponent (natural log
  *                per step).
  *   fixedPoints  model.fixedPoints at a constant zero input (every FIXED_EVERY-th snapshot, and
  *                when paused: it costs more than a snapshot's budget on large models), with each
@@ -27,6 +27,9 @@
 export const WARMUP = 50, GENERATE = 300;
 /** the perturbation curve's steps, and the exponent's averaging steps */
 const DIVERGE = 150, LYAP_STEPS = 300;
+/** the perturbation curve's first separation: 1e-5, so that converging trajectories show a few
+ * decades before float32 rounding (states of order 1: ~1e-7) makes them one */
+const PERTURBATION = 1e-5;
 /** fixed points: starts and Adam iterations (kept small: the worker also trains) */
 const FP_STARTS = 64, FP_ITERATIONS = 300;
 /** the valid time's threshold (Pathak et al. 2018) */
@@ -98,7 +101,8 @@ function phasePart(run) {
 /** @param {any} run */
 function perturbPart(run) {
   try {
-    const r = run.model.lyapunov({ steps: LYAP_STEPS, transient: 100, trajectories: 1, divergenceSteps: DIVERGE, seed: 1 });
+    const r = run.model.lyapunov({ steps: LYAP_STEPS, transient: 100, trajectories: 1, divergenceSteps: DIVERGE,
+      perturbation: PERTURBATION, seed: 1 });
     return { exponent: r.exponent, divergence: Array.from(r.divergence), error: null };
   } catch (err) {
     return { exponent: null, divergence: [], error: String(/** @type {Error} */ (err)?.message ?? err) };

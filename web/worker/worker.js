@@ -250,7 +250,7 @@ self.onmessage = async ({ data }) => {
         break;
       case 'setLearningRate':
         // a closed-form learner (the ridge readout) has no learning rate
-        if (run && data.lr > 0 && Number.isFinite(data.lr) && run.learner.kind !== 'ridge') {
+        if (run && data.lr > 0 && Number.isFinite(data.lr) && /** @type {{ kind: string }} */ (run.learner).kind !== 'ridge') {
           run.config = { ...run.config, lr: data.lr };
           run.learner.learningRate = data.lr;
         }
