@@ -55,8 +55,7 @@ export function createPerturb(canvas, color) {
       ctx.globalAlpha = 1; ctx.fillText(`1e${e}`, L - 3, Y(e));
     }
     ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-    for (const t of [0, Math.round(n / 2), n]) ctx.fillText(String(t), X(t), h - B + 4);
-    ctx.textAlign = 'right'; ctx.fillText('step', w - R, h - B + 4);
+    for (const t of [0, Math.round(n / 2), n]) ctx.fillText(t === n ? `${t} steps` : String(t), Math.min(X(t), w - R - 18), h - B + 4);
     // the exponent's line, then the distance
     if (fit) {
       ctx.strokeStyle = color('--accent') || '#c0392b'; ctx.setLineDash([5, 4]); ctx.lineWidth = 1.5;

@@ -98,13 +98,15 @@ export function createPhase(canvas, color) {
     const box = [...warm, ...truth];
     const lo = Array.from({ length: dims }, (_, c) => Math.min(...box.map((p) => p[c])));
     const hi = Array.from({ length: dims }, (_, c) => Math.max(...box.map((p) => p[c])));
-    const pad = 16;
+    const pad = 18;
     /** @type {(p: number[]) => [number, number]} */
     let P;
     if (dims === 3) {
       // projected, then the projected box of the truth fitted to the canvas
       const proj = projector(view, lo, hi, w, h, pad);
-      const q = box.map((p) => proj(p[0], p[1], p[2]));
+      // (the axes too: they start at the box's low corner)
+      const corner = [lo, [hi[0], lo[1], lo[2]], [lo[0], hi[1], lo[2]], [lo[0], lo[1], hi[2]]];
+      const q = [...box, ...corner].map((p) => proj(p[0], p[1], p[2]));
       const qx = q.map((v) => v[0]), qy = q.map((v) => v[1]);
       const x0 = Math.min(...qx), x1 = Math.max(...qx), y0 = Math.min(...qy), y1 = Math.max(...qy);
       const k = Math.min((w - 2 * pad) / Math.max(x1 - x0, 1e-6), (h - 2 * pad) / Math.max(y1 - y0, 1e-6));
