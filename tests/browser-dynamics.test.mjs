@@ -47,6 +47,31 @@ const pixelsOf = (page, selector, cssVar) => page.evaluate(([sel, v]) => {
   return n;
 }, [selector, cssVar]);
 
+test('in Node: the valid-time count and the phase row the worker computes (worker/dynparts.js)', async () => {
+  const { validSteps, phaseRow, WARMUP, GENERATE, VALID_THRESHOLD } = await import(path.join(DIST, 'worker', 'dynparts.js'));
+  const { load } = await import(path.join(DIST, 'rnnlab.mjs'));
+  const lab = await load();
+  // a 2-D truth on the unit circle: R = 1, so the error's threshold is 0.4 in its units
+  const n = 50, truth = new Float32Array(2 * n);
+  for (let k = 0; k < n; k++) { truth[2 * k] = Math.cos(k / 5); truth[2 * k + 1] = Math.sin(k / 5); }
+  assert.equal(validSteps(truth, truth, n, 2), n, 'the truth itself is valid throughout');
+  const gen = truth.slice();
+  for (let k = 20; k < n; k++) gen[2 * k] += VALID_THRESHOLD + 0.01 * (k - 19);
+  assert.equal(validSteps(gen, truth, n, 2), 20, 'the first step past 0.4 R ends it');
+  gen[2 * 7] = NaN;
+  assert.equal(validSteps(gen, truth, n, 2), 7, 'a non-finite output ends it');
+  // the phase row: WARMUP + GENERATE + 1 states, each row's input at t + 1 is its target at t
+  const row = phaseRow(lab, 'lorenz', { length: 100 }, 7);
+  assert.equal(row.dim, 3);
+  assert.equal(row.length, WARMUP + GENERATE + 1);
+  const t = lab.createTask('lorenz', { length: WARMUP + GENERATE, seed: 7 }), b = t.batch(1);
+  assert.deepEqual(row.states.subarray(3, 6), b.targets.subarray(0, 3), 'state 1 is the target of step 0');
+  assert.deepEqual(row.states.subarray(3 * (WARMUP + GENERATE)), b.targets.subarray(3 * (WARMUP + GENERATE - 1)), 'the last state is the last target');
+  t.free();
+  assert.equal(phaseRow(lab, 'flipflop', {}, 7), null, 'no closed loop for the flip-flop');
+  assert.equal(phaseRow(lab, 'sine', {}, 7), null, 'nor for the sine generator (its input is a frequency)');
+});
+
 /** Plays until the run has taken at least `steps` steps, then pauses. @param {any} p @param {number} steps */
 async function train(p, steps) {
   await p.page.click('#play');
