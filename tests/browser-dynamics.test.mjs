@@ -8,7 +8,7 @@
  *   - the 3-bit flip-flop (GRU): once solved, stable fixed points that read out as distinct
  *     memories, drawn in the cube
  *   - Lorenz (ESN, ridge readout): the 3-D portrait, the valid time in Lyapunov times with its
- *     marker, and a drag rotates the view
+ *     marker, and a drag rotates the view; its fixed points on request (the button)
  *   - Lorenz with the liquid state machine (an example run): the spike raster
  * No wall-clock time is asserted; "a few seconds" is a number of training steps. Screenshots
  * (gitignored): tests/artifacts/dynamics-vanderpol.png, dynamics-flipflop.png,
@@ -101,6 +101,7 @@ test('van der Pol (CT-RNN): phase portrait with the rollout and its valid time, 
   assert.ok(Number.isFinite(d.exponent), `exponent ${d.exponent}`);
   assert.ok(await pixelsOf(page, '.dyn-perturb canvas', '--c-train') > 100, 'the divergence curve is drawn');
   assert.ok(d.fixed >= 1 && d.fixedDrawn >= 1, `fixed points found (${d.fixed}) and drawn on the PCA plot (${d.fixedDrawn})`);
+  assert.ok(!(await page.isVisible('.dyn-find')), 'a small model is searched without asking');
   assert.ok(!(await page.isVisible('.dyn-cube')) && !(await page.isVisible('.dyn-raster')), 'no cube, no raster for a CT-RNN on van der Pol');
   await page.locator('main').screenshot({ path: path.join(ARTIFACTS, 'dynamics-vanderpol.png') });
   p.check();
@@ -145,6 +146,12 @@ test('Lorenz (ESN, ridge readout): the 3-D portrait with the valid time in Lyapu
   assert.ok(d.lyapunovTimes > 0.5, `valid for ${d.lyapunovTimes} Lyapunov times (${d.validSteps} steps)`);
   assert.match(await page.textContent('.dyn-phase .dyn-note') ?? '', /Lyapunov times/);
   if (d.validSteps < 300) assert.ok(await pixelsOf(page, '.dyn-phase canvas', '--accent') > 10, 'the valid-time marker is drawn');
+  // an ESN of 256 is searched on request only (a search takes ~1 s)
+  assert.equal(d.fixed, null, 'no automatic fixed-point search for a large reservoir');
+  assert.ok(await page.isVisible('.dyn-find'));
+  await page.click('.dyn-find');
+  await p.until('s.dynamics.fixed !== null && s.dynamics.fixed >= 1');
+  assert.ok((await p.state()).dynamics.fixedDrawn >= 1, 'drawn on the PCA plot');
   const before = await p.pixels('.dyn-phase canvas');
   const box = /** @type {{ x: number, y: number, width: number, height: number }} */ (await page.locator('.dyn-phase canvas').boundingBox());
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);

@@ -136,7 +136,7 @@ let dynLoad = null;
 /** f(view), now or once the dynamics view has loaded; calls keep their order @param {(v: NonNullable<typeof dynView>) => void} f */
 function withDynView(f) {
   if (dynView) { f(dynView); return; }
-  dynLoad ??= import('./widgets/dynview.js').then(({ createDynView }) => { dynView = createDynView($('dynamics'), { color, pca }); });
+  dynLoad ??= import('./widgets/dynview.js').then(({ createDynView }) => { dynView = createDynView($('dynamics'), { color, pca, send }); });
   dynLoad.then(() => f(/** @type {NonNullable<typeof dynView>} */ (dynView))).catch((err) => {
     pub.error = String(err);
     $('solved').textContent = `error: ${err}`;

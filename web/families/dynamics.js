@@ -223,6 +223,8 @@ export default {
       heldOut: PROBE_ROWS, train: 0, sequences: PROBE_ROWS },
   }),
   messages: {
+    // the page's "Find fixed points" (a model too large to search at every few snapshots): at the next snapshot
+    findFixedPoints(run) { run.wantFixed = true; return true; },
     // which probe row the probe and the predictions chart show
     csvIndex(run, data) {
       run.probeIndex = Math.max(0, Math.min(PROBE_ROWS - 1, Math.trunc(Number(data.index)) || 0));

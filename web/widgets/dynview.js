@@ -17,9 +17,10 @@ import { createRaster } from './raster.js';
 
 /**
  * @param {HTMLElement} root the (empty) section to fill
- * @param {{ color: (name: string) => string, pca: ReturnType<typeof import('./pca.js').createPCA> }} deps
+ * @param {{ color: (name: string) => string, pca: ReturnType<typeof import('./pca.js').createPCA>,
+ *   send: (msg: any) => void }} deps send: a message to the worker ('findFixedPoints')
  */
-export function createDynView(root, { color, pca }) {
+export function createDynView(root, { color, pca, send }) {
   /** @param {string} cls @param {string} caption */
   const figure = (cls, caption) => {
     const fig = document.createElement('figure');
@@ -51,6 +52,15 @@ export function createDynView(root, { color, pca }) {
     ...sw('--accent', 'valid-time marker; drag the 3-D view to rotate'));
   phaseFig.fig.insertBefore(key, phaseFig.note);
 
+  // fixed points of a large model: on request (worker/dynparts.js searches small ones by itself)
+  const findBtn = document.createElement('button');
+  findBtn.type = 'button';
+  findBtn.className = 'dyn-find';
+  findBtn.textContent = 'Find fixed points';
+  findBtn.title = 'search the fixed points of this model now (shown on the PCA plot); small models are searched every second';
+  findBtn.addEventListener('click', () => { pub.asked++; send({ type: 'findFixedPoints' }); });
+  perturbFig.fig.append(findBtn);
+
   const phase = createPhase(phaseFig.canvas, color);
   const cube = createCube(cubeFig.canvas, color);
   const perturb = createPerturb(perturbFig.canvas, color);
@@ -59,7 +69,7 @@ export function createDynView(root, { color, pca }) {
 
   /** @type {any} */
   const pub = { draws: 0, phaseDraws: 0, validSteps: null, lyapunovTimes: null, exponent: null, fixed: null,
-    stable: null, memories: null, cubeDraws: 0, rasterDraws: 0, spikes: null, fixedDrawn: 0 };
+    stable: null, memories: null, cubeDraws: 0, rasterDraws: 0, spikes: null, fixedDrawn: 0, asked: 0 };
 
   return {
     pub,
@@ -87,6 +97,7 @@ export function createDynView(root, { color, pca }) {
       perturb.update(part.perturb);
       perturbFig.note.textContent = exponentText(part.perturb.exponent);
       pub.exponent = part.perturb.exponent;
+      findBtn.hidden = part.autoFixed;
       const fx = part.fixed;
       if (fx) {
         const pts = fx.points;

@@ -17,7 +17,8 @@
  *                PERTURBATION apart over DIVERGE steps, and the estimated largest exponent (natural log
  *                per step).
  *   fixedPoints  model.fixedPoints at a constant zero input (every FIXED_EVERY-th snapshot, and
- *                when paused: it costs more than a snapshot's budget on large models), with each
+ *                when paused, for small models; on request for large ones, where a search costs
+ *                more than a snapshot's budget), with each
  *                point's type and its unstable directions, layer 0's hidden part only (what the
  *                PCA plot projects); for the flip-flop each point's read-out (the 3 output bits).
  * DOM-free.
@@ -170,8 +171,10 @@ function fixedPointsPart(run) {
   }
 }
 
-/** the fixed points are searched every FIXED_EVERY-th snapshot (and on a forced one: paused, a step) */
-const FIXED_EVERY = 5;
+/** the fixed points are searched every FIXED_EVERY-th snapshot (and on a forced one: paused, a
+ * step) for models of at most AUTO_STATE units (a GRU of 16: ~20-80 ms a search); larger ones (an
+ * ESN of 256: ~1 s) only when asked (the page's button, message 'findFixedPoints': run.wantFixed) */
+const FIXED_EVERY = 5, AUTO_STATE = 64;
 
 /**
  * The snapshot part of a dynamics run.
@@ -179,14 +182,16 @@ const FIXED_EVERY = 5;
  */
 export function dynamicsPart(run, opts = {}) {
   run.dynSnapshots = (run.dynSnapshots ?? 0) + 1;
-  const findFixed = run.config.task === 'flipflop' || run.phaseRow === null || run.config.cell !== 'esn';
-  const due = opts.force || run.dynSnapshots % FIXED_EVERY === 1 || run.lastFixed?.step === undefined;
-  if (findFixed && due && run.lastFixedStep !== run.step) {
+  const units = run.model.config.hiddenSize * run.model.config.layers;
+  const auto = units <= AUTO_STATE;
+  const due = auto && (opts.force || run.dynSnapshots % FIXED_EVERY === 1) && run.lastFixedStep !== run.step;
+  if (due || run.wantFixed) {
     run.lastFixed = fixedPointsPart(run);
     run.lastFixedStep = run.step;
+    run.wantFixed = false;
   }
   return {
     task: run.config.task, cell: run.config.cell, hiddenSize: run.model.config.hiddenSize,
-    phase: phasePart(run), perturb: perturbPart(run), fixed: findFixed ? run.lastFixed ?? null : null,
+    phase: phasePart(run), perturb: perturbPart(run), fixed: run.lastFixed ?? null, autoFixed: auto,
   };
 }
