@@ -60,6 +60,13 @@ test('in Node: the valid-time count and the phase row the worker computes (worke
   assert.equal(validSteps(gen, truth, n, 2), 20, 'the first step past 0.4 R ends it');
   gen[2 * 7] = NaN;
   assert.equal(validSteps(gen, truth, n, 2), 7, 'a non-finite output ends it');
+  // the cycle's period and amplitude: a sampled sine of period 31.4 steps, amplitude 2
+  const { cycleOf } = await import(path.join(DIST, 'worker', 'dynparts.js'));
+  const sine = Float32Array.from({ length: 400 }, (_, k) => 2 * Math.sin(k / 5 + 0.3));
+  const c = cycleOf(sine, 400, 1);
+  assert.ok(Math.abs(/** @type {number} */ (c.period) - 10 * Math.PI) < 0.02, `period ${c.period}`);
+  assert.ok(Math.abs(c.amplitude - 2) < 0.01, `amplitude ${c.amplitude}`);
+  assert.equal(cycleOf(sine, 20, 1).period, null, 'fewer than two crossings: no period');
   // the phase row: WARMUP + GENERATE + 1 states, each row's input at t + 1 is its target at t
   const row = phaseRow(lab, 'lorenz', { length: 100 }, 7);
   assert.equal(row.dim, 3);
@@ -95,6 +102,10 @@ test('van der Pol (CT-RNN): phase portrait with the rollout and its valid time, 
   assert.ok(d.phaseDraws > 0 && Number.isInteger(d.validSteps), `phase drawn, valid steps ${d.validSteps}`);
   assert.ok(d.validSteps > 20, `a trained CT-RNN's rollout follows the cycle for a while: ${d.validSteps} steps`);
   assert.equal(d.lyapunovTimes, null, 'Lyapunov times for Lorenz only');
+  // measured: the CT-RNN's rollout keeps the cycle's period and amplitude within a few per cent
+  assert.ok(d.cycle && d.cycle.generated.period !== null, 'the rollout cycles');
+  assert.ok(Math.abs(d.cycle.generated.period / d.cycle.truth.period - 1) < 0.1, `period ${d.cycle.generated.period} against ${d.cycle.truth.period}`);
+  assert.ok(Math.abs(d.cycle.generated.amplitude / d.cycle.truth.amplitude - 1) < 0.1, `amplitude ${d.cycle.generated.amplitude} against ${d.cycle.truth.amplitude}`);
   assert.ok(await pixelsOf(page, '.dyn-phase canvas', '--c-train') > 200, 'the truth is drawn');
   assert.ok(await pixelsOf(page, '.dyn-phase canvas', '--c-heldout') > 200, 'the rollout is drawn');
   assert.match(await page.textContent('.dyn-phase .dyn-note') ?? '', /^valid for (all )?\d+ (generated )?steps/);

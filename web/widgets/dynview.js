@@ -15,6 +15,14 @@ import { createCube, createPhase, typeColor, validText } from './phase.js';
 import { createPerturb, exponentText } from './perturb.js';
 import { createRaster } from './raster.js';
 
+/** The limit cycle's period and amplitude, rollout against truth ('' when none). @param {any} c */
+function cycleText(c) {
+  if (!c) return '';
+  const pct = (/** @type {number | null} */ g, /** @type {number | null} */ t) => (g === null || t === null || t === 0 ? '' : ` (${g >= t ? '+' : ''}${((100 * (g - t)) / t).toFixed(1)}%)`);
+  const period = c.generated.period === null ? 'no cycle' : `${c.generated.period.toFixed(1)} steps${pct(c.generated.period, c.truth.period)}`;
+  return `; period ${period} against ${c.truth.period?.toFixed(1) ?? '–'}, amplitude ${c.generated.amplitude.toFixed(3)}${pct(c.generated.amplitude, c.truth.amplitude)} against ${c.truth.amplitude.toFixed(3)}`;
+}
+
 /**
  * @param {HTMLElement} root the (empty) section to fill
  * @param {{ color: (name: string) => string, pca: ReturnType<typeof import('./pca.js').createPCA>,
@@ -69,7 +77,7 @@ export function createDynView(root, { color, pca, send }) {
 
   /** @type {any} */
   const pub = { draws: 0, phaseDraws: 0, validSteps: null, lyapunovTimes: null, exponent: null, fixed: null,
-    stable: null, memories: null, cubeDraws: 0, rasterDraws: 0, spikes: null, fixedDrawn: 0, asked: 0 };
+    stable: null, memories: null, cubeDraws: 0, rasterDraws: 0, spikes: null, fixedDrawn: 0, asked: 0, cycle: null };
 
   return {
     pub,
@@ -89,7 +97,8 @@ export function createDynView(root, { color, pca, send }) {
       phaseFig.fig.hidden = !part.phase;
       if (part.phase) {
         phase.update(part.phase);
-        phaseFig.note.textContent = validText(part.phase);
+        phaseFig.note.textContent = validText(part.phase) + cycleText(part.phase.cycle);
+        pub.cycle = part.phase.cycle;
         pub.validSteps = part.phase.validSteps;
         pub.lyapunovTimes = part.phase.lyapunovTimes;
         pub.phaseDraws = phase.draws;

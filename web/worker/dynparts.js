@@ -11,8 +11,10 @@
  *                valid-prediction step, where the normalised error ||o - d|| / R first exceeds
  *                0.4 (R: the RMS of ||d|| over the true continuation; systems.c uses the
  *                attractor's long-run RMS), and for Lorenz the same in Lyapunov times (0.906 per
- *                time unit, a sample every 0.02). Only the systems whose output is their next
- *                input (van der Pol, Lorenz, Mackey-Glass, the limit cycle).
+ *                time unit, a sample every 0.02); for van der Pol and the limit cycle the period and
+ *                amplitude of channel 0 over the last 200 steps, the rollout's and the truth's.
+ *                Only the systems whose output is their next input (van der Pol, Lorenz,
+ *                Mackey-Glass, the limit cycle).
  *   perturb      model.lyapunov at a constant zero input: the divergence of two trajectories
  *                PERTURBATION apart over DIVERGE steps, and the estimated largest exponent (natural log
  *                per step).
@@ -75,6 +77,27 @@ export function validSteps(gen, truth, n, D) {
   return n;
 }
 
+/**
+ * The period (in steps) and amplitude of channel 0 of a trajectory (n x D): the mean spacing of
+ * its upward crossings of the middle of its range (linearly interpolated), and half its range.
+ * null period when it crosses fewer than twice.
+ * @param {ArrayLike<number>} x @param {number} n @param {number} D
+ * @returns {{ period: number | null, amplitude: number }}
+ */
+export function cycleOf(x, n, D) {
+  let lo = Infinity, hi = -Infinity;
+  for (let k = 0; k < n; k++) { lo = Math.min(lo, x[k * D]); hi = Math.max(hi, x[k * D]); }
+  const mid = (lo + hi) / 2, ups = [];
+  for (let k = 1; k < n; k++) {
+    const a = x[(k - 1) * D] - mid, b = x[k * D] - mid;
+    if (a < 0 && b >= 0) ups.push(k - 1 + a / (a - b));
+  }
+  return { period: ups.length >= 2 ? (ups[ups.length - 1] - ups[0]) / (ups.length - 1) : null, amplitude: (hi - lo) / 2 };
+}
+
+/** the systems with a limit cycle: their rollout's period and amplitude against the truth's */
+const CYCLES = ['vanderpol', 'limit-cycle'];
+
 /** @param {any} run */
 function phasePart(run) {
   const row = run.phaseRow;
@@ -96,6 +119,10 @@ function phasePart(run) {
     truth: Array.from(truth), generated: generated ? Array.from(generated) : null, error,
     validSteps: valid,
     lyapunovTimes: run.config.task === 'lorenz' ? valid * LORENZ_DT * LORENZ_EXPONENT : null,
+    // the last 200 steps: past the approach to the cycle
+    cycle: CYCLES.includes(run.config.task) && generated
+      ? { truth: cycleOf(truth.subarray(100 * D), GENERATE - 100, D), generated: cycleOf(generated.subarray(100 * D), GENERATE - 100, D) }
+      : null,
   };
 }
 
