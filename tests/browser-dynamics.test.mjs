@@ -92,6 +92,7 @@ test('van der Pol (CT-RNN): phase portrait with the rollout and its valid time, 
   const p = await openPage(t);
   const { page } = p;
   await p.open(presetHash('vanderpol'));
+  await p.until('s.dynamics && s.dynamics.draws > 0'); // the panels load on first use
   let s = await p.state();
   assert.equal(s.config.cell, 'ctrnn');
   assert.ok(await page.isVisible('#dynamics'), 'the dynamics panels show');
@@ -122,7 +123,9 @@ test('flip-flop (GRU): once solved, stable fixed points read out as distinct mem
   const p = await openPage(t);
   const { page } = p;
   await p.open(presetHash('flipflop'));
-  assert.ok(!(await page.isVisible('.dyn-phase')) || (await p.state()).dynamics?.phaseDraws === 0, 'no closed loop for the flip-flop');
+  await p.until('s.dynamics && s.dynamics.draws > 0');
+  assert.ok(!(await page.isVisible('.dyn-phase')), 'no closed loop for the flip-flop');
+  assert.ok(await page.isVisible('.dyn-cube'), 'the memory cube shows');
   await page.click('#play');
   await p.until('s.solved === true && s.step >= 300');
   await pause(p);
@@ -145,6 +148,7 @@ test('Lorenz (ESN, ridge readout): the 3-D portrait with the valid time in Lyapu
   const p = await openPage(t);
   const { page } = p;
   await p.open(presetHash('lorenz'));
+  await p.until('s.dynamics && s.dynamics.draws > 0');
   let s = await p.state();
   assert.deepEqual([s.config.cell, s.config.hidden, s.config.optimizer], ['esn', PRESETS.lorenz.hidden, 'ridge']);
   assert.ok(!(await page.isVisible('input[name=lr]')), 'no learning rate for a closed-form readout');
