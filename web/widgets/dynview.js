@@ -36,8 +36,11 @@ export function createDynView(root, { color, pca, send }) {
     const cap = document.createElement('figcaption');
     cap.textContent = caption;
     const canvas = document.createElement('canvas');
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', caption);
     const note = document.createElement('p');
     note.className = 'dyn-note';
+    note.setAttribute('role', 'status'); // the figures' numbers, as text
     fig.append(cap, canvas, note);
     root.append(fig);
     return { fig, cap, canvas, note };
