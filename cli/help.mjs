@@ -12,6 +12,7 @@ import { DEFAULT_TRAINER } from '../wasm/names.mjs';
 import { COMMANDS, OPTIONS, kebab, optionOf } from './options.mjs';
 import { CSV_DEFAULTS } from './plan.mjs';
 import { BOTTLENECK_DEFAULTS as BN, BOTTLENECK_FORMS, BOTTLENECK_QUICK as BNQ, BOTTLENECK_TASKS } from './commands/bottleneck.mjs';
+import { CHAOS_DEFAULTS as CH, CHAOS_QUICK as CHQ, ESN_TARGET } from './commands/chaos.mjs';
 
 /** @typedef {import('./options.mjs').Group} Group */
 
@@ -23,7 +24,8 @@ commands:
   train       train a model on a task until its criterion is met on held-out data
   eval        evaluate a saved model on a task's held-out test
   reproduce   rerun Hochreiter & Schmidhuber 1997's experiments: rnnlab reproduce 1997; or the toy
-              of Bahdanau et al. 2014's Figure 2 (attention): rnnlab reproduce bottleneck
+              of Bahdanau et al. 2014's Figure 2 (attention): rnnlab reproduce bottleneck; or RNNs
+              as dynamical systems (chaos, reservoirs): rnnlab reproduce chaos
   recipes     list the measured settings that train and reproduce start from
 
 'rnnlab <command> --help' lists a command's options. Option names are the JS API's in kebab case
@@ -99,6 +101,7 @@ ${['json', 'help'].map(optionLine).join('\n')}`;
   if (cmd === 'reproduce') {
     return `usage: rnnlab reproduce 1997 [--seeds N] [--quick] [--max-steps N] [--json]
        rnnlab reproduce bottleneck [--seeds N] [--steps N] [--hidden N] [--tasks A,B] [--forms A,B] [--quick] [--json [FILE]]
+       rnnlab reproduce chaos [--seeds N] [--quick] [--json [FILE]]
 
 Runs the four experiments of Hochreiter & Schmidhuber, Long Short-Term Memory (1997) that lab.recipes
 measured: embedded Reber grammar, adding (T = 100), temporal order 6a and 6b, each over seeds 1..N
@@ -126,7 +129,18 @@ ${'  --hidden N'.padEnd(30)} hidden units of encoder and decoder (default ${BN.h
 ${'  --tasks A,B,..'.padEnd(30)} ${BOTTLENECK_TASKS.join(', ')} (default: ${BN.tasks.join(',')})
 ${'  --forms A,B,..'.padEnd(30)} ${BOTTLENECK_FORMS.join(', ')} (default: ${BN.forms.join(',')})
 ${'  --quick'.padEnd(30)} a smoke test of seconds: H = ${BNQ.hiddenSize}, ${BNQ.steps} steps, lengths 1..${BNQ.trainLength}, ${BNQ.seeds} seed
-${'  --json [FILE]'.padEnd(30)} one JSON object on stdout instead of the table; with FILE, written there too`;
+${'  --json [FILE]'.padEnd(30)} one JSON object on stdout instead of the table; with FILE, written there too
+
+reproduce chaos: RNNs as dynamical systems, three tables. (a) h = tanh(W h), W ~ N(0, g^2/N), N = ${CH.random.N}:
+the largest Lyapunov exponent for g = ${CH.random.gs[0]}..${CH.random.gs[CH.random.gs.length - 1]}, and where it changes sign (Sompolinsky, Crisanti &
+Sommers 1988: g = 1). (b) ${CH.trained.cells.map((c) => c.toUpperCase()).join(', ')} (H = ${CH.trained.hiddenSize}) trained on the ${CH.trained.task}, then without input from two
+starts ${CH.trained.perturbation} apart: the distance at t = ${CH.trained.horizons.join(', ')} and the fitted exponent; the CFN's converge.
+(c) an ESN of ${CH.esn.units} units with the ridge readout forecasting Lorenz closed-loop: the valid prediction time
+in Lyapunov times over ${CH.esn.starts} held-out starts (min, median, mean; the criterion: median >= ${ESN_TARGET}).
+
+${'  --seeds N'.padEnd(30)} matrices, trained models and reservoirs per setting (default ${CH.seeds})
+${'  --quick'.padEnd(30)} a smoke test of seconds: N = ${CHQ.random.N}, H = ${CHQ.trained.hiddenSize}, an ESN of ${CHQ.esn.units}, ${CHQ.seeds} seed
+${'  --json [FILE]'.padEnd(30)} one JSON object on stdout instead of the tables; with FILE, written there too`;
   }
   if (cmd === 'recipes') return 'usage: rnnlab recipes [--json]\n\nLists lab.recipes: the task, its settings and what they measured.';
   return USAGE;

@@ -63,6 +63,7 @@ export const OPTIONS = /** @satisfies {[string, Group, Kind, string, string][]} 
   ['alpha', 'model', 'number', 'X', 'CT-RNN dt/tau, ESN leak rate'],
   ['spectralRadius', 'model', 'number', 'X', 'ESN reservoir spectral radius'],
   ['inputScale', 'model', 'number', 'X', 'ESN input weight half-width'],
+  ['learnTau', 'model', 'bool', '', 'CT-RNN: a learnable time constant per unit, starting at 1/alpha (alpha < 1)'],
   // trainer (lab.createTrainer)
   ['optimizer', 'trainer', 'word', 'O', OPTIMIZERS.join(' | ')],
   ['learningRate', 'trainer', 'number', 'X', ''],
@@ -75,6 +76,7 @@ export const OPTIONS = /** @satisfies {[string, Group, Kind, string, string][]} 
   ['clipNorm', 'trainer', 'number', 'X', 'rescale gradients to this global norm (0 = off)'],
   ['clipValue', 'trainer', 'number', 'X', 'clamp each gradient element (0 = off)'],
   ['truncate', 'trainer', 'int', 'N', 'truncated BPTT chunk (0 = full BPTT)'],
+  ['closedLoop', 'trainer', 'int', 'N', "free-running training: N true inputs, then the model's own outputs (0 = teacher forcing)"],
   // the run (lab.train)
   ['batchSize', 'train', 'int', 'N', 'sequences per step'],
   ['maxSteps', 'train', 'int', 'N', 'the step budget'],

@@ -109,6 +109,8 @@ export async function plan(lab, v) {
   const recipeModel = { ...r?.model };
   if (modelOpt.cell !== undefined && modelOpt.cell !== (recipeModel.cell ?? 'lstm')) for (const k of LSTM_ONLY) delete recipeModel[k];
   const model = { ...recipeModel, ...modelOpt };
+  // --closed-loop N: createTrainer's closedLoop { warmup: N }, 0 = teacher forcing
+  if (typeof trainerOpt.closedLoop === 'number') trainerOpt.closedLoop = trainerOpt.closedLoop > 0 ? { warmup: trainerOpt.closedLoop } : false;
   const trainer = { ...(r?.train.trainerOptions ?? DEFAULT_TRAINER), ...trainerOpt };
   const { trainerOptions: _, ...recipeTrain } = r?.train ?? {};
   // --length sets the task's length, which is also the training length's default: a recipe's own

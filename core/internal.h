@@ -32,6 +32,7 @@ typedef struct {
   float *bh;   /* (G) */
   float *peep; /* (3H) [p_i p_f p_o], LSTM variants with peepholes */
   float *R;    /* (3H, 3H) FGR gate-to-gate recurrence, [i f o]_{t-1} rows -> [i f o] pre-act cols */
+  float *tau;  /* (H) CT-RNN with learn_tau: a_j, alpha_j = sigmoid(a_j) = 1/tau_j (cells/rnn.c) */
 } cell_params;
 
 /* Per (layer, direction) activation caches, time-major. */
@@ -111,6 +112,9 @@ struct rnnlab_model {
 struct rnnlab_trainer {
   rnnlab_model *model;
   optimizer opt; /* over trainer_arena(model) */
+  int32_t closed_warmup; /* > 0: closed-loop training after this many true inputs (train/closedloop.c) */
+  float *cl_buf;         /* closed-loop scratch, grown to the largest batch seen, never per step */
+  size_t cl_cap;
   char err[ERRLEN];
 };
 
@@ -212,6 +216,16 @@ static inline void cell_backward_end(const cell_ctx *x, const float *dh, const f
 
 /* train/trainer.c: the model's trainable range [train_begin, n_params) as a parameter arena */
 param_arena trainer_arena(rnnlab_model *m);
+
+/* train/closedloop.c: one pass over all of b where step t reads the true input for t < warmup and
+ * the model's own output y_{t-1} after (dense input, linear output, inputSize == outputSize, one
+ * direction); loss as model_pass. do_backward: the gradient arena gets dL/dtheta through the
+ * feedback (the caller zeroes it first). outputs (B,T,V) batch-major or NULL. buf/cap: scratch
+ * grown as needed (freed by the owner). Checks the model, not the batch (model_check_batch). */
+rnnlab_status closedloop_pass(rnnlab_model *m, const rnnlab_batch *b, int warmup, int do_backward, float *outputs,
+                              float *loss, float **buf, size_t *cap);
+rnnlab_status closedloop_check(const rnnlab_model *m, int warmup, char *err, size_t errlen);
+rnnlab_status closedloop_step(rnnlab_trainer *t, const rnnlab_batch *b, rnnlab_step_result *r);
 
 /* serialize.c */
 uint32_t rnnlab_crc32(const uint8_t *p, size_t n);

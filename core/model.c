@@ -107,6 +107,8 @@ rnnlab_status model_check_config(const rnnlab_config *c, char *err, size_t errle
   if (!finite(c->alpha) || !(c->alpha > 0.0f) || c->alpha > 1.0f) BAD("config.alpha must be in (0, 1]");
   if (!finite(c->spectral_radius) || c->spectral_radius < 0 || c->spectral_radius > 100) BAD("config.spectralRadius must be in [0, 100]");
   if (!finite(c->input_scale) || c->input_scale < 0 || c->input_scale > 100) BAD("config.inputScale must be in [0, 100]");
+  if (c->learn_tau != 0 && c->learn_tau != 1) BAD("config.learnTau must be 0 or 1");
+  if (c->learn_tau && c->cell != RNNLAB_CELL_CTRNN) BAD("config.learnTau: a learnable time constant is for cell 'ctrnn' only");
 #undef BAD
   return RNNLAB_OK;
 }
@@ -202,9 +204,9 @@ rnnlab_status model_build(rnnlab_model *m, const rnnlab_config *cfg) {
         float *base = k ? m->grads : m->params;
         cell_params *p = k ? &m->dP[l][d] : &m->P[l][d];
         p->Wx = base + o->Wx, p->Wh = base + o->Wh, p->bx = base + o->bx, p->bh = base + o->bh;
-        p->peep = p->R = NULL;
+        p->peep = p->R = p->tau = NULL;
         for (int e = 0; e < n_extras; e++) {
-          float **view = extras[e].slot == CELL_EXTRA_PEEP ? &p->peep : &p->R;
+          float **view = extras[e].slot == CELL_EXTRA_PEEP ? &p->peep : extras[e].slot == CELL_EXTRA_TAU ? &p->tau : &p->R;
           *view = base + o->extra[e];
         }
       }

@@ -90,9 +90,10 @@ typedef struct {
   float spectral_radius; /* ESN reservoir scaling */
   float input_scale;     /* ESN input weight half-width */
   uint32_t seed_lo, seed_hi; /* 64-bit seed */
+  int32_t learn_tau;     /* CT-RNN: 1 = a learnable time constant per unit (cells/rnn.c), alpha its initial 1/tau */
 } rnnlab_config;
 
-#define RNNLAB_CONFIG_FIELDS 23 /* 4-byte fields in rnnlab_config, checked by a static assert */
+#define RNNLAB_CONFIG_FIELDS 24 /* 4-byte fields in rnnlab_config, checked by a static assert */
 
 void rnnlab_config_default(rnnlab_config *cfg);
 
@@ -221,6 +222,18 @@ int64_t rnnlab_trainer_steps(const rnnlab_trainer *t);
 /* Bytes of the trainer's optimizer moments (0, 1 or 2 parameter-sized arrays); 0 for NULL. */
 size_t rnnlab_trainer_arena_bytes(const rnnlab_trainer *t);
 const rnnlab_train_config *rnnlab_trainer_config(const rnnlab_trainer *t); /* as normalised; NULL for NULL */
+/* Closed-loop (free-running) training by BPTT (core/train/closedloop.c), for a model that predicts
+ * its next input (the autonomous systems: dense input, linear output, inputSize == outputSize, one
+ * direction). warmup > 0: each rnnlab_trainer_step reads the batch's true input for the first
+ * warmup steps and the model's own previous output after (y_{t-1} as the input of t), and
+ * backpropagates through that feedback (dL/dy_t also gets the gradient of step t+1's input);
+ * every step's target counts in the loss. The whole batch is one pass: truncate must be 0, and
+ * b->carry_state starts it from the carried state as a teacher-forced step would.
+ * warmup = 0: teacher forcing (the default). Refused (RNNLAB_EINVAL, the reason in the trainer's
+ * error) for other models, warmup < 0 or > RNNLAB_MAX_ELEMS, or truncate > 0. Saved with the
+ * optimizer state. */
+rnnlab_status rnnlab_trainer_set_closed_loop(rnnlab_trainer *t, int32_t warmup);
+int32_t rnnlab_trainer_closed_loop(const rnnlab_trainer *t); /* warmup, 0 = teacher forcing */
 
 /* ---- decoding ---- */
 

@@ -14,7 +14,10 @@
  *   0       8             magic "RNNLAB\0\1"
  *   8       4             u32 format version = 1
  *   12      4             u32 flags: bit 0 = optimizer state present; bit 1 = carried state
- *                         present (only with bit 0); other bits 0
+ *                         present (only with bit 0); bit 2 = config.learn_tau (the config's 24th
+ *                         field travels here, so the header keeps its 23 words and files without
+ *                         the bit load as before); bit 3 = closed-loop training (only with bit 0:
+ *                         one more word before the CRC); other bits 0
  *   16      4             u32 header length = 120 (offset of the first parameter)
  *   20      23*4          rnnlab_config, one u32 word per field in declaration order
  *                         (int32 fields two's complement, float fields by bit pattern)
@@ -33,6 +36,8 @@
  *   S       4             u32 B: the batch the state belongs to (the model's state_B)
  *   S+4     L*2*B*H*4     per layer l = 0..L-1: h (B x H), then c (B x H), f32: the forward
  *                         direction's final state of the last pass (c is zeros for cells without)
+ *   -- only when flags bit 3: the trainer's closed-loop training (train/closedloop.c) --
+ *   C       4             u32 warm-up steps >= 1 (rnnlab_trainer_set_closed_loop)
  *   -- always --
  *   end-4   4             u32 CRC-32 (IEEE 802.3, reflected poly 0xEDB88320) of all bytes before it
  *   where P = 120 + 4*n_params and S the end of the optimizer block.
@@ -57,6 +62,8 @@
 #define SER_VERSION 1u
 #define SER_FLAG_OPTIM 1u
 #define SER_FLAG_STATE 2u
+#define SER_FLAG_LEARN_TAU 4u
+#define SER_FLAG_CLOSED_LOOP 8u
 #define SER_CONFIG_WORDS 23
 #define SER_TRAIN_WORDS 11
 #define SER_HEADER_LEN (8 + 4 + 4 + 4 + SER_CONFIG_WORDS * 4 + 8) /* 120 */
@@ -69,7 +76,7 @@ static const uint8_t s2s_magic[8] = {'R', 'N', 'N', 'L', 'A', 'B', 0, 2}; /* 2 =
 static const uint8_t s2s_aligned_magic[8] = {'R', 'N', 'N', 'L', 'A', 'B', 0, 3}; /* 3 = seq2seq with attention */
 
 /* The word lists below name every field; these fail to compile when a field is added. */
-typedef char ser_config_size_check[sizeof(rnnlab_config) == SER_CONFIG_WORDS * 4 ? 1 : -1];
+typedef char ser_config_size_check[sizeof(rnnlab_config) == (SER_CONFIG_WORDS + 1) * 4 ? 1 : -1]; /* + learn_tau, a flag */
 typedef char ser_train_size_check[sizeof(rnnlab_train_config) == SER_TRAIN_WORDS * 4 ? 1 : -1];
 
 /* ---- CRC-32 ---- */
@@ -312,6 +319,7 @@ size_t rnnlab_model_save_size(const rnnlab_model *m, const rnnlab_trainer *t) {
     len += SER_OPTIM_LEN + 4 * n * ser_popcount2(ser_moments(t));
     st = ser_state_floats(m);
     if (st) len += 4 + 4 * st;
+    if (t->closed_warmup > 0) len += 4;
   }
   return len;
 }
@@ -334,7 +342,10 @@ rnnlab_status rnnlab_model_save(rnnlab_model *m, const rnnlab_trainer *t, uint8_
   memcpy(p, ser_magic, 8);
   p += 8;
   p = ser_put_u32(p, SER_VERSION);
-  p = ser_put_u32(p, t ? (SER_FLAG_OPTIM | (ser_state_floats(m) ? SER_FLAG_STATE : 0u)) : 0u);
+  p = ser_put_u32(p, (t ? (SER_FLAG_OPTIM | (ser_state_floats(m) ? SER_FLAG_STATE : 0u) |
+                           (t->closed_warmup > 0 ? SER_FLAG_CLOSED_LOOP : 0u))
+                        : 0u) |
+                       (m->cfg.learn_tau ? SER_FLAG_LEARN_TAU : 0u));
   p = ser_put_u32(p, SER_HEADER_LEN);
   ser_config_words(w, &m->cfg);
   for (k = 0; k < SER_CONFIG_WORDS; k++) p = ser_put_u32(p, w[k]);
@@ -356,6 +367,7 @@ rnnlab_status rnnlab_model_save(rnnlab_model *m, const rnnlab_trainer *t, uint8_
         p = ser_put_f32s(p, m->C[l][0].state_c, BH);
       }
     }
+    if (t->closed_warmup > 0) p = ser_put_u32(p, (uint32_t)t->closed_warmup);
   }
   p = ser_put_u32(p, rnnlab_crc32(buf, (size_t)(p - buf)));
   m->err[0] = '\0';
@@ -371,7 +383,7 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
                                 char *err, size_t errlen) {
   uint32_t version, flags, hlen, moments = 0, state_B = 0, w[SER_CONFIG_WORDS], tw[SER_TRAIN_WORDS];
   uint64_t n64;
-  size_t n, expected, optim_at, state_at = 0, k, bad;
+  size_t n, expected, optim_at, state_at = 0, closed_at, k, bad;
   rnnlab_config cfg;
   rnnlab_model *m = NULL;
   rnnlab_trainer *t = NULL;
@@ -398,8 +410,11 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
   if (version != SER_VERSION)
     return status_fail(err, errlen, RNNLAB_EFORMAT, "unknown format version %lu", (unsigned long)version);
   flags = ser_get_u32(buf + 12);
-  if (flags & ~(SER_FLAG_OPTIM | SER_FLAG_STATE))
+  if (flags & ~(SER_FLAG_OPTIM | SER_FLAG_STATE | SER_FLAG_LEARN_TAU | SER_FLAG_CLOSED_LOOP))
     return status_fail(err, errlen, RNNLAB_EFORMAT, "unknown flags 0x%lx", (unsigned long)flags);
+  if ((flags & SER_FLAG_CLOSED_LOOP) && !(flags & SER_FLAG_OPTIM))
+    return status_fail(err, errlen, RNNLAB_EFORMAT, "bad flags 0x%lx: closed-loop training is saved only with optimizer state",
+                    (unsigned long)flags);
   if ((flags & SER_FLAG_STATE) && !(flags & SER_FLAG_OPTIM))
     return status_fail(err, errlen, RNNLAB_EFORMAT, "bad flags 0x%lx: a carried state is saved only with optimizer state",
                     (unsigned long)flags);
@@ -447,6 +462,8 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
     state_at = expected;
     expected += (size_t)bytes;
   }
+  closed_at = expected;
+  if (flags & SER_FLAG_CLOSED_LOOP) expected += 4;
   expected += SER_CRC_LEN;
   if (len < expected)
     return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected %lu bytes, got %lu", (unsigned long)expected,
@@ -461,6 +478,7 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
   /* the model: create validates the config; then overwrite its fresh weights */
   for (k = 0; k < SER_CONFIG_WORDS; k++) w[k] = ser_get_u32(buf + 20 + 4 * k);
   ser_words_config(&cfg, w);
+  cfg.learn_tau = (flags & SER_FLAG_LEARN_TAU) ? 1 : 0;
   cerr[0] = '\0';
   s = rnnlab_model_create(&cfg, &m, cerr, sizeof cerr);
   if (s != RNNLAB_OK) {
@@ -520,6 +538,14 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
       }
     }
     t->opt.steps = steps;
+    if (flags & SER_FLAG_CLOSED_LOOP) {
+      const uint32_t wu = ser_get_u32(buf + closed_at);
+      s = rnnlab_trainer_set_closed_loop(t, wu > 0x7FFFFFFFu ? -1 : (int32_t)wu);
+      if (s != RNNLAB_OK) {
+        s = status_fail(err, errlen, RNNLAB_EFORMAT, "saved closed-loop training rejected: %s", t->err);
+        goto fail;
+      }
+    }
   }
   if (flags & SER_FLAG_STATE) {
     const size_t BH = (size_t)state_B * (size_t)m->cfg.hidden_size;
@@ -644,7 +670,7 @@ static const char *s2s_same_cells(const rnnlab_config *e, const rnnlab_config *d
   uint32_t wa[SER_CONFIG_WORDS], wb[SER_CONFIG_WORDS];
   ser_config_words(wa, &a);
   ser_config_words(wb, &b);
-  return memcmp(wa, wb, sizeof wa) ? "the halves have different cell settings" : NULL;
+  return memcmp(wa, wb, sizeof wa) || a.learn_tau != b.learn_tau ? "the halves have different cell settings" : NULL;
 }
 
 /* The two halves as rnnlab_seq2seq_create makes them from one config: NULL, or what differs. */

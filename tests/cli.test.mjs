@@ -282,7 +282,7 @@ test('reproduce bottleneck --quick --json FILE: the table on stdout, its JSON in
     assert.match(bad.stderr, /--tasks: unknown 'sorting' \(known: reverse, copy, dates\)/);
     const name = await rnnlab('reproduce', 'bottle');
     assert.equal(name.code, 2);
-    assert.match(name.stderr, /nothing to reproduce for 'bottle' \(known: 1997, bottleneck\)/);
+    assert.match(name.stderr, /nothing to reproduce for 'bottle' \(known: 1997, bottleneck, chaos\)/);
     const mixed = await rnnlab('reproduce', '1997', '--hidden', '8');
     assert.equal(mixed.code, 2);
     assert.match(mixed.stderr, /--hidden is an option of 'rnnlab reproduce bottleneck'/);

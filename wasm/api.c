@@ -54,7 +54,7 @@ int rnnlab_wasm_layout(int what, int field) {
     OFF(rnnlab_config, init_scale), OFF(rnnlab_config, forget_bias), OFF(rnnlab_config, g_lo),
     OFF(rnnlab_config, g_hi), OFF(rnnlab_config, h_lo), OFF(rnnlab_config, h_hi),
     OFF(rnnlab_config, alpha), OFF(rnnlab_config, spectral_radius), OFF(rnnlab_config, input_scale),
-    OFF(rnnlab_config, seed_lo), OFF(rnnlab_config, seed_hi)};
+    OFF(rnnlab_config, seed_lo), OFF(rnnlab_config, seed_hi), OFF(rnnlab_config, learn_tau)};
   static const short train[] = {
     OFF(rnnlab_train_config, optimizer), OFF(rnnlab_train_config, learning_rate),
     OFF(rnnlab_train_config, momentum), OFF(rnnlab_train_config, nesterov),

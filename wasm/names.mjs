@@ -152,3 +152,8 @@ export function jsNames(msg) {
   return msg.split(/('[^']*'|"[^"]*")/).map((part, i) => (i % 2 ? part
     : part.replace(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g, (w) => C_TO_JS_NAMES[w] ?? w))).join('');
 }
+
+/** the tasks whose input at step t+1 is the target at step t (autonomous systems): the ones
+ * closed-loop training (createTrainer's closedLoop) makes sense for; lab.train refuses the others
+ * (a csv task, the user's own trajectories, is left to the user) */
+export const CLOSED_LOOP_TASKS = Object.freeze(['vanderpol', 'lorenz', 'mackey-glass', 'limit-cycle']);

@@ -50,6 +50,10 @@ export interface ModelConfig {
   inputScale?: number;
   /** 64-bit seed: an integer in 0..2^53-1, or a BigInt in 0..2^64-1 */
   seed?: number | bigint;
+  /** CT-RNN: a learnable time constant per unit, tau_j = 1/alpha_j with alpha_j = sigmoid(a_j) in
+   * the tensor 'alpha_logit_l<k>' (hiddenSize values per layer), initialised at alpha (which must
+   * then be < 1); default false */
+  learnTau?: boolean;
 }
 
 /** model.config: every key present, as the engine normalised it (floats as float32). */
@@ -75,6 +79,7 @@ export interface NormalizedModelConfig {
   readonly inputScale: number;
   /** a number when <= 2^53-1, else a BigInt */
   readonly seed: number | bigint;
+  readonly learnTau: boolean;
 }
 
 /** Trainer options. Omitted keys take the engine's defaults. */
@@ -105,6 +110,18 @@ export interface TrainerOptions {
 /** trainer.config: every key present, as the engine normalised it (floats as float32);
  * optimizer reads 'nesterov' for momentum with nesterov: true. */
 export type NormalizedTrainerOptions = { readonly [K in keyof TrainerOptions]-?: Exclude<TrainerOptions[K], undefined> };
+
+/** createTrainer's options for a plain model: the optimizer's, and closed-loop training. */
+export interface ModelTrainerOptions extends TrainerOptions {
+  /** free-running training by BPTT (core/train/closedloop.c), for a model that predicts its next
+   * input (input 'dense', output 'linear', outputSize == inputSize, one direction; truncate 0):
+   * each step reads the batch's true input for the first warmup steps (default 1), then its own
+   * previous output, and backpropagates through that feedback. false: teacher forcing (default) */
+  closedLoop?: boolean | { warmup?: number };
+}
+
+/** trainer.config: the optimizer's options and the closed-loop setting. */
+export type NormalizedModelTrainerOptions = NormalizedTrainerOptions & { readonly closedLoop: false | { readonly warmup: number } };
 
 /**
  * A batch, batch-major (index = b*length + t, times the width for dense/vector data).
@@ -247,7 +264,8 @@ export interface Trainer extends Learner<Batch, Trace> {
   readonly model: Model;
   /** current learning rate as stored (float32); setting it = setLearningRate */
   learningRate: number;
-  readonly config: NormalizedTrainerOptions;
+  readonly config: NormalizedModelTrainerOptions;
+  readonly trainerOptions: NormalizedModelTrainerOptions;
   /** updates applied so far */
   readonly steps: number;
   /** bytes of the optimizer moments in C */
@@ -297,7 +315,7 @@ export interface Lab {
   /** bytes of wasm memory reserved so far (grows, never shrinks) */
   readonly memoryBytes: number;
   createModel(config: ModelConfig): Model;
-  createTrainer(model: Model, options?: TrainerOptions): Trainer;
+  createTrainer(model: Model, options?: ModelTrainerOptions): Trainer;
   /** a model from model.save() bytes; optimizer state in them is ignored */
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
   /** a model and, if the bytes hold optimizer state (model.save({ trainer })), its trainer, else null */
@@ -305,13 +323,13 @@ export interface Lab {
   /** a learner for a model: a Trainer (plain model), or the Seq2Seq itself with its optimizer set
    * (options default: Adam 0.005, clipNorm 1) */
   createLearner(model: Model, options: { optimizer: 'ridge'; ridge?: number; washout?: number }): Ridge;
-  createLearner(model: Model, options?: TrainerOptions): Trainer;
+  createLearner(model: Model, options?: ModelTrainerOptions): Trainer;
   createLearner(model: Seq2Seq, options?: TrainerOptions): Seq2Seq;
   /** any file rnnlab writes (its kind is the magic's last byte) as a learner that continues
    * exactly: a plain model's file with optimizer state gives a Trainer owning its model (free()
    * frees both); without, a fresh trainer with trainerOptions (default Adam 0.005, clipNorm 1);
    * an encoder-decoder's file gives a Seq2Seq */
-  loadLearner(bytes: Uint8Array | ArrayBuffer, options?: { trainerOptions?: TrainerOptions }): Trainer | Seq2Seq;
+  loadLearner(bytes: Uint8Array | ArrayBuffer, options?: { trainerOptions?: ModelTrainerOptions }): Trainer | Seq2Seq;
 }
 
 export interface LoadOptions {
@@ -616,7 +634,7 @@ export interface TrainOptions {
    * optimizer and stays alive */
   learner?: Trainer | Seq2Seq;
   /** ... options for a trainer lab.train creates and frees (default adam, 0.005, clipNorm 1) */
-  trainerOptions?: TrainerOptions;
+  trainerOptions?: ModelTrainerOptions; // closedLoop: plain models on the autonomous systems (names.mjs CLOSED_LOOP_TASKS) or csv
   /** sequences per step (text: parallel streams), default 32 */
   batchSize?: number;
   /** training length (default task.length) */

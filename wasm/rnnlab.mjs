@@ -57,7 +57,7 @@ const CONFIG_FIELDS = [
   ['bidirectional', 'i32'], ['output_size', 'i32'], ['output_kind', 'i32'], ['init', 'i32'],
   ['init_scale', 'f32'], ['forget_bias', 'f32'], ['g_lo', 'f32'], ['g_hi', 'f32'],
   ['h_lo', 'f32'], ['h_hi', 'f32'], ['alpha', 'f32'], ['spectral_radius', 'f32'],
-  ['input_scale', 'f32'], ['seed_lo', 'u32'], ['seed_hi', 'u32'],
+  ['input_scale', 'f32'], ['seed_lo', 'u32'], ['seed_hi', 'u32'], ['learn_tau', 'i32'],
 ];
 /** @type {ReadonlyArray<readonly [string, FieldType]>} rnnlab_train_config */
 const TRAIN_CONFIG_FIELDS = [
@@ -100,6 +100,7 @@ const REQUIRED_EXPORTS = [
   'rnnlab_wasm_simd', 'rnnlab_wasm_limit', 'rnnlab_wasm_layout', 'rnnlab_wasm_param_count',
   'rnnlab_wasm_trainer_steps', 'rnnlab_wasm_trainer_config',
   'rnnlab_model_pass_bytes', 'rnnlab_model_reserve', 'rnnlab_wasm_heap_used',
+  'rnnlab_trainer_set_closed_loop', 'rnnlab_trainer_closed_loop',
 ];
 
 // ---- small helpers ----
@@ -226,6 +227,7 @@ const CONFIG_KEYS = Object.freeze({
       return s <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(s) : s;
     },
   },
+  learnTau: boolKey('learnTau', 'learn_tau'), // CT-RNN: a learnable time constant per unit (tensor alpha_logit_l<k>)
 });
 
 /** @type {Readonly<Record<string, KeySpec>>} trainer option keys */
@@ -252,6 +254,19 @@ const TRAIN_KEYS = Object.freeze({
 
 /** @param {string} name @param {unknown} v */
 function checkLearningRate(name, v) { return checkNumber(name, v, { min: 0, minOpen: true }); }
+
+/**
+ * options.closedLoop of createTrainer: undefined or false (teacher forcing), true (warm-up 1) or
+ * { warmup } with an integer warmup >= 1; returns the warm-up, 0 for none (core/train/closedloop.c).
+ * @param {unknown} v
+ */
+function checkClosedLoop(v) {
+  if (v === undefined || v === false) return 0;
+  if (v === true) return 1;
+  if (!isObject(v)) fail(`options.closedLoop must be true, false or { warmup } (got ${show(v)})`);
+  for (const k of Object.keys(v)) if (k !== 'warmup') fail(`unknown options.closedLoop key '${k}' (known: warmup)`);
+  return checkInt('options.closedLoop.warmup', /** @type {any} */ (v).warmup ?? 1, 1, 2 ** 31 - 1);
+}
 
 /**
  * Applies user keys over raw C fields (validated, unknown keys refused).
@@ -593,14 +608,16 @@ class Lab {
 
   /**
    * A trainer for a model of this lab.
-   * @param {Model} model @param {TrainerOptions} [options]
+   * @param {Model} model @param {import('./rnnlab.d.ts').ModelTrainerOptions} [options]
    */
   createTrainer(model, options = {}) {
     const rt = this.#rt, ex = rt.ex;
     const s = ownModel(rt, model, 'createTrainer');
     if (!isObject(options)) fail(`options must be an object (got ${show(options)})`);
+    const { closedLoop, ...optim } = options; // closedLoop: the trainer's, not the optimizer's
+    const warmup = checkClosedLoop(closedLoop);
     const raw = { ...this.#defaultTrain };
-    applyKeys('options', options, TRAIN_KEYS, raw, rt.limits);
+    applyKeys('options', optim, TRAIN_KEYS, raw, rt.limits);
     const tcBytes = 4 * TRAIN_CONFIG_FIELDS.length;
     const p = rt.alloc(tcBytes + 4 + ERRLEN);
     let handle = 0;
@@ -612,6 +629,10 @@ class Lab {
       rt.check(status, 'buffer', p + tcBytes + 4);
       handle = rt.u32(p + tcBytes, 1)[0];
       if (!handle) fail('rnnlab_trainer_create returned no trainer');
+      if (warmup) {
+        const st = ex.rnnlab_trainer_set_closed_loop(handle, warmup);
+        if (st !== 0) { try { rt.check(st, 'trainer', handle); } finally { ex.rnnlab_trainer_free(handle); } }
+      }
     } finally { rt.free(p); }
     return new Trainer(model, s, handle);
   }
@@ -1205,12 +1226,14 @@ class Trainer {
   }
 
   /** Current learning rate (as the engine stores it, float32); setting it keeps the optimizer state. */
-  get learningRate() { return this.config.learningRate; }
+  get learningRate() { return /** @type {number} */ (this.config.learningRate); }
   set learningRate(lr) { this.setLearningRate(/** @type {number} */ (lr)); }
-  /** Normalised options as the engine uses them. */
+  /** Normalised options as the engine uses them. @returns {Readonly<Record<string, unknown>>} */
   get config() {
     const t = this.#live(), rt = t.model.rt;
-    return readKeys(TRAIN_KEYS, rt.readStruct(rt.ex.rnnlab_wasm_trainer_config(t.ptr) >>> 0, TRAIN_CONFIG_FIELDS));
+    const optim = readKeys(TRAIN_KEYS, rt.readStruct(rt.ex.rnnlab_wasm_trainer_config(t.ptr) >>> 0, TRAIN_CONFIG_FIELDS));
+    const warmup = rt.ex.rnnlab_trainer_closed_loop(t.ptr);
+    return Object.freeze({ ...optim, closedLoop: warmup > 0 ? Object.freeze({ warmup }) : false });
   }
   /** The optimizer options (the same as config; the name every learner has). */
   get trainerOptions() { return this.config; }

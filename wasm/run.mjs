@@ -20,7 +20,7 @@
 
 import { show } from './check.mjs';
 import { HANDLES } from './handles.mjs';
-import { DEFAULT_TRAINER } from './names.mjs';
+import { CLOSED_LOOP_TASKS, DEFAULT_TRAINER } from './names.mjs';
 
 /** @typedef {import('./rnnlab.d.ts').TrainOptions} TrainOptions */
 /** @typedef {import('./rnnlab.d.ts').TrainResult} TrainResult */
@@ -187,6 +187,11 @@ export async function train(ctx, options) {
   } else {
     trainer = /** @type {Trainer} */ (lab.createTrainer(model, options.trainerOptions ?? DEFAULT_TRAINER));
     own = true;
+  }
+  const closed = /** @type {any} */ (trainer).config?.closedLoop;
+  if (closed && !ts.js && !CLOSED_LOOP_TASKS.includes(task.name)) {
+    if (own) trainer.free();
+    fail(`closedLoop: task '${task.name}' does not take its own next state as its input (closed-loop training is for ${CLOSED_LOOP_TASKS.join(', ')}, or your own trajectories as csv)`);
   }
   const length = L ? { length: L } : {};
   /** the task's next batch: a C task's stays in wasm memory (task.nextBatch), a JS task's is a Batch */

@@ -12,12 +12,14 @@
  * text, data panel), [data-control=key] hidden when the task's family hides that key (the
  * plain models: attention, length) or its task row does (dates: length) or the engine has no
  * model for it (an engine without attention: attention, bidirectional of seq2seq); [data-family=name]
- * only for that family's tasks (the energy-based nets' fieldset); the BPTT label is the task row's bpttLabel. The encoder-decoders show bidir as a checkbox (#bidir-check, the control
+ * only for that family's tasks (the energy-based nets' fieldset); the optimizer 'ridge' only for
+ * the dynamics family's reservoir cells (esn, lsm), and with it no lr, clip or BPTT; the BPTT label is the task row's bpttLabel. The encoder-decoders show bidir as a checkbox (#bidir-check, the control
  * 'bidirectional'): it sets the bidir menu and reports the change as the menu's own.
  * No worker, no URL: main.js wires those.
  */
 import { PROPS, parse } from './state.js';
 import { familyOf } from './families/index.js';
+import { RIDGE_CELLS } from './families/dynamics.js';
 
 /** sliders whose control holds log10 of the value */
 const LOG_SLIDERS = ['lr'];
@@ -32,6 +34,7 @@ const MENU_TEXT = {
   update: { async: 'one unit at a time (async)', sync: 'all at once (sync)' },
   method: { cd: 'CD-k', pcd: 'PCD-k' },
   sampler: { metropolis: 'Metropolis', heatbath: 'heat bath' },
+  optimizer: { ridge: 'ridge readout (closed form)' },
   patterns: { 'bars-3x3': 'bars and stripes 3×3', 'bars-4x4': 'bars and stripes 4×4', digits: 'digits 0–9, noisy' },
 };
 
@@ -94,7 +97,12 @@ export function createControls(form) {
     each('[data-for]', (el) => el.dataset.for !== s.cell);
     each('[data-task]', (el) => el.dataset.task !== s.task);
     each('[data-family]', (el) => el.dataset.family !== family.name);
-    const hides = [...family.hidden, ...(family.tasks[s.task].hidden ?? []), ...(missing[family.name] ?? [])];
+    const hides = [...family.hidden, ...(family.tasks[s.task].hidden ?? []), ...(missing[family.name] ?? []),
+      // a closed-form readout has no learning rate, clipping or BPTT
+      ...(s.optimizer === 'ridge' ? ['lr', 'clip', 'bptt'] : [])];
+    // the ridge readout: for the reservoirs (esn, lsm) of the dynamics family only
+    const ridgeOption = /** @type {HTMLOptionElement | null} */ (form.querySelector('select[name=optimizer] option[value=ridge]'));
+    if (ridgeOption) ridgeOption.hidden = ridgeOption.disabled = !(family.name === 'dynamics' && RIDGE_CELLS.includes(s.cell)) && s.optimizer !== 'ridge';
     each('[data-control]', (el) => hides.includes(el.dataset.control ?? ''));
     $('bptt-label').textContent = family.tasks[s.task].bpttLabel ?? BPTT_LABEL;
   }

@@ -127,6 +127,21 @@ function withEnergyView(f) {
     $('solved').textContent = `error: ${err}`;
   });
 }
+/** @type {ReturnType<typeof import('./widgets/dynview.js').createDynView> | null} the dynamics
+ * family's panels (phase portrait, perturbation, raster, fixed points), loaded the first time a
+ * dynamics run starts */
+let dynView = null;
+/** @type {Promise<void> | null} */
+let dynLoad = null;
+/** f(view), now or once the dynamics view has loaded; calls keep their order @param {(v: NonNullable<typeof dynView>) => void} f */
+function withDynView(f) {
+  if (dynView) { f(dynView); return; }
+  dynLoad ??= import('./widgets/dynview.js').then(({ createDynView }) => { dynView = createDynView($('dynamics'), { color, pca, send }); });
+  dynLoad.then(() => f(/** @type {NonNullable<typeof dynView>} */ (dynView))).catch((err) => {
+    pub.error = String(err);
+    $('solved').textContent = `error: ${err}`;
+  });
+}
 const probeTable = createProbeTable(/** @type {HTMLTableSectionElement} */ ($('samples').querySelector('tbody')), $('samples-desc'));
 const samples = createSamples($);
 const predictions = createPredictions($, color, send);
@@ -208,6 +223,9 @@ function onInit(/** @type {any} */ data) {
     return;
   }
   lossChart.clear(); gradChart.clear(); curveChart.clear();
+  pca.setFixedPoints(null);
+  $('dynamics').hidden = true;
+  if (draws('dynamics')) withDynView((v) => { v.init(data); pub.dynamics = v.pub; });
   showRefName();
   $('attention-figure').hidden = true;
   pub.attention = { shown: false, draws: attention.draws, probe: null, beams: 0 };
@@ -282,6 +300,7 @@ function onSnapshot(/** @type {any} */ data) {
   $('steps-per-sec').textContent = String(Math.round(data.stepsPerSec));
   $('chars-per-sec').textContent = String(Math.round(data.charsPerSec));
   showTrace(data.trace);
+  if (family.widgets.includes('dynamics')) withDynView((v) => { v.update(data.dynamics, data.trace); pub.dynamics = v.pub; });
   showAttention(data.trace.attention ?? null, data.beams ?? null);
   samples.show(data.samples);
   pub.samples = samples.key; pub.samplesChanged = samples.changes;

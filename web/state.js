@@ -28,7 +28,10 @@ export const DATASETS = ['sine-phase', 'two-class', 'own'];
  * names.mjs CELLS order (rnn, ctrnn, esn) */
 export const CELL_MENU = Object.freeze([...CELLS].sort((a, b) => gateNamesOf(b).length - gateNamesOf(a).length));
 /** the optimizer menu: the default trainer's first (adam), then names.mjs OPTIMIZERS order */
-export const OPTIMIZER_MENU = Object.freeze([DEFAULT_TRAINER.optimizer, ...OPTIMIZERS.filter((o) => o !== DEFAULT_TRAINER.optimizer)]);
+export const OPTIMIZER_MENU = Object.freeze([DEFAULT_TRAINER.optimizer, ...OPTIMIZERS.filter((o) => o !== DEFAULT_TRAINER.optimizer),
+  // a reservoir's readout in closed form (lab.createLearner({ optimizer: 'ridge' }); the dynamics
+  // family offers it for esn and lsm cells, controls.js hides it elsewhere)
+  'ridge']);
 /** an encoder-decoder's attention (lab.createSeq2Seq's attention): none (the encoder's final
  * state only), additive (Bahdanau), dot and general (Luong) */
 export const ATTENTION_MENU = Object.freeze(['none', 'additive', 'dot', 'general']);

@@ -14,6 +14,7 @@
 import { UsageError, kebab } from '../options.mjs';
 import { Progress, describeBuild, fmtInt, fmtSec, progressStream, toJSON } from '../progress.mjs';
 import { BOTTLENECK_OPTIONS, cmdBottleneck } from './bottleneck.mjs';
+import { cmdChaos } from './chaos.mjs';
 
 /**
  * Hochreiter & Schmidhuber (1997), Long Short-Term Memory, Neural Computation 9(8): the published
@@ -40,9 +41,10 @@ const median = (/** @type {number[]} */ xs) => {
 /** @param {any} lab @param {Record<string, any>} v the parsed options @param {string[]} positionals */
 export async function cmdReproduce(lab, v, positionals) {
   if (positionals[0] === 'bottleneck' && positionals.length === 1) return cmdBottleneck(lab, v);
+  if (positionals[0] === 'chaos' && positionals.length === 1) return cmdChaos(lab, v);
   if (positionals[0] !== '1997' || positionals.length > 1) {
-    throw new UsageError(positionals.length ? `nothing to reproduce for '${positionals.join(' ')}' (known: 1997, bottleneck)`
-      : 'what to reproduce? rnnlab reproduce 1997 | rnnlab reproduce bottleneck');
+    throw new UsageError(positionals.length ? `nothing to reproduce for '${positionals.join(' ')}' (known: 1997, bottleneck, chaos)`
+      : 'what to reproduce? rnnlab reproduce 1997 | rnnlab reproduce bottleneck | rnnlab reproduce chaos');
   }
   const other = BOTTLENECK_OPTIONS.find((k) => v[k] !== undefined);
   if (other) throw new UsageError(`--${kebab(other)} is an option of 'rnnlab reproduce bottleneck'`);

@@ -20,7 +20,7 @@
 #define CELL_MAX_EXTRAS 2
 
 /* An extra per-(layer, dir) tensor: the table name is "<name>_l<layer>[_reverse]". */
-typedef enum { CELL_EXTRA_PEEP, CELL_EXTRA_R } cell_extra_slot; /* which cell_params pointer views it */
+typedef enum { CELL_EXTRA_PEEP, CELL_EXTRA_R, CELL_EXTRA_TAU } cell_extra_slot; /* which cell_params pointer views it */
 typedef struct {
   const char *name;
   int rows, cols;  /* PyTorch shape */

@@ -8,7 +8,8 @@
  * Each step adds a batch's statistics (in double) and solves again by Cholesky, so the readout is
  * always the least-squares fit of everything seen so far; nothing else of the model changes (the
  * ridge readout of an ESN, or a frozen network's readout). washout: the first steps of each
- * batch are skipped (the reservoir's transient), unless the batch carries the state on.
+ * batch are skipped (the reservoir's transient), unless the batch carries the state on. The
+ * statistics take RIDGE_BLOCK rows at a time (ridge.h): a rank-16 update instead of 16 rank-1.
  * Owns: rnnlab_ridge_* but save/load (serialize.c).
  */
 #include <math.h>
@@ -49,7 +50,10 @@ rnnlab_status ridge_alloc(rnnlab_model *m, float ridge, int32_t washout, rnnlab_
   r->A = calloc((size_t)r->D1 * r->D1, sizeof(double));
   r->C = calloc((size_t)r->D1 * r->V, sizeof(double));
   r->L = calloc((size_t)r->D1 * r->D1, sizeof(double));
-  if (!r->A || !r->C || !r->L) {
+  r->Xt = malloc(sizeof(double) * (size_t)r->D1 * RIDGE_BLOCK);
+  r->XWt = malloc(sizeof(double) * (size_t)r->D1 * RIDGE_BLOCK);
+  r->Yb = malloc(sizeof(double) * (size_t)r->V * RIDGE_BLOCK);
+  if (!r->A || !r->C || !r->L || !r->Xt || !r->XWt || !r->Yb) {
     const int D1 = r->D1;
     rnnlab_ridge_free(r);
     return status_fail(err, errlen, RNNLAB_ENOMEM, "out of memory for the ridge readout's %d x %d statistics", D1, D1);
@@ -66,7 +70,7 @@ rnnlab_status rnnlab_ridge_create(rnnlab_model *m, float ridge, int32_t washout,
 
 void rnnlab_ridge_free(rnnlab_ridge *r) {
   if (!r) return;
-  free(r->A), free(r->C), free(r->L);
+  free(r->A), free(r->C), free(r->L), free(r->Xt), free(r->XWt), free(r->Yb);
   free(r);
 }
 
@@ -76,11 +80,33 @@ int64_t rnnlab_ridge_steps(const rnnlab_ridge *r) { return r ? r->steps : 0; }
 float rnnlab_ridge_value(const rnnlab_ridge *r) { return r ? r->ridge : 0; }
 int32_t rnnlab_ridge_washout(const rnnlab_ridge *r) { return r ? r->washout : 0; }
 
-/* A, C += the pass's rows (time-major Ytop, readout weights in tmask) */
+/* A, C += the n rows gathered in Xt, XWt, Yb: A[p][q] += sum_k w_k x_k[p] x_k[q] (q <= p). The
+ * sum over the block is formed first, then added: one pass over A per block. */
+static void flush_block(rnnlab_ridge *r, int n) {
+  const int D1 = r->D1, V = r->V;
+  for (int p = 0; p < D1; p++) {
+    const double *xw = r->XWt + (size_t)p * RIDGE_BLOCK;
+    double *Ap = r->A + (size_t)p * D1;
+    for (int q = 0; q <= p; q++) { /* lower triangle */
+      const double *xq = r->Xt + (size_t)q * RIDGE_BLOCK;
+      double s = 0;
+      for (int k = 0; k < n; k++) s += xw[k] * xq[k];
+      Ap[q] += s;
+    }
+    for (int v = 0; v < V; v++) {
+      double s = 0;
+      for (int k = 0; k < n; k++) s += xw[k] * r->Yb[(size_t)k * V + v];
+      r->C[(size_t)p * V + v] += s;
+    }
+  }
+}
+
+/* A, C += the pass's rows (time-major Ytop, readout weights in tmask), RIDGE_BLOCK at a time */
 static void accumulate(rnnlab_ridge *r, const rnnlab_batch *b, int T, int B) {
   rnnlab_model *m = r->model;
   const int D1 = r->D1, DH = D1 - 1, V = r->V, t0 = b->carry_state ? 0 : r->washout;
   const float *Y = m->Y[m->cfg.layers - 1];
+  int n = 0;
   for (int t = t0; t < T; t++)
     for (int i = 0; i < B; i++) {
       const size_t row = (size_t)t * B + i;
@@ -88,13 +114,14 @@ static void accumulate(rnnlab_ridge *r, const rnnlab_batch *b, int T, int B) {
       if (!(w > 0)) continue;
       const float *x = Y + row * DH, *y = b->targets + ((size_t)i * b->length + t) * V;
       for (int p = 0; p < D1; p++) {
-        const double xp = w * (p < DH ? x[p] : 1.0);
-        double *Ap = r->A + (size_t)p * D1;
-        for (int q = 0; q <= p; q++) Ap[q] += xp * (q < DH ? x[q] : 1.0); /* lower triangle */
-        for (int v = 0; v < V; v++) r->C[(size_t)p * V + v] += xp * y[v];
+        const double xp = p < DH ? x[p] : 1.0;
+        r->Xt[(size_t)p * RIDGE_BLOCK + n] = xp, r->XWt[(size_t)p * RIDGE_BLOCK + n] = w * xp;
       }
+      for (int v = 0; v < V; v++) r->Yb[(size_t)n * V + v] = y[v];
       r->weight += w;
+      if (++n == RIDGE_BLOCK) flush_block(r, n), n = 0;
     }
+  if (n) flush_block(r, n);
 }
 
 rnnlab_status rnnlab_ridge_solve(rnnlab_ridge *r) {

@@ -59,6 +59,7 @@ rnnlab_status rnnlab_trainer_create(rnnlab_model *m, const rnnlab_train_config *
 void rnnlab_trainer_free(rnnlab_trainer *t) {
   if (!t) return;
   optimizer_release(&t->opt);
+  free(t->cl_buf);
   free(t);
 }
 
@@ -110,6 +111,7 @@ rnnlab_status rnnlab_trainer_step(rnnlab_trainer *t, const rnnlab_batch *b, rnnl
   if (s != RNNLAB_OK) return optim_fail_model(t, s);
   if (m->cfg.output_kind == RNNLAB_OUTPUT_SOFTMAX ? !b->target_ids : !b->targets)
     return optim_fail(t, RNNLAB_EINVAL, "batch.targets are required for training");
+  if (t->closed_warmup > 0) return closedloop_step(t, b, r); /* train/closedloop.c */
   T = b->length;
   len = (t->opt.tc.truncate > 0 && t->opt.tc.truncate < T) ? t->opt.tc.truncate : T;
   a = trainer_arena(m);

@@ -18,20 +18,27 @@
 // Adam, attention 'none' (the reference), 'dot' and 'additive': training steps/second (and
 // sequences/second = 32 x steps/s), wasm SIMD and scalar back to back, --rounds times, medians; no
 // native column (build/native/bench_train trains the character model only).
+// Then the reservoirs (issue 14): time per reservoir step of the ESN and the LSM (cell 'esn',
+// 'lsm'; 3 dense inputs, a linear readout of 3; one sequence of 200 steps per model.forward) at
+// N = 100, 500, 1000, microseconds per step, median of 5; and the ridge readout's fit (lab.createRidge)
+// of a 1000-unit ESN on 4 rows of 1000 steps (4000 samples, no washout): the whole ridge.step
+// (the reservoir's forward pass, the statistics A += x x^T in double, the Cholesky solve), its
+// samples/second, and the solve alone (setting ridge.ridge solves again from the same statistics);
+// wasm SIMD and scalar back to back, --rounds times, medians.
 // Measured, never asserted.
 // Usage: node tests/bench/bench.mjs [--seconds 1] [--rounds 3] [--native build/native/bench_train]
-//                                   [--kernels build/wasm/bench_kernels.cjs] [--only chars,attention,kernels]
+//                                   [--kernels build/wasm/bench_kernels.cjs] [--only chars,attention,kernels,reservoir]
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { load } from '../../wasm/rnnlab.mjs';
-import { V, H, T, GATES, flopsPerChar, measure, S2S, measureSeq2Seq } from './measure.mjs';
+import { V, H, T, GATES, flopsPerChar, measure, S2S, measureSeq2Seq, lcg } from './measure.mjs';
 
 const { values: opt } = parseArgs({
   options: {
     seconds: { type: 'string', default: '1' }, rounds: { type: 'string', default: '3' }, native: { type: 'string', default: 'build/native/bench_train' },
     kernels: { type: 'string', default: 'build/wasm/bench_kernels.cjs' },
-    only: { type: 'string', default: 'chars,attention,kernels' },
+    only: { type: 'string', default: 'chars,attention,kernels,reservoir' },
   },
 });
 const budget = Number(opt.seconds);
@@ -141,4 +148,71 @@ if (!only.has('kernels')) {
   }
 } else {
   console.error(`(wasm kernel bench ${opt.kernels} not built: run make bench)`);
+}
+
+// ---- reservoirs: ESN / LSM stepping, the ridge readout's fit ----
+/** 3 dense inputs in [-1, 1) from a fixed LCG, targets the same shifted (B, T, 3) */
+function reservoirBatch(B, T) {
+  const rnd = lcg(5);
+  const inputs = Float32Array.from({ length: B * T * 3 }, () => 2 * rnd() - 1);
+  return { batchSize: B, length: T, inputs, targets: inputs.map((_, i, a) => a[(i + 3) % a.length]) };
+}
+const reservoir = (lab, cell, N) => lab.createModel({ cell, input: 'dense', inputSize: 3, hiddenSize: N, outputSize: 3, output: 'linear',
+  spectralRadius: 0.9, inputScale: cell === 'lsm' ? 4 : 0.5, alpha: cell === 'lsm' ? 0.3 : 1, seed: 1 });
+/** microseconds per reservoir step: model.forward of one sequence of T steps, median of 5 timed repetitions */
+function measureStep(lab, cell, N, budget, T = 200) {
+  const model = reservoir(lab, cell, N), batch = reservoirBatch(1, T);
+  model.forward(batch);
+  const us = [];
+  for (let rep = 0; rep < 5; rep++) {
+    let n = 0;
+    const t0 = performance.now();
+    let t1;
+    do { model.forward(batch); n++; } while ((t1 = performance.now()) - t0 < (budget * 1000) / 5);
+    us.push(((t1 - t0) * 1000) / (n * T));
+  }
+  model.free();
+  return median(us);
+}
+/** seconds of one ridge.step (forward, statistics, solve) and of the solve alone, best of 3 */
+function measureRidge(lab, N, B, T) {
+  const model = reservoir(lab, 'esn', N), batch = reservoirBatch(B, T);
+  const ridge = lab.createRidge(model, { ridge: 1e-6, washout: 0 });
+  const step = [], solve = [], fwd = [];
+  for (let rep = 0; rep < 3; rep++) {
+    let t0 = performance.now();
+    ridge.step(batch);
+    step.push((performance.now() - t0) / 1000);
+    t0 = performance.now();
+    ridge.ridge = rep % 2 ? 1e-6 : 2e-6; // a new value: the solve runs again
+    solve.push((performance.now() - t0) / 1000);
+    t0 = performance.now();
+    model.forward(batch);
+    fwd.push((performance.now() - t0) / 1000);
+  }
+  ridge.free(), model.free();
+  return { step: Math.min(...step), solve: Math.min(...solve), forward: Math.min(...fwd) };
+}
+if (only.has('reservoir')) {
+  const Ns = [100, 500, 1000];
+  const steps = ['esn', 'lsm'].flatMap((cell) => Ns.map((N) => ({ cell, N, runs: [] })));
+  for (let r = 0; r < rounds; r++) for (const c of steps) c.runs.push({ s: measureStep(simd, c.cell, c.N, budget), sc: measureStep(scalar, c.cell, c.N, budget) });
+  console.log(`\nreservoir stepping, microseconds per step (model.forward, one sequence of 200 steps, 3 dense inputs, linear readout of 3), one thread`);
+  console.log(`${'cell'.padEnd(4)} ${'N'.padStart(5)} | ${'wasm SIMD'.padStart(10)} | ${'wasm scalar'.padStart(11)} | SIMD/scalar (speed-up)`);
+  for (const { cell, N, runs } of steps) {
+    const s = median(runs.map((x) => x.s)), sc = median(runs.map((x) => x.sc));
+    console.log(`${cell.padEnd(4)} ${String(N).padStart(5)} | ${s.toFixed(2).padStart(10)} | ${sc.toFixed(2).padStart(11)} | ${f(median(runs.map((x) => x.sc / x.s)), 11)}`);
+  }
+  const RN = 1000, RB = 4, RT = 1000, samples = RB * RT;
+  const fits = { s: [], sc: [] };
+  for (let r = 0; r < rounds; r++) fits.s.push(measureRidge(simd, RN, RB, RT)), fits.sc.push(measureRidge(scalar, RN, RB, RT));
+  const m = (xs, k) => median(xs.map((x) => x[k]));
+  console.log(`\nridge readout fit (lab.createRidge), ESN N = ${RN}, ${RB} rows of ${RT} steps = ${samples} samples, ${RN + 1} features, double statistics`);
+  console.log(`${'build'.padEnd(11)} | ridge.step s | samples/s | forward s | statistics s | Cholesky + solve s`);
+  for (const [name, xs] of [['wasm SIMD', fits.s], ['wasm scalar', fits.sc]]) {
+    const st = m(xs, 'step'), so = m(xs, 'solve'), fw = m(xs, 'forward');
+    console.log(`${name.padEnd(11)} | ${st.toFixed(3).padStart(12)} | ${Math.round(samples / st).toString().padStart(9)} | ${fw.toFixed(3).padStart(9)} | ` +
+      `${Math.max(0, st - so - fw).toFixed(3).padStart(12)} | ${so.toFixed(3).padStart(18)}`);
+  }
+  console.log(`best of 3 per round, medians over ${rounds} rounds; statistics = ridge.step - forward - solve`);
 }

@@ -5,7 +5,9 @@
  * engine: a smaller step drowns in rounding), compared with the analytic gradient by
  *   err = |a - n| / max(|a| + |n|, 1e-2)       asserted <= 2e-2 for every element,
  * plus one directional check over all parameters at once (g . v against the slope along v),
- * asserted to 1e-3 relative, which catches small systematic errors a per-element bound lets by. */
+ * asserted to 1e-3 relative, which catches small systematic errors a per-element bound lets by.
+ * The same checks cover the CT-RNN's learnable time constants (learn_tau: alpha_logit_l<k>) and
+ * the closed-loop loss of train/closedloop.c, whose gradient flows through the fed-back outputs. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +18,8 @@ typedef struct {
   const char *name;
   int cell, variant, reset_after, act, dense, layers, bidir, out;
   float alpha;
+  int learn_tau; /* ctrnn: a time constant per unit */
+  int warmup;    /* > 0: the closed-loop loss (train/closedloop.c) after this many true inputs */
 } gc_case;
 
 static void make_batch(rnnlab_model *m, rnnlab_batch *b, int B, int T, int32_t *tok, float *x, int32_t *ids, float *y,
@@ -40,9 +44,14 @@ static void make_batch(rnnlab_model *m, rnnlab_batch *b, int B, int T, int32_t *
   else b->targets = y, b->mask = mask;
 }
 
+static float *cl_buf;
+static size_t cl_cap;
+static int cl_warmup; /* the case's warmup: 0 = the model's teacher-forced loss */
+
 static float loss_of(rnnlab_model *m, const rnnlab_batch *b) {
   float l = 0;
-  rnnlab_status s = rnnlab_model_forward(m, b, NULL, &l);
+  rnnlab_status s = cl_warmup ? closedloop_pass(m, b, cl_warmup, 0, NULL, &l, &cl_buf, &cl_cap)
+                              : rnnlab_model_forward(m, b, NULL, &l);
   if (s) CHECK(0, "forward: %s", rnnlab_model_error(m));
   return l;
 }
@@ -54,6 +63,8 @@ static void run_case(const gc_case *k) {
   c.input_kind = k->dense ? RNNLAB_INPUT_DENSE : RNNLAB_INPUT_ONEHOT;
   c.input_size = 3, c.hidden_size = 3, c.output_size = 4, c.layers = k->layers, c.bidirectional = k->bidir;
   c.output_kind = k->out, c.init = RNNLAB_INIT_UNIFORM, c.init_scale = 0.6f, c.alpha = k->alpha;
+  c.learn_tau = k->learn_tau;
+  if (k->warmup) c.output_size = c.input_size; /* the outputs are fed back as inputs */
   c.seed_lo = 7;
   rnnlab_model *m;
   char err[256];
@@ -65,9 +76,15 @@ static void run_case(const gc_case *k) {
   float x[B * T * 3], y[B * T * 4], mask[B * T];
   rnnlab_batch b;
   make_batch(m, &b, B, T, tok, x, ids, y, mask, 99);
+  if (k->learn_tau) { /* spread the time constants, so each unit's gradient differs */
+    for (int l = 0; l < c.layers; l++)
+      for (int d = 0; d < (c.bidirectional ? 2 : 1); d++)
+        for (int j = 0; j < c.hidden_size; j++) m->P[l][d].tau[j] += 0.5f * (float)(j - 1) - 0.3f * (float)d;
+  }
+  cl_warmup = k->warmup;
   rnnlab_model_zero_grad(m);
   float l0;
-  s = rnnlab_model_backward(m, &b, &l0);
+  s = k->warmup ? closedloop_pass(m, &b, k->warmup, 1, NULL, &l0, &cl_buf, &cl_cap) : rnnlab_model_backward(m, &b, &l0);
   CHECK(s == RNNLAB_OK, "%s: backward: %s", k->name, rnnlab_model_error(m));
   const size_t n = m->n_params;
   float *g = malloc(n * sizeof(float)), *v = malloc(n * sizeof(float));
@@ -111,6 +128,13 @@ static void run_case(const gc_case *k) {
   if (m->cell->fix) m->cell->fix(m);
   double slope = (lp - lm) / (2.0 * ed);
   CHECK(fabs(slope - gv) <= 2e-3 * (fabs(gv) + 1e-2) + 1e-3, "%s: directional %.6g vs g.v %.6g", k->name, slope, gv);
+  if (k->warmup) { /* the feedback matters: the closed-loop gradient is not the teacher-forced one */
+    rnnlab_model_backward(m, &b, NULL);
+    double diff = 0;
+    for (size_t i = m->train_begin; i < n; i++) diff += fabs((double)m->grads[i] - g[i]);
+    CHECK(diff > 1e-3, "%s: the closed-loop gradient equals the teacher-forced one (sum |diff| %.3g)", k->name, diff);
+  }
+  cl_warmup = 0;
   free(g), free(v);
   rnnlab_model_free(m);
 }
@@ -127,7 +151,7 @@ int main(void) {
 #define ADD(nm, cell_, var_, ra_, act_, out_, alpha_)                                                          \
   do {                                                                                                        \
     snprintf(names[n], sizeof names[n], "%s %s", nm, sh);                                                     \
-    cases[n] = (gc_case){names[n], cell_, var_, ra_, act_, dense, L, bi, out_, alpha_};                      \
+    cases[n] = (gc_case){names[n], cell_, var_, ra_, act_, dense, L, bi, out_, alpha_, 0, 0};                \
     n++;                                                                                                      \
   } while (0)
     ADD("rnn-tanh", RNNLAB_CELL_RNN, 0, 1, RNNLAB_ACT_TANH, SM, 1.0f);
@@ -149,7 +173,25 @@ int main(void) {
     ADD("lstm-standard-linear-mse", RNNLAB_CELL_LSTM, 0, 1, 0, LN, 1.0f);
     ADD("gru-after-linear-mse", RNNLAB_CELL_GRU, 0, 1, 0, LN, 1.0f);
     ADD("rnn-tanh-sigmoid-bce", RNNLAB_CELL_RNN, 0, 1, RNNLAB_ACT_TANH, SG, 1.0f);
+    ADD("ctrnn-learntau", RNNLAB_CELL_CTRNN, 0, 1, RNNLAB_ACT_TANH, SM, 0.4f);
+    cases[n - 1].learn_tau = 1;
+    ADD("ctrnn-learntau-sigmoid-linear-mse", RNNLAB_CELL_CTRNN, 0, 1, RNNLAB_ACT_SIGMOID, LN, 0.2f);
+    cases[n - 1].learn_tau = 1;
+  }
+  /* closed loop: dense, linear, inputSize == outputSize, one direction; 1 and 2 layers */
+  for (int L = 1; L <= 2; L++) {
+    const int dense = 1, bi = 0;
+    const char *sh = L == 1 ? "closed-loop L1" : "closed-loop L2";
+    ADD("ctrnn-learntau", RNNLAB_CELL_CTRNN, 0, 1, RNNLAB_ACT_TANH, LN, 0.5f);
+    cases[n - 1].learn_tau = 1, cases[n - 1].warmup = 2;
+    ADD("rnn-tanh", RNNLAB_CELL_RNN, 0, 1, RNNLAB_ACT_TANH, LN, 1.0f);
+    cases[n - 1].warmup = 1;
+    ADD("gru-after", RNNLAB_CELL_GRU, 0, 1, 0, LN, 1.0f);
+    cases[n - 1].warmup = 2;
+    ADD("lstm-standard", RNNLAB_CELL_LSTM, 0, 1, 0, LN, 1.0f);
+    cases[n - 1].warmup = 3;
   }
   for (int i = 0; i < n; i++) run_case(&cases[i]);
+  free(cl_buf);
   return check_summary("gradcheck");
 }

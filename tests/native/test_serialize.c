@@ -306,7 +306,7 @@ static void test_crafted(void) {
   CRAFT(put_le32(bad + 8, 2), RNNLAB_EFORMAT, "saved by a newer rnnlab (format 2)", "future version");
   CRAFT(put_le32(bad + 8, 0x01000000u), RNNLAB_EFORMAT, "newer", "big-endian version");
   CRAFT(put_le32(bad + 8, 0), RNNLAB_EFORMAT, "version 0", "version 0");
-  CRAFT(put_le32(bad + 12, 7), RNNLAB_EFORMAT, "unknown flags", "unknown flag");
+  CRAFT(put_le32(bad + 12, 0x13), RNNLAB_EFORMAT, "unknown flags", "unknown flag");
   CRAFT(put_le32(bad + 12, 2), RNNLAB_EFORMAT, "a carried state is saved only with optimizer state", "state without optimizer");
   CRAFT(put_le32(bad + 16, 124), RNNLAB_EFORMAT, "header length", "header length");
   CRAFT(put_le32(bad + 112, 0), RNNLAB_EFORMAT, "parameter count", "n_params 0");
@@ -403,8 +403,53 @@ static void test_kinds(void) {
   rnnlab_model_free(m);
 }
 
+/* flags bit 2 (config.learn_tau) and bit 3 (the trainer's closed-loop warm-up, one word before
+ * the CRC): a CT-RNN with learnable time constants trained closed-loop round-trips; the bits are
+ * what they say (a file without bit 2 is a config with fewer parameters); bit 3 needs bit 0. */
+static void test_dynamics_flags(void) {
+  rnnlab_config c;
+  rnnlab_config_default(&c);
+  c.cell = RNNLAB_CELL_CTRNN, c.alpha = 0.4f, c.learn_tau = 1, c.input_kind = RNNLAB_INPUT_DENSE, c.input_size = 3;
+  c.output_size = 3, c.output_kind = RNNLAB_OUTPUT_LINEAR, c.hidden_size = 4, c.seed_lo = 11;
+  rnnlab_model *m = NULL, *back = NULL;
+  rnnlab_trainer *t = NULL, *tb = NULL;
+  char err[ERRLEN];
+  CHECK(rnnlab_model_create(&c, &m, err, sizeof err) == RNNLAB_OK, "learn_tau create: %s", err);
+  rnnlab_train_config tc;
+  rnnlab_train_config_default(&tc);
+  tc.optimizer = RNNLAB_OPT_ADAM;
+  CHECK(rnnlab_trainer_create(m, &tc, &t, err, sizeof err) == RNNLAB_OK, "trainer: %s", err);
+  CHECK(rnnlab_trainer_set_closed_loop(t, 2) == RNNLAB_OK, "closed loop: %s", rnnlab_trainer_error(t));
+  float x[B * T * 3], y[B * T * 3];
+  for (int i = 0; i < B * T * 3; i++) x[i] = 0.1f * (float)(i % 7) - 0.3f, y[i] = 0.05f * (float)(i % 5);
+  rnnlab_batch b = {B, T, NULL, x, NULL, y, NULL, 0};
+  rnnlab_step_result r;
+  CHECK(rnnlab_trainer_step(t, &b, &r) == RNNLAB_OK, "closed-loop step: %s", rnnlab_trainer_error(t));
+  size_t len, wlen;
+  uint8_t *buf = save_alloc(m, t, &len), *wonly = save_alloc(m, NULL, &wlen);
+  CHECK(le32(buf + 12) == 15u && le32(wonly + 12) == 4u, "flags 0x%x and 0x%x", le32(buf + 12), le32(wonly + 12));
+  CHECK(le32(buf + len - 8) == 2u, "the warm-up word before the CRC: %u", le32(buf + len - 8));
+  CHECK(rnnlab_model_load(buf, len, &back, &tb, err, sizeof err) == RNNLAB_OK, "load: %s", err);
+  if (back && tb) {
+    CHECK(back->cfg.learn_tau == 1 && back->n_params == m->n_params, "learn_tau after load");
+    CHECK(memcmp(back->params, m->params, m->n_params * sizeof(float)) == 0, "the parameters after load");
+    CHECK(rnnlab_trainer_closed_loop(tb) == 2, "the warm-up after load: %d", rnnlab_trainer_closed_loop(tb));
+    rnnlab_step_result r1, r2;
+    rnnlab_trainer_step(t, &b, &r1), rnnlab_trainer_step(tb, &b, &r2);
+    CHECK(r1.loss == r2.loss, "resumed closed-loop step: %g vs %g", (double)r1.loss, (double)r2.loss);
+  }
+  rnnlab_trainer_free(tb), rnnlab_model_free(back);
+  put_le32(wonly + 12, 0), reseal(wonly, wlen);
+  expect_fail(wonly, wlen, RNNLAB_EFORMAT, "parameter count mismatch", "learn_tau bit cleared");
+  put_le32(wonly + 12, 4u | 8u), reseal(wonly, wlen);
+  expect_fail(wonly, wlen, RNNLAB_EFORMAT, "closed-loop training is saved only with optimizer state", "bit 3 without bit 0");
+  free(buf), free(wonly);
+  rnnlab_trainer_free(t), rnnlab_model_free(m);
+}
+
 int main(void) {
   test_crc();
+  test_dynamics_flags();
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) test_round_trip(&cases[k]);
   test_corruption(&cases[3], 2, 1);  /* small GRU: every byte, every length */
   test_corruption(&cases[0], 6, 37); /* bigger bidirectional LSTM with Adam: a sample */

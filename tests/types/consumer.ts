@@ -223,3 +223,12 @@ const ridgeLearner: api.Ridge = lab.createLearner(esnModel, { optimizer: 'ridge'
 readout.ridge = 1e-3;
 const ridgeLoss: number = readout.step({ batchSize: 1, length: 2, inputs: new Float32Array(2), targets: new Float32Array(2) }).loss + ridgeLearner.steps;
 trainer.reserve({ batchSize: 32, length: 64 }); // memory pre-check (property-memory.test.mjs)
+
+// learnable time constants and closed-loop training (issue 14)
+const tauModel: api.Model = lab.createModel({ cell: 'ctrnn', input: 'dense', output: 'linear', inputSize: 2, outputSize: 2, alpha: 0.3, learnTau: true });
+const tauOn: boolean = tauModel.config.learnTau;
+const freeRunning: api.Trainer = lab.createTrainer(tauModel, { optimizer: 'adam', learningRate: 1e-3, closedLoop: { warmup: 20 } });
+const closedWarmup: number | false = freeRunning.config.closedLoop && freeRunning.config.closedLoop.warmup;
+// @ts-expect-error: the warm-up is a number of steps
+lab.createTrainer(tauModel, { closedLoop: { warmup: '20' } });
+export const usedDynamics = [tauOn, closedWarmup];

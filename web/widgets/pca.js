@@ -7,6 +7,13 @@
  * hidden is (T*H), step-major. The axes are the top two eigenvectors of the states' covariance
  * (power iteration with deflation), their signs kept from one update to the next so the picture
  * does not flip. Points are coloured by time (light = early); hovering shows the step and input.
+ *
+ *   view.setFixedPoints(points, color);   // the dynamics family: fixed points on the same axes
+ * Fixed points (worker/dynparts.js: layer 0's hidden part of each, its type, its unstable
+ * directions) are projected on the trajectory's axes and drawn coloured by type (stable, saddle,
+ * unstable), with a short two-headed segment along each unstable direction (an eigenvector's sign
+ * is arbitrary). Those far outside the trajectory's box (beyond 3 times its radius) are counted
+ * in the caption, not drawn. null clears them.
  */
 
 import { fitCanvas, showTip } from './canvas.js';
@@ -57,9 +64,14 @@ export function createPCA(canvas, tooltip) {
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
   /** @type {Float64Array[] | null} the previous axes, for sign continuity */
   let prevAxes = null;
-  /** @type {{ px: number[], py: number[], symbols: string[], targets: string[] | null, explained: number } | null} */
+  /** @type {{ px: number[], py: number[], symbols: string[], targets: string[] | null, explained: number,
+   *   mean: Float64Array, axes: Float64Array[] } | null} */
   let last = null;
   let updates = 0;
+  /** @type {{ points: { state: ArrayLike<number>, type: string, unstable: ArrayLike<number>[] }[], color: (type: string) => string } | null} */
+  let fixed = null;
+  /** fixed points drawn at the last draw, and those outside the view */
+  let fixedDrawn = 0, fixedOutside = 0;
 
   function draw() {
     if (!last) return;
@@ -94,6 +106,58 @@ export function createPCA(canvas, tooltip) {
     }
     ctx.fillStyle = muted; ctx.textAlign = 'right'; ctx.textBaseline = 'top'; ctx.font = '11px system-ui, sans-serif';
     ctx.fillText(`PC1, PC2: ${(last.explained * 100).toFixed(0)}% of the variance`, w - 4, 3);
+    drawFixed(X, Y, cx, cy, r, muted);
+  }
+
+  /**
+   * The fixed points on the trajectory's axes, with their unstable directions.
+   * @param {(v: number) => number} X @param {(v: number) => number} Y @param {number} cx @param {number} cy
+   * @param {number} r the trajectory's half-span @param {string} muted
+   */
+  function drawFixed(X, Y, cx, cy, r, muted) {
+    fixedDrawn = 0; fixedOutside = 0;
+    if (!fixed || !last) return;
+    const { mean, axes } = last, H = mean.length;
+    const proj = (/** @type {ArrayLike<number>} */ v, /** @type {boolean} */ centred) => {
+      let a = 0, b = 0;
+      for (let j = 0; j < H; j++) { const x = v[j] - (centred ? mean[j] : 0); a += x * axes[0][j]; b += x * axes[1][j]; }
+      return [a, b];
+    };
+    // saddles and unstable points under the stable ones
+    const order = [...fixed.points].sort((p, q) => (p.type === 'stable' ? 1 : 0) - (q.type === 'stable' ? 1 : 0));
+    for (const p of order) {
+      const [a, b] = proj(p.state, true);
+      if (Math.abs(a - cx) > 3 * r || Math.abs(b - cy) > 3 * r) { fixedOutside++; continue; }
+      const x = X(a), y = Y(b), c = fixed.color(p.type);
+      ctx.strokeStyle = c; ctx.fillStyle = c; ctx.lineWidth = 1.5;
+      for (const v of p.unstable) {
+        const [da, db] = proj(v, false);
+        const len = Math.hypot(da, db);
+        if (!(len > 1e-6)) continue;
+        // 16 px along the projected direction, both ways
+        const ux = (da / len) * 16, uy = (-db / len) * 16;
+        ctx.beginPath(); ctx.moveTo(x - ux, y - uy); ctx.lineTo(x + ux, y + uy); ctx.stroke();
+        for (const sgn of [1, -1]) {
+          const hx = x + sgn * ux, hy = y + sgn * uy, bx = -sgn * ux * 0.3, by = -sgn * uy * 0.3;
+          ctx.beginPath(); ctx.moveTo(hx, hy); ctx.lineTo(hx + bx - by * 0.6, hy + by + bx * 0.6);
+          ctx.lineTo(hx + bx + by * 0.6, hy + by - bx * 0.6); ctx.closePath(); ctx.fill();
+        }
+      }
+      ctx.beginPath(); ctx.arc(x, y, p.type === 'stable' ? 5.5 : 4.5, 0, 2 * Math.PI);
+      if (p.type === 'stable') ctx.fill();
+      else { ctx.fillStyle = getComputedStyle(canvas).getPropertyValue('--panel').trim() || '#fff'; ctx.fill(); ctx.stroke(); }
+      fixedDrawn++;
+    }
+    // the key
+    ctx.font = '11px system-ui, sans-serif'; ctx.textAlign = 'left'; ctx.textBaseline = 'bottom';
+    let kx = 4;
+    const hgt = canvas.clientHeight;
+    for (const t of ['stable', 'saddle', 'unstable']) {
+      ctx.fillStyle = fixed.color(t); ctx.beginPath(); ctx.arc(kx + 4, hgt - 8, 4, 0, 2 * Math.PI); ctx.fill();
+      ctx.fillStyle = muted; ctx.fillText(t, kx + 11, hgt - 2);
+      kx += 16 + ctx.measureText(t).width;
+    }
+    if (fixedOutside) ctx.fillText(`(${fixedOutside} outside the view)`, kx, hgt - 2);
   }
 
   canvas.addEventListener('mousemove', (e) => {
@@ -139,10 +203,22 @@ export function createPCA(canvas, tooltip) {
         for (let j = 0; j < H; j++) { const v = hidden[t * H + j] - mean[j]; a += v * axes[0][j]; b += v * axes[1][j]; }
         px.push(a); py.push(b);
       }
-      last = { px, py, symbols, targets, explained: total > 0 ? (variance[0] + variance[1]) / total : 0 };
+      last = { px, py, symbols, targets, explained: total > 0 ? (variance[0] + variance[1]) / total : 0, mean, axes };
       updates++;
       draw();
     },
     get updates() { return updates; },
+    /**
+     * Fixed points to draw on the axes of the last update (null: none), redrawn now.
+     * @param {{ state: ArrayLike<number>, type: string, unstable: ArrayLike<number>[] }[] | null} points
+     * @param {(type: string) => string} [color] a type's colour
+     */
+    setFixedPoints(points, color = () => '#666') {
+      fixed = points ? { points, color } : null;
+      draw();
+    },
+    /** fixed points drawn at the last draw, and those outside the view */
+    get fixedDrawn() { return fixedDrawn; },
+    get fixedOutside() { return fixedOutside; },
   };
 }

@@ -249,7 +249,8 @@ self.onmessage = async ({ data }) => {
         if (run) { playing = false; trainStep(); snapshot(true); }
         break;
       case 'setLearningRate':
-        if (run && data.lr > 0 && Number.isFinite(data.lr)) {
+        // a closed-form learner (the ridge readout) has no learning rate
+        if (run && data.lr > 0 && Number.isFinite(data.lr) && /** @type {{ kind: string }} */ (run.learner).kind !== 'ridge') {
           run.config = { ...run.config, lr: data.lr };
           run.learner.learningRate = data.lr;
         }
