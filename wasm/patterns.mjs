@@ -16,6 +16,7 @@
  * exceptions (rt.check).
  */
 import { checkInt, checkSeed, fail, isObject, show } from './check.mjs';
+import { defineLab, requireExports } from './energy-common.mjs';
 import { ERRLEN } from './names.mjs';
 
 /** the pattern kinds, in rnnlab_patterns_kind order */
@@ -40,8 +41,7 @@ function checkProbability(name, v) {
  */
 export function installPatterns(lab, rt) {
   const ex = rt.ex;
-  const absent = EXPORTS.filter((n) => !(n in ex));
-  if (absent.length) fail(`the wasm module lacks exports ${absent.join(', ')} (stale build? run make)`);
+  requireExports(ex, EXPORTS);
   if (ex.rnnlab_patterns_layout(-1) !== 4 * FIELDS.length || FIELDS.some((_, i) => ex.rnnlab_patterns_layout(i) !== 4 * i)) {
     fail('rnnlab_patterns_config layout mismatch between patterns.mjs and the C core');
   }
@@ -96,6 +96,5 @@ export function installPatterns(lab, rt) {
       return out;
     } finally { rt.free(q); }
   };
-  Object.defineProperty(lab, 'patterns', { value: patterns, writable: true, configurable: true, enumerable: false });
-  Object.defineProperty(lab, 'patternKinds', { value: PATTERN_KINDS, writable: true, configurable: true, enumerable: false });
+  defineLab(lab, { patterns, patternKinds: PATTERN_KINDS });
 }
