@@ -57,6 +57,30 @@ function figure(parent, caption, cls = '') {
   return { fig: f, cap: c };
 }
 
+/** a figure holding a line chart (charts.js) under its caption; opts null: the plot alone (the
+ * chart made later) @param {HTMLElement} parent @param {string} caption
+ * @param {import('./charts.js').ChartOptions | null} opts */
+function chartFigure(parent, caption, opts) {
+  const { fig, cap } = figure(parent, caption, 'chart');
+  const plot = el('div', 'plot');
+  fig.append(plot);
+  return { fig, cap, plot, chart: opts ? createChart(plot, opts) : null };
+}
+
+/** a figure holding tiles (tiles.js) under its caption @param {HTMLElement} parent @param {string} caption
+ * @param {import('./tiles.js').TilesOptions} opts @param {string} [cls] */
+function tileFigure(parent, caption, opts, cls = '') {
+  const { fig, cap } = figure(parent, caption, cls);
+  return { fig, cap, tiles: createTiles(fig, opts) };
+}
+
+/** the data set's tiles (the first rows) and their caption @param {{ update: (values: Float32Array, count: number, width: number, height: number, o: { columns: number }) => void }} tiles
+ * @param {HTMLElement} cap @param {any} e the init info */
+function showData(tiles, cap, e) {
+  tiles.update(e.data, e.dataRows, e.width, e.height, { columns: Math.min(e.dataRows, 16) });
+  cap.textContent = `the data: ${e.rows} patterns of ${e.width} × ${e.height}${e.dataRows < e.rows ? ` (the first ${e.dataRows})` : ''}`;
+}
+
 /** @typedef {ReturnType<typeof createEnergyView>} EnergyView */
 
 /**
@@ -321,31 +345,25 @@ export function createEnergyView(root, { send, tooltip, color }) {
   rp.append(rTop);
   const rLeft = el('div', 'rbm-left');
   rTop.append(rLeft);
-  const fFig = figure(rLeft, 'filters: each hidden unit\'s weights to the visible units (orange +, blue −, each scaled to its largest |w|)', 'rbm-filters');
-  const filters = createTiles(fFig.fig, { label: 'the RBM\'s filters, one per hidden unit', kind: 'signed', tooltip, tile: 40 });
+  const fFig = tileFigure(rLeft, 'filters: each hidden unit\'s weights to the visible units (orange +, blue −, each scaled to its largest |w|)', { label: 'the RBM\'s filters, one per hidden unit', kind: 'signed', tooltip, tile: 40 }, 'rbm-filters');
+  const filters = fFig.tiles;
   const rCharts = el('div', 'rbm-charts');
   rTop.append(rCharts);
-  const llFig = figure(rCharts, 'exact mean log-likelihood of the data (nats)', 'chart');
-  const llPlot = el('div', 'plot');
-  llFig.fig.append(llPlot);
-  const llChart = createChart(llPlot, { series: [{ label: 'log p(v)', color: color('--c-metric') }, { label: 'optimum', color: color('--muted'), dash: [4, 4] }] });
-  const aisFig = figure(rCharts, 'mean log-likelihood by AIS (nats): too many states for the exact log Z, so annealed importance sampling estimates it, ± 1 standard error', 'chart');
-  const aisPlot = el('div', 'plot');
-  aisFig.fig.append(aisPlot);
-  const aisChart = createChart(aisPlot, { series: [{ label: 'AIS log p(v)', color: color('--c-metric') },
+  const llFig = chartFigure(rCharts, 'exact mean log-likelihood of the data (nats)', { series: [{ label: 'log p(v)', color: color('--c-metric') }, { label: 'optimum', color: color('--muted'), dash: [4, 4] }] });
+  const llChart = /** @type {ReturnType<typeof createChart>} */ (llFig.chart);
+  const aisFig = chartFigure(rCharts, 'mean log-likelihood by AIS (nats): too many states for the exact log Z, so annealed importance sampling estimates it, ± 1 standard error', { series: [{ label: 'AIS log p(v)', color: color('--c-metric') },
     { label: '+1 s.e.', color: color('--muted'), dash: [3, 3] }, { label: '−1 s.e.', color: color('--muted'), dash: [3, 3] }] });
-  const reFig = figure(rCharts, 'reconstruction error (mean-field, squared, per unit; log scale)', 'chart');
-  const rePlot = el('div', 'plot');
-  reFig.fig.append(rePlot);
-  const reChart = createChart(rePlot, { series: [{ label: 'error', color: color('--c-train') }], log: true });
+  const aisChart = /** @type {ReturnType<typeof createChart>} */ (aisFig.chart);
+  const reFig = chartFigure(rCharts, 'reconstruction error (mean-field, squared, per unit; log scale)', { series: [{ label: 'error', color: color('--c-train') }], log: true });
+  const reChart = /** @type {ReturnType<typeof createChart>} */ (reFig.chart);
   const rRow = el('div', 'rbm-row');
   rLeft.append(rRow);
-  const dFig = figure(rRow, 'the data');
-  const dataTiles = createTiles(dFig.fig, { label: 'the training data', kind: 'unit', tooltip, tile: 34 });
-  const sFig = figure(rRow, 'Gibbs samples');
-  const sampleTiles = createTiles(sFig.fig, { label: 'Gibbs samples of the RBM', kind: 'unit', tooltip, tile: 34 });
-  const cFigR = figure(rRow, 'reconstructions: data (top row), p(v | h) (below)');
-  const reconTiles = createTiles(cFigR.fig, { label: 'data and their reconstructions', kind: 'unit', tooltip, tile: 34 });
+  const dFig = tileFigure(rRow, 'the data', { label: 'the training data', kind: 'unit', tooltip, tile: 34 });
+  const dataTiles = dFig.tiles;
+  const sFig = tileFigure(rRow, 'Gibbs samples', { label: 'Gibbs samples of the RBM', kind: 'unit', tooltip, tile: 34 });
+  const sampleTiles = sFig.tiles;
+  const cFigR = tileFigure(rRow, 'reconstructions: data (top row), p(v | h) (below)', { label: 'data and their reconstructions', kind: 'unit', tooltip, tile: 34 });
+  const reconTiles = cFigR.tiles;
   const rStatus = el('p', 'hint');
   rStatus.setAttribute('role', 'status');
   rLeft.append(rStatus);
@@ -399,25 +417,21 @@ export function createEnergyView(root, { send, tooltip, color }) {
   const dSched = el('p', 'hint dbn-schedule');
   dSched.setAttribute('role', 'status');
   dLeft.append(dSched);
-  const dfFig = figure(dLeft, 'filters of the bottom RBM: each first-layer hidden unit\'s weights to the pixels (orange +, blue −)', 'rbm-filters');
-  const dFilters = createTiles(dfFig.fig, { label: 'the bottom RBM\'s filters, one per first-layer hidden unit', kind: 'signed', tooltip, tile: 40 });
+  const dfFig = tileFigure(dLeft, 'filters of the bottom RBM: each first-layer hidden unit\'s weights to the pixels (orange +, blue −)', { label: 'the bottom RBM\'s filters, one per first-layer hidden unit', kind: 'signed', tooltip, tile: 40 }, 'rbm-filters');
+  const dFilters = dfFig.tiles;
   const dRow = el('div', 'rbm-row');
   dLeft.append(dRow);
-  const ddFig = figure(dRow, 'the data');
-  const dData = createTiles(ddFig.fig, { label: 'the training data', kind: 'unit', tooltip, tile: 34 });
-  const dsFig = figure(dRow, 'samples drawn down from the top RBM');
-  const dSamples = createTiles(dsFig.fig, { label: 'samples of the deep belief net, drawn down from its top RBM', kind: 'unit', tooltip, tile: 34 });
+  const ddFig = tileFigure(dRow, 'the data', { label: 'the training data', kind: 'unit', tooltip, tile: 34 });
+  const dData = ddFig.tiles;
+  const dsFig = tileFigure(dRow, 'samples drawn down from the top RBM', { label: 'samples of the deep belief net, drawn down from its top RBM', kind: 'unit', tooltip, tile: 34 });
+  const dSamples = dsFig.tiles;
   const dCharts = el('div', 'rbm-charts');
   dTop.append(dCharts);
-  const dlFig = figure(dCharts, 'greedy layer-wise training: each RBM\'s reconstruction error of its own input while it trains (log scale)', 'chart');
-  const dlPlot = el('div', 'plot');
-  dlFig.fig.append(dlPlot);
+  const dlFig = chartFigure(dCharts, 'greedy layer-wise training: each RBM\'s reconstruction error of its own input while it trains (log scale)', null);
   /** @type {ReturnType<typeof createChart> | null} one series per RBM, made at init (the layers vary) */
   let dLayerChart = null;
-  const deFig = figure(dCharts, 'the whole net: up to the top and down again, reconstruction error of the data (log scale)', 'chart');
-  const dePlot = el('div', 'plot');
-  deFig.fig.append(dePlot);
-  const dEvalChart = createChart(dePlot, { series: [{ label: 'up-down error', color: color('--c-heldout') }], log: true });
+  const deFig = chartFigure(dCharts, 'the whole net: up to the top and down again, reconstruction error of the data (log scale)', { series: [{ label: 'up-down error', color: color('--c-heldout') }], log: true });
+  const dEvalChart = /** @type {ReturnType<typeof createChart>} */ (deFig.chart);
   const LAYER_COLORS = ['--c-train', '--c-metric', '--c-heldout', '--accent'];
 
   /** @param {any} e */
@@ -462,28 +476,24 @@ export function createEnergyView(root, { send, tooltip, color }) {
   bLeft.append(bStatus);
   const bRow = el('div', 'rbm-row');
   bLeft.append(bRow);
-  const bwFig = figure(bRow, 'weights W (symmetric, zero diagonal): visible units first, then hidden');
-  const bWeights = createTiles(bwFig.fig, { label: 'the Boltzmann machine\'s weight matrix', kind: 'signed', tooltip, tile: 150 });
-  const bdFig = figure(bRow, 'clamped phase ⟨sᵢsⱼ⟩ with the data');
-  const bData = createTiles(bdFig.fig, { label: 'the clamped phase: unit co-activations with the visible units held at the data', kind: 'unit', tooltip, tile: 150 });
-  const bmFig = figure(bRow, 'free phase ⟨sᵢsⱼ⟩ of the model');
-  const bModel = createTiles(bmFig.fig, { label: 'the free phase: unit co-activations of the model running freely', kind: 'unit', tooltip, tile: 150 });
+  const bwFig = tileFigure(bRow, 'weights W (symmetric, zero diagonal): visible units first, then hidden', { label: 'the Boltzmann machine\'s weight matrix', kind: 'signed', tooltip, tile: 150 });
+  const bWeights = bwFig.tiles;
+  const bdFig = tileFigure(bRow, 'clamped phase ⟨sᵢsⱼ⟩ with the data', { label: 'the clamped phase: unit co-activations with the visible units held at the data', kind: 'unit', tooltip, tile: 150 });
+  const bData = bdFig.tiles;
+  const bmFig = tileFigure(bRow, 'free phase ⟨sᵢsⱼ⟩ of the model', { label: 'the free phase: unit co-activations of the model running freely', kind: 'unit', tooltip, tile: 150 });
+  const bModel = bmFig.tiles;
   const bRow2 = el('div', 'rbm-row');
   bLeft.append(bRow2);
-  const bxFig = figure(bRow2, 'the data');
-  const bX = createTiles(bxFig.fig, { label: 'the training data', kind: 'unit', tooltip, tile: 34 });
-  const bsFig = figure(bRow2, 'Gibbs samples (visible units)');
-  const bSamples = createTiles(bsFig.fig, { label: 'Gibbs samples of the Boltzmann machine', kind: 'unit', tooltip, tile: 34 });
+  const bxFig = tileFigure(bRow2, 'the data', { label: 'the training data', kind: 'unit', tooltip, tile: 34 });
+  const bX = bxFig.tiles;
+  const bsFig = tileFigure(bRow2, 'Gibbs samples (visible units)', { label: 'Gibbs samples of the Boltzmann machine', kind: 'unit', tooltip, tile: 34 });
+  const bSamples = bsFig.tiles;
   const bCharts = el('div', 'rbm-charts');
   bTop.append(bCharts);
-  const blFig = figure(bCharts, 'exact mean log-likelihood of the data (nats)', 'chart');
-  const blPlot = el('div', 'plot');
-  blFig.fig.append(blPlot);
-  const bLLChart = createChart(blPlot, { series: [{ label: 'log p(v)', color: color('--c-metric') }, { label: 'optimum', color: color('--muted'), dash: [4, 4] }] });
-  const bpFig = figure(bCharts, 'pseudo-log-likelihood of the data (nats; Gibbs-sampled hiddens)', 'chart');
-  const bpPlot = el('div', 'plot');
-  bpFig.fig.append(bpPlot);
-  const bPLChart = createChart(bpPlot, { series: [{ label: 'pseudo log p(v)', color: color('--c-train') }] });
+  const blFig = chartFigure(bCharts, 'exact mean log-likelihood of the data (nats)', { series: [{ label: 'log p(v)', color: color('--c-metric') }, { label: 'optimum', color: color('--muted'), dash: [4, 4] }] });
+  const bLLChart = /** @type {ReturnType<typeof createChart>} */ (blFig.chart);
+  const bpFig = chartFigure(bCharts, 'pseudo-log-likelihood of the data (nats; Gibbs-sampled hiddens)', { series: [{ label: 'pseudo log p(v)', color: color('--c-train') }] });
+  const bPLChart = /** @type {ReturnType<typeof createChart>} */ (bpFig.chart);
 
   /** @param {any} e */
   function updateBoltzmann(e) {
@@ -549,10 +559,8 @@ export function createEnergyView(root, { send, tooltip, color }) {
   iTools.append(scanNote);
   scanBtn.addEventListener('click', () => send({ type: 'ising', op: 'scan' }));
   stopBtn.addEventListener('click', () => send({ type: 'ising', op: 'stop' }));
-  const tFig = figure(iSide, 'per sweep: magnetisation m and energy e per site', 'chart');
-  const tPlot = el('div', 'plot');
-  tFig.fig.append(tPlot);
-  const traceChart = createChart(tPlot, { series: [{ label: 'm', color: color('--c-train') }, { label: 'e', color: color('--c-heldout') }], range: [-2, 1], xLabel: 'sweep' });
+  const tFig = chartFigure(iSide, 'per sweep: magnetisation m and energy e per site', { series: [{ label: 'm', color: color('--c-train') }, { label: 'e', color: color('--c-heldout') }], range: [-2, 1], xLabel: 'sweep' });
+  const traceChart = /** @type {ReturnType<typeof createChart>} */ (tFig.chart);
 
   /** @type {number[][]} [sweep, m, e] as drawn */
   let trace = [];
@@ -594,22 +602,19 @@ export function createEnergyView(root, { send, tooltip, color }) {
       }
       if (e.mode === 'rbm' && e.available) {
         llChart.clear(); reChart.clear(); aisChart.clear();
-        dataTiles.update(e.data, e.dataRows, e.width, e.height, { columns: Math.min(e.dataRows, 16) });
-        dFig.cap.textContent = `the data: ${e.rows} patterns of ${e.width} × ${e.height}${e.dataRows < e.rows ? ` (the first ${e.dataRows})` : ''}`;
+        showData(dataTiles, dFig.cap, e);
       }
       if (e.mode === 'dbn' && e.available) {
         const L = e.layers.length - 1;
         dLayerChart?.destroy();
-        dLayerChart = createChart(dlPlot, { log: true, series: Array.from({ length: L }, (_, l) => ({ label: `RBM ${l + 1} (${e.layers[l]} → ${e.layers[l + 1]})`,
+        dLayerChart = createChart(dlFig.plot, { log: true, series: Array.from({ length: L }, (_, l) => ({ label: `RBM ${l + 1} (${e.layers[l]} → ${e.layers[l + 1]})`,
           color: color(LAYER_COLORS[l % LAYER_COLORS.length]) })) });
         dEvalChart.clear();
-        dData.update(e.data, e.dataRows, e.width, e.height, { columns: Math.min(e.dataRows, 16) });
-        ddFig.cap.textContent = `the data: ${e.rows} patterns of ${e.width} × ${e.height}${e.dataRows < e.rows ? ` (the first ${e.dataRows})` : ''}`;
+        showData(dData, ddFig.cap, e);
       }
       if (e.mode === 'boltzmann' && e.available) {
         bLLChart.clear(); bPLChart.clear();
-        bX.update(e.data, e.dataRows, e.width, e.height, { columns: Math.min(e.dataRows, 16) });
-        bxFig.cap.textContent = `the data: ${e.rows} patterns of ${e.width} × ${e.height}${e.dataRows < e.rows ? ` (the first ${e.dataRows})` : ''}`;
+        showData(bX, bxFig.cap, e);
       }
       if (e.mode === 'ising' && e.available) { traceChart.clear(); trace = []; mPlot.set(1, [], []); mPlot.set(2, [], []); }
     },
