@@ -222,3 +222,9 @@ const readout: api.Ridge = lab.createRidge(esnModel, { ridge: 1e-6, washout: 10 
 const ridgeLearner: api.Ridge = lab.createLearner(esnModel, { optimizer: 'ridge', ridge: 1e-4 });
 readout.ridge = 1e-3;
 const ridgeLoss: number = readout.step({ batchSize: 1, length: 2, inputs: new Float32Array(2), targets: new Float32Array(2) }).loss + ridgeLearner.steps;
+
+// ---- your own vectors for the energy nets (wasm/patterns.mjs patternsFromText) ----
+const ownVectors: api.TextPatterns = wrapper.patternsFromText('0,1,1\n1,0,1\n', { width: 3 });
+const ownRBM: api.RBM = lab.createRBM({ visible: ownVectors.size, hidden: 2, data: lab.patternsFromText('0,1,1\n', {}) });
+const ownLL: number = ownRBM.logLikelihood(ownVectors) + (ownVectors.binary ? 0 : 1);
+void ownLL;
