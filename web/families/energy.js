@@ -111,7 +111,8 @@ const DATA_BY_SIZE = Object.freeze({ 9: 'bars-3x3', 16: 'bars-4x4', 35: 'digits'
 /**
  * A saved energy-based net (file kinds 4-7, lab.loadLearner) and the config it implies: its own
  * task (the file's kind), the data its visible units fit, its sizes and training options; the
- * rest of the current config. The run (energyruns.js assemble) trains the loaded net itself.
+ * rest of the current config (of another task: that task's preset, so the batch size is the
+ * preset's). The run (energyruns.js assemble) trains the loaded net itself.
  * @param {any} lab @param {Uint8Array} bytes @param {import('./common.js').Config} current
  */
 function load(lab, bytes, current) {
@@ -119,8 +120,10 @@ function load(lab, bytes, current) {
   try {
     const kind = learner.kind;
     if (!FILE_TASKS.includes(kind)) throw new Error(`the file holds a ${kind}, not an energy-based net`);
+    // the rest from the current config when it is of the file's task, else from that task's
+    // preset (the batch size above all: the file does not hold it)
     /** @type {import('./common.js').Config} */
-    const config = { ...current, task: kind };
+    const config = current.task === kind ? { ...current } : { ...current, ...TASKS[kind].preset, task: kind };
     if (kind === 'hopfield') config.rule = learner.rule;
     else {
       const V = kind === 'dbn' ? learner.layers[0] : learner.visible;
