@@ -17,8 +17,15 @@
  *   - every control of an energy page has an accessible name; text contrast >= 4.5:1 in light and
  *     dark; nothing wider than a 1024 px window
  * The engine's parts are probed in Node first: a test of a net the engine lacks is skipped with
+ *   - RBM beyond the exact log Z (digits, 48 hidden): the AIS log-likelihood curve, +- 1 s.e.
+ *   - DBN (lab.createDBN): greedy training moves from RBM 1 to RBM 2 after its updates, each RBM's
+ *     reconstruction error falls while it trains, samples drawn down from the top
+ *   - Boltzmann machine (lab.createBoltzmann): the exact gradient raises the exact log-likelihood
+ *     near -ln 14; the sampled phases switch keeps it there
+ *   - save / load of file kinds 4-7 from the page: the loaded net's task, sizes and update count
  * the reason. Screenshots (gitignored): tests/artifacts/energy-widgets.png, energy-hopfield.png,
- * energy-hopfield-sync.png, energy-rbm.png, energy-ising.png, energy-dark.png.
+ * energy-hopfield-sync.png, energy-rbm.png, energy-rbm-ais.png, energy-dbn.png,
+ * energy-boltzmann.png, energy-ising.png, energy-dark.png.
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,14 +40,16 @@ const engine = await (async () => {
   try {
     const { load } = await import(path.join(DIST, 'rnnlab.mjs'));
     const lab = await load();
-    return { hopfield: typeof lab.createHopfield === 'function', rbm: typeof lab.createRBM === 'function' && typeof lab.patterns === 'function',
-      ising: typeof lab.createIsing === 'function', patterns: typeof lab.patterns === 'function' };
+    const p = typeof lab.patterns === 'function';
+    return { hopfield: typeof lab.createHopfield === 'function', rbm: typeof lab.createRBM === 'function' && p,
+      dbn: typeof lab.createDBN === 'function' && p, boltzmann: typeof lab.createBoltzmann === 'function' && p,
+      ising: typeof lab.createIsing === 'function', patterns: p };
   } catch {
-    return { hopfield: false, rbm: false, ising: false, patterns: false };
+    return { hopfield: false, rbm: false, dbn: false, boltzmann: false, ising: false, patterns: false };
   }
 })();
 const skip = skipReason;
-/** @param {'hopfield' | 'rbm' | 'ising'} k */
+/** @param {'hopfield' | 'rbm' | 'dbn' | 'boltzmann' | 'ising'} k */
 const needs = (k) => skipReason || (engine[k] ? false : `this engine has no ${k} yet (merge main once it lands, then make dist)`);
 
 test('the widgets on made-up data: grid, tiles, a recall replayed flip by flip, marked charts, lattice', { skip, timeout: 60_000 }, async (t) => {
@@ -203,10 +212,10 @@ test('the widgets on made-up data: grid, tiles, a recall replayed flip by flip, 
 });
 
 test('an engine without a net: its mode says so and Play stays off', { skip, timeout: 60_000 }, async (t) => {
-  const missing = /** @type {('hopfield' | 'rbm' | 'ising')[]} */ (['hopfield', 'rbm', 'ising']).filter((k) => !engine[k]);
+  const missing = /** @type {('hopfield' | 'rbm' | 'dbn' | 'boltzmann' | 'ising')[]} */ (['hopfield', 'rbm', 'dbn', 'boltzmann', 'ising']).filter((k) => !engine[k]);
   const p = await openPage(t);
   const { page } = p;
-  for (const mode of ['hopfield', 'rbm', 'ising']) {
+  for (const mode of ['hopfield', 'rbm', 'dbn', 'boltzmann', 'ising']) {
     await page.goto('about:blank'); // a fresh load: p.open waits for its first snapshot
     await p.open(`#task=${mode}`);
     const s = await p.state();
@@ -305,6 +314,140 @@ test('RBM: the preset trains, its filters change, the exact log-likelihood rises
   p.check();
 });
 
+test('RBM too big for the exact log Z: the AIS log-likelihood curve with its error bar rises', { skip: needs('rbm'), timeout: 120_000 }, async (t) => {
+  const p = await openPage(t);
+  const { page } = p;
+  await p.open('#task=rbm&patterns=digits&hidden=48&batch=20&lr=0.01&method=pcd');
+  await p.until('s.ready && s.energy.rbm && s.energy.updates >= 1');
+  await page.click('#play');
+  await p.until('s.energy.rbm.ais !== null && s.step >= 2000');
+  const first = (await p.state()).energy.rbm.history.find((/** @type {any[]} */ h) => h[1] === null);
+  await p.until('s.step >= 6000');
+  await page.waitForTimeout(2500); // another evaluation (throttled to ~10% of the time)
+  await pause(p);
+  const s = await p.state();
+  const ais = s.energy.rbm.ais;
+  t.diagnostic(`digits, 48 hidden: AIS mean log-likelihood ${ais[0].toFixed(2)} +- ${ais[1].toFixed(2)} nats after ${s.step} updates`);
+  assert.equal(s.energy.rbm.ll, null, 'no exact log-likelihood at 2^35 states');
+  assert.ok(ais[1] > 0 && ais[1] < 0.5, `a usable error bar: ${ais[1]}`);
+  // 35 pixels: an untrained RBM is near 35 ln 2 = -24 nats; trained, the noisy digits cost far less
+  assert.ok(ais[0] > -16 && ais[0] < 0, `AIS estimate ${ais[0]} (first ${first})`);
+  assert.equal(await page.isVisible('.en-rbm figure:has-text("by AIS")'), true);
+  assert.equal(await page.isVisible('.en-rbm figure:has-text("exact mean log-likelihood")'), false);
+  assert.match(await page.textContent('.en-rbm .hint') ?? '', /AIS estimates log Z, mean log p\(v\) ≈ -\d+\.\d\d ± \d\.\d\d nats/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'energy-rbm-ais.png'), fullPage: true });
+  p.check();
+});
+
+test('DBN: greedy layer-wise training moves up a layer, samples are drawn down from the top', { skip: needs('dbn'), timeout: 120_000 }, async (t) => {
+  const p = await openPage(t);
+  const { page } = p;
+  await p.open('#task=dbn');
+  await page.click('#preset');
+  await p.until('s.ready && s.config.task === "dbn" && s.energy.dbn && s.energy.updates >= 1');
+  let s = await p.state();
+  assert.deepEqual(s.energy.dbn.layers, [35, 32, 16]);
+  assert.equal(s.energy.dbn.layer, 0);
+  const samples0 = s.energy.dbn.sampleKey;
+  await page.click('#play');
+  await p.until('s.energy.dbn.layer === 1 && s.energy.dbn.layerSteps[1] >= 2000');
+  await page.waitForTimeout(1000);
+  await pause(p);
+  s = await p.state();
+  const { losses, evals, layerSteps } = s.energy.dbn;
+  t.diagnostic(`layer steps ${layerSteps}; up-down reconstruction error ${evals[0]?.[1]?.toFixed(3)} -> ${evals.at(-1)?.[1]?.toFixed(3)}`);
+  assert.equal(layerSteps[0], 3000, 'the bottom RBM stopped after its 3000 updates');
+  for (const l of [0, 1]) {
+    const own = losses.filter((/** @type {number[]} */ x) => x[1] === l);
+    assert.ok(own.length >= 10, `RBM ${l + 1}: ${own.length} points`);
+    assert.ok(own.at(-1)[2] < 0.7 * own[0][2], `RBM ${l + 1}'s reconstruction error falls while it trains: ${own[0][2]} -> ${own.at(-1)[2]}`);
+  }
+  assert.ok(evals.at(-1)[1] < evals[0][1], 'the whole net reconstructs better');
+  assert.notEqual(s.energy.dbn.sampleKey, samples0, 'the samples changed');
+  assert.match(await page.textContent('.dbn-schedule') ?? '', /Training RBM 2 of 2 \(the top one: it keeps training\)/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'energy-dbn.png'), fullPage: true });
+  p.check();
+});
+
+test('Boltzmann machine: the exact gradient raises the exact log-likelihood toward -ln 14; the sampled phases switch', { skip: needs('boltzmann'), timeout: 120_000 }, async (t) => {
+  const p = await openPage(t);
+  const { page } = p;
+  await p.open('#task=boltzmann');
+  await page.click('#preset');
+  await p.until('s.ready && s.config.task === "boltzmann" && s.energy.boltzmann && s.energy.updates >= 1');
+  let s = await p.state();
+  const ll0 = s.energy.boltzmann.ll;
+  assert.equal(s.energy.boltzmann.method, 'exact');
+  assert.ok(ll0 < -5, `an untrained machine: ${ll0}`);
+  await page.click('#play');
+  await p.until('s.energy.boltzmann.ll > -2.75');
+  await pause(p);
+  s = await p.state();
+  t.diagnostic(`exact gradient, 9 + 4 units: exact mean log-likelihood ${s.energy.boltzmann.ll.toFixed(3)} after ${s.energy.boltzmann.steps} updates (optimum -2.639)`);
+  assert.match(await page.textContent('.en-boltzmann .hint') ?? '', /the exact gradient: both phases summed over all 2\^13 = 8192 states.*Exact mean log-likelihood -2\.\d{3} nats \(the best any model can do: −ln 14 = -2\.639\)/);
+  assert.ok(s.energy.boltzmann.weightDraws >= 2 && s.energy.boltzmann.sampleDraws >= 2);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'energy-boltzmann.png'), fullPage: true });
+  // a fresh machine learning by sampled phases (SGD 0.05, 100 chains): slower and noisier, but it rises too
+  await page.goto('about:blank');
+  await p.open('#task=boltzmann');
+  await page.click('#preset');
+  await p.until('s.ready && s.config.task === "boltzmann" && s.energy.boltzmann && s.energy.updates >= 1');
+  await page.selectOption('.en-boltzmann select', 'sampled');
+  await p.until('s.energy.boltzmann.method === "sampled"');
+  await page.click('#play');
+  await p.until('s.energy.boltzmann.steps >= 5000');
+  await page.waitForTimeout(1000);
+  await pause(p);
+  s = await p.state();
+  t.diagnostic(`sampled phases: exact mean log-likelihood ${s.energy.boltzmann.ll.toFixed(3)} after ${s.energy.boltzmann.steps} updates`);
+  assert.match(await page.textContent('.en-boltzmann .hint') ?? '', /sampled phases: .*SGD, learning rate 0\.05;/);
+  assert.ok(s.energy.boltzmann.ll > -3.2, `sampled phases: ${s.energy.boltzmann.ll}`);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'energy-boltzmann-sampled.png'), fullPage: true });
+  p.check();
+});
+
+test('save and load the energy-based nets from the page (file kinds 4-7): a loaded net resumes, its task and sizes follow the file', { skip: needs('dbn'), timeout: 120_000 }, async (t) => {
+  const p = await openPage(t);
+  const { page } = p;
+  for (const [task, hash, played] of /** @type {const} */ ([['rbm', '#task=rbm', true], ['dbn', '#task=dbn&patterns=bars-4x4&hidden=24', true],
+    ['boltzmann', '#task=boltzmann&hidden=3', true], ['hopfield', '#task=hopfield', false]])) {
+    await page.goto('about:blank');
+    await p.open(hash);
+    if (played) {
+      await page.click('#play');
+      await p.until('s.step >= 300');
+      await pause(p);
+    } else {
+      await page.getByRole('button', { name: 'Digits 0–2' }).click();
+      await p.until('s.energy.hopfield.storedCount === 3');
+    }
+    const saved = await p.state();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+    const file = path.join(ARTIFACTS, `energy-${task}.rnnlab`);
+    await download.saveAs(file);
+    // load it into another task's page: the file names its own kind, the page follows it
+    await page.goto('about:blank');
+    await p.open('#task=ising');
+    await page.setInputFiles('#load-file', file);
+    await p.until(`s.loaded === 1 && s.ready && s.config.task === ${JSON.stringify(task)}`);
+    const s = await p.state();
+    assert.equal(s.error, null);
+    assert.equal(s.loadError, null);
+    assert.equal(s.config.hidden, saved.config.hidden, `${task}: the hidden size from the file`);
+    assert.equal(s.config.patterns, saved.config.patterns, `${task}: the data its visibles fit`);
+    if (played) assert.equal(s.step, saved.step, `${task}: resumes at its update count`);
+    else assert.equal(s.energy.hopfield.storedCount, 3, 'the memories came back');
+    t.diagnostic(`${task}: saved at step ${saved.step}, loaded at ${s.step}`);
+  }
+  // a plain model's file on an energy page: refused by name, the run goes on
+  await page.goto('about:blank');
+  await p.open('#task=rbm');
+  await page.setInputFiles('#load-file', { name: 'x.rnnlab', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all') });
+  await p.until('s.loadError !== null && s.ready');
+  assert.match((await p.state()).loadError, /not an rnnlab model file/);
+  p.check();
+});
+
 test('Ising: ordered at low T, the scan falls across T_c', { skip: needs('ising'), timeout: 120_000 }, async (t) => {
   const p = await openPage(t);
   const { page } = p;
@@ -339,7 +482,7 @@ test('energy pages: every control named, text contrast AA in light and dark, 102
   const { page } = p;
   for (const scheme of /** @type {const} */ (['light', 'dark'])) {
     await page.emulateMedia({ colorScheme: scheme });
-    for (const mode of ['hopfield', 'rbm', 'ising']) {
+    for (const mode of ['hopfield', 'rbm', 'dbn', 'boltzmann', 'ising']) {
       await page.goto('about:blank');
       await p.open(`#task=${mode}`);
       if (engine[/** @type {'hopfield' | 'rbm' | 'ising'} */ (mode)]) {
@@ -365,7 +508,7 @@ test('energy pages: every control named, text contrast AA in light and dark, 102
   }
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 1024, height: 768 });
-  for (const mode of ['hopfield', 'rbm', 'ising']) {
+  for (const mode of ['hopfield', 'rbm', 'dbn', 'boltzmann', 'ising']) {
     await page.goto('about:blank');
     await p.open(`#task=${mode}`);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${mode}: horizontal scroll at 1024 px`);

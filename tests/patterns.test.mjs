@@ -1,10 +1,11 @@
 // lab.patterns (wasm/patterns.mjs, core/energy/patterns.c): bars-and-stripes has every one of its
 // 2^(n+1) - 2 patterns exactly once; the digits are the font drawn below when noise is 0 and stay
 // recognisable with noise; random bits have the asked density; everything is a function of its
-// seed; bad options are refused by name.
+// seed; bad options are refused by name. patternsFromText: your own vectors from CSV, through the
+// sequence loader, are the same bits as the built-in sets and train an RBM alike.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { load } from '../wasm/rnnlab.mjs';
+import { load, patternsFromText } from '../wasm/rnnlab.mjs';
 
 const lab = await load();
 
@@ -109,4 +110,41 @@ test('bad options are refused by name', () => {
   assert.throws(() => lab.patterns('digits', /** @type {any} */ ('noisy')), /options must be an object/);
   assert.equal(lab.patterns('bars-and-stripes', { n: 2 }).rows, 6, 'still works');
   assert.deepEqual(lab.patternKinds, ['bars-and-stripes', 'digits', 'random']);
+});
+
+test('patternsFromText: CSV rows through the sequence loader are the pattern set itself; an RBM trains on them alike; real values; refusals name the line', () => {
+  const bas = lab.patterns('bars-and-stripes', { n: 3 });
+  const csv = ['p0,p1,p2,p3,p4,p5,p6,p7,p8',
+    ...Array.from({ length: bas.rows }, (_, r) => Array.from(bas.data.subarray(r * 9, r * 9 + 9)).join(','))].join('\n');
+  const mine = patternsFromText(csv, { width: 3 });
+  assert.deepEqual([mine.kind, mine.rows, mine.size, mine.width, mine.height, mine.binary], ['text', 14, 9, 3, 3, true]);
+  assert.deepEqual(mine.data, bas.data, 'the same bits as lab.patterns, header row skipped');
+  assert.deepEqual(lab.patternsFromText(csv, { height: 3 }).data, bas.data, 'also a lab method');
+  // the same seed on the same bits: the same trained RBM
+  const train = (/** @type {any} */ data) => {
+    const rbm = lab.createRBM({ visible: 9, hidden: 16, seed: 4, data }, { method: 'cd', k: 1, learningRate: 0.1, momentum: 0.5, weightDecay: 0 });
+    for (let i = 0; i < 2000; i++) rbm.step(data);
+    const out = { w: rbm.getWeights().weight, ll: rbm.logLikelihood(data) };
+    rbm.free();
+    return out;
+  };
+  const a = train(bas), b = train(mine);
+  assert.deepEqual(b.w, a.w);
+  assert.ok(b.ll > -4, `it learns (-ln 14 = -2.64 the best): ${b.ll} nats against the uniform ${-Math.log(512)}`);
+  // real vectors: kept as they are, for gaussian visibles
+  const real = patternsFromText('0.5,-1.25,3\n2,0,1e-3\n', {});
+  assert.deepEqual([real.rows, real.size, real.width, real.height, real.binary], [2, 3, 3, 1, false]);
+  assert.deepEqual(Array.from(real.data), [0.5, -1.25, 3, 2, 0, 0.001].map(Math.fround));
+  const g = lab.createRBM({ visible: 3, hidden: 2, visibleUnits: 'gaussian', seed: 1, data: real });
+  assert.ok(Number.isFinite(g.logLikelihood(real)));
+  g.free();
+  // refusals: by line and value, or the loader's own message
+  assert.throws(() => patternsFromText('0,1,1\n1,2,0\n', { binary: true }), /patternsFromText: binary vectors hold 0 or 1: line 2, value 2 is 2/);
+  assert.throws(() => patternsFromText('0,1,1\n1,0\n'), /patternsFromText: line 2 has 2 values, line 1 has 3: every vector needs as many/);
+  assert.throws(() => patternsFromText('0,1,1,0\n', { width: 3 }), /patternsFromText: options.height must be an integer in 1..4 \(got 1.33/);
+  assert.throws(() => patternsFromText('0,1,1,0\n', { width: 2, height: 3 }), /patternsFromText: options.width x options.height must be the 4 values of a row \(got 2 x 3\)/);
+  assert.throws(() => patternsFromText('0,1\n', /** @type {any} */ ({ side: 2 })), /patternsFromText: unknown option 'side' \(known: width, height, binary\)/);
+  assert.throws(() => patternsFromText('0,1\n', /** @type {any} */ ({ binary: 'yes' })), /options.binary must be true or false \(got 'yes'\)/);
+  assert.throws(() => patternsFromText('0,x\n1,0\n'), /csv line 1/);
+  assert.throws(() => patternsFromText(''), /csv: empty \(no rows\)/);
 });

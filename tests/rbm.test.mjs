@@ -8,6 +8,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from '../wasm/rnnlab.mjs';
+import { existsSync } from 'node:fs';
 import { fileKind } from '../wasm/names.mjs';
 
 const lab = await load();
@@ -387,4 +388,53 @@ test('bad input throws naming the argument, and the RBM stays usable (nothing is
   }
   twin.free();
   rbm.free();
+});
+
+// ---- the page's energy runs (web/families/energyruns.js as make dist serves them) ----
+const dist = new URL('../dist/', import.meta.url);
+const page = existsSync(new URL('families/energyruns.js', dist)) ? {
+  lab: await (await import(new URL('rnnlab.mjs', dist).href)).load(),
+  runs: await import(new URL('families/energyruns.js', dist).href),
+  run: await import(new URL('worker/run.js', dist).href),
+  state: await import(new URL('state.js', dist).href),
+  families: await import(new URL('families/index.js', dist).href),
+} : null;
+const noDist = page ? false : 'dist/ is not built (make dist)';
+
+test('the page\'s AIS log-likelihood (aisOf) agrees with the exact one on a trained RBM, within 3 standard errors', { skip: noDist }, (t) => {
+  const P = /** @type {NonNullable<typeof page>} */ (page);
+  const bas = P.lab.patterns('bars-and-stripes', { n: 3 });
+  const rbm = P.lab.createRBM({ visible: 9, hidden: 16, seed: 2, data: bas }, { method: 'pcd', k: 1, learningRate: 0.02, momentum: 0.5, weightDecay: 0, chains: 100 });
+  for (let i = 0; i < 3000; i++) rbm.step(bas);
+  const exact = rbm.logLikelihood(bas);
+  const [ais, se] = P.runs.aisOf(rbm, bas, 7);
+  t.diagnostic(`after 3000 PCD-1 updates: exact ${exact.toFixed(4)}, AIS ${ais.toFixed(4)} +- ${se.toFixed(4)} (${P.runs.RBM_AIS.chains} chains, ${P.runs.RBM_AIS.betas} temperatures)`);
+  assert.ok(se > 0 && se < 0.2, `standard error ${se}`);
+  assert.ok(Math.abs(ais - exact) < 3 * se, `AIS ${ais} +- ${se} vs exact ${exact}`);
+  rbm.free();
+});
+
+test('the page\'s RBM, DBN and Boltzmann runs save and load (file kinds 5-7): the task and sizes follow the file, training resumes loss for loss', { skip: noDist }, async () => {
+  const P = /** @type {NonNullable<typeof page>} */ (page);
+  for (const task of ['rbm', 'dbn', 'boltzmann']) {
+    const config = { ...P.state.defaults(), ...P.state.PRESETS[task], task };
+    await P.families.familyOf(task).prepare(P.lab, config); // the worker does this before every run
+    const a = P.run.createRun(P.lab, config);
+    for (let i = 0; i < 200; i++) a.learner.step(P.run.trainingBatch(a));
+    const bytes = a.learner.save();
+    const loaded = P.run.loadBytes(P.lab, bytes, { ...P.state.defaults(), task: 'parity' });
+    assert.equal(loaded.kind, task);
+    assert.equal(loaded.config.task, task);
+    assert.equal(loaded.config.hidden, a.config.hidden);
+    assert.equal(loaded.config.patterns, a.config.patterns);
+    const b = P.run.createRun(P.lab, loaded.config, { loaded });
+    assert.equal(b.step, 200, `${task}: resumes at update 200`);
+    for (let i = 0; i < 20; i++) {
+      const la = a.learner.step(P.run.trainingBatch(a)).loss, lb = b.learner.step(P.run.trainingBatch(b)).loss;
+      assert.equal(lb, la, `${task}: update ${201 + i} alike`);
+    }
+    a.free(); b.free();
+  }
+  // a file of another family on an energy task is refused by name
+  assert.throws(() => P.run.loadBytes(P.lab, new Uint8Array([1, 2, 3]), { ...P.state.defaults(), task: 'rbm' }), /not an rnnlab model file/);
 });

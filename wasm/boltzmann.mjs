@@ -16,6 +16,7 @@
  * allocation, never kept across calls.
  */
 import { checkInt, checkSeed, fail, isObject, show } from './check.mjs';
+import { live, checkStatus, saveBytes, loadHandle, defineLab, requireExports, release } from './energy-common.mjs';
 import { HANDLES } from './handles.mjs';
 import { ERRLEN } from './names.mjs';
 
@@ -92,16 +93,10 @@ class BoltzmannMachine {
   /** @param {BMState} s @param {any} hooks */
   constructor(s, hooks) { this.#s = s; this.#hooks = hooks; }
 
-  #live() {
-    if (!this.#s.ptr) fail('the Boltzmann machine has been freed');
-    return this.#s;
-  }
+  #live() { return live(this.#s, 'the Boltzmann machine'); }
 
   /** @param {number} status */
-  #check(status) {
-    const s = this.#s;
-    s.rt.check(status, 'buffer', status ? s.rt.ex.rnnlab_boltzmann_error(s.ptr) >>> 0 : 0);
-  }
+  #check(status) { checkStatus(this.#s, status, 'rnnlab_boltzmann_error'); }
 
   /** Copies 0/1 rows into wasm memory; returns the pointer (free it) and the rows. @param {string} name @param {unknown} x @param {number} width @param {string} what @param {number} [extra] */
   #rows(name, x, width, what, extra = 0) {
@@ -402,20 +397,11 @@ class BoltzmannMachine {
   save() {
     const s = this.#live(), rt = s.rt, ex = rt.ex;
     const n = ex.rnnlab_boltzmann_save_size(s.ptr) >>> 0;
-    const p = rt.alloc(n);
-    try {
-      this.#check(ex.rnnlab_boltzmann_save(s.ptr, p, n));
-      return rt.u8(p, n).slice();
-    } finally { rt.free(p); }
+    return saveBytes(rt, n, (p) => this.#check(ex.rnnlab_boltzmann_save(s.ptr, p, n)));
   }
 
   /** Frees the C object (idempotent). */
-  free() {
-    const s = this.#s;
-    if (!s.ptr) return;
-    s.rt.ex.rnnlab_boltzmann_free(s.ptr);
-    s.ptr = 0;
-  }
+  free() { release(this.#s, 'rnnlab_boltzmann_free'); }
 }
 
 /**
@@ -428,8 +414,7 @@ class BoltzmannMachine {
  */
 export function installBoltzmann(lab, rt, hooks) {
   const ex = rt.ex;
-  const absent = BM_EXPORTS.filter((n) => !(n in ex));
-  if (absent.length) fail(`the wasm module lacks exports ${absent.join(', ')} (stale build? run make)`);
+  requireExports(ex, BM_EXPORTS);
   /** @param {number} ptr */
   const wrap = (ptr) => {
     const V = ex.rnnlab_boltzmann_visible(ptr), H = ex.rnnlab_boltzmann_hidden(ptr);
@@ -469,26 +454,7 @@ export function installBoltzmann(lab, rt, hooks) {
    * Rebuilds a machine from bm.save() bytes: it continues exactly as the saved one would have.
    * @param {Uint8Array | ArrayBuffer} bytes
    */
-  const loadBoltzmann = (bytes) => {
-    /** @type {Uint8Array} */
-    let src;
-    if (bytes instanceof ArrayBuffer || Object.prototype.toString.call(bytes) === '[object ArrayBuffer]') src = new Uint8Array(/** @type {ArrayBuffer} */ (bytes));
-    else if (ArrayBuffer.isView(bytes)) src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    else fail(`loadBoltzmann: bytes must be a Uint8Array or ArrayBuffer (got ${show(bytes)})`);
-    if (src.length === 0) fail('loadBoltzmann: bytes is empty, not a saved Boltzmann machine');
-    const n = src.length, at = Math.ceil(n / 16) * 16;
-    const p = rt.alloc(at + 4 + ERRLEN);
-    let ptr = 0;
-    try {
-      rt.u8(p, n).set(src);
-      rt.u32(p + at, 1)[0] = 0;
-      rt.u8(p + at + 4, 1)[0] = 0;
-      rt.check(ex.rnnlab_boltzmann_load(p, n, p + at, p + at + 4, ERRLEN), 'buffer', p + at + 4);
-      ptr = rt.u32(p + at, 1)[0];
-      if (!ptr) fail('loadBoltzmann: rnnlab_boltzmann_load returned no machine');
-    } finally { rt.free(p); }
-    return wrap(ptr);
-  };
-  Object.defineProperty(lab, 'createBoltzmann', { value: createBoltzmann, writable: true, configurable: true, enumerable: false });
-  Object.defineProperty(lab, 'loadBoltzmann', { value: loadBoltzmann, writable: true, configurable: true, enumerable: false });
+  const loadBoltzmann = (bytes) => wrap(loadHandle(rt, 'loadBoltzmann', bytes, { empty: 'loadBoltzmann: bytes is empty, not a saved Boltzmann machine', none: 'loadBoltzmann: rnnlab_boltzmann_load returned no machine',
+    load: ex.rnnlab_boltzmann_load }));
+  defineLab(lab, { createBoltzmann, loadBoltzmann });
 }

@@ -13,6 +13,7 @@
  * (C), one RBM's API (rbm.mjs), statuses -> exceptions (rt.check).
  */
 import { checkInt, checkSeed, fail, isObject, show } from './check.mjs';
+import { live, checkStatus, saveBytes, loadHandle, defineLab, requireExports, release, trainingOption } from './energy-common.mjs';
 import { HANDLES } from './handles.mjs';
 import { ERRLEN } from './names.mjs';
 import { MAX_CHAINS, MAX_K, MAX_UNITS, RBM_METHODS, RBM_UNITS, RESULT_FIELDS, TENSORS, TRAIN_FIELDS, checkNumber, isA, onlyKeys, trainRaw,
@@ -43,16 +44,10 @@ class DBN {
   /** @param {DBNState} s */
   constructor(s) { this.#s = s; }
 
-  #live() {
-    if (!this.#s.ptr) fail('dbn has been freed');
-    return this.#s;
-  }
+  #live() { return live(this.#s, 'dbn'); }
 
   /** @param {number} status */
-  #check(status) {
-    const s = this.#s;
-    s.rt.check(status, 'buffer', status ? s.rt.ex.rnnlab_dbn_error(s.ptr) >>> 0 : 0);
-  }
+  #check(status) { checkStatus(this.#s, status, 'rnnlab_dbn_error'); }
 
   /** @param {number} status @param {number} l */
   #checkRBM(status, l) {
@@ -248,23 +243,12 @@ class DBN {
   /** Bytes for lab.loadDBN / lab.loadLearner (file kind 6); { training: false }: the parameters only. @param {{ training?: boolean }} [options] */
   save(options = {}) {
     const s = this.#live(), rt = s.rt, ex = rt.ex;
-    if (!isObject(options)) fail(`save: options must be an object (got ${show(options)})`);
-    onlyKeys('save', options, ['training']);
-    const training = options.training ?? true;
-    if (typeof training !== 'boolean') fail(`save: options.training must be true or false (got ${show(training)})`);
-    const n = ex.rnnlab_dbn_save_size(s.ptr, training ? 1 : 0) >>> 0, p = rt.alloc(n);
-    try {
-      this.#check(ex.rnnlab_dbn_save(s.ptr, training ? 1 : 0, p, n));
-      return rt.u8(p, n).slice();
-    } finally { rt.free(p); }
+    const training = trainingOption(options, onlyKeys);
+    const n = ex.rnnlab_dbn_save_size(s.ptr, training ? 1 : 0) >>> 0;
+    return saveBytes(rt, n, (p) => this.#check(ex.rnnlab_dbn_save(s.ptr, training ? 1 : 0, p, n)));
   }
 
-  free() {
-    const s = this.#s;
-    if (!s.ptr) return;
-    s.rt.ex.rnnlab_dbn_free(s.ptr);
-    s.ptr = 0;
-  }
+  free() { release(this.#s, 'rnnlab_dbn_free'); }
 }
 
 /**
@@ -273,8 +257,7 @@ class DBN {
  */
 export function installDBN(lab, rt) {
   const ex = rt.ex;
-  const absent = DBN_EXPORTS.filter((n) => !(n in ex));
-  if (absent.length) fail(`the wasm module lacks exports ${absent.join(', ')} (stale build? run make)`);
+  requireExports(ex, DBN_EXPORTS);
 
   /** @param {number} ptr frees ptr if it throws */
   const wrap = (ptr) => {
@@ -340,27 +323,7 @@ export function installDBN(lab, rt) {
   };
 
   /** @param {Uint8Array | ArrayBuffer} bytes */
-  const loadDBN = (bytes) => {
-    /** @type {Uint8Array} */
-    let src;
-    if (bytes instanceof ArrayBuffer || isA(bytes, 'ArrayBuffer')) src = new Uint8Array(/** @type {ArrayBuffer} */ (bytes));
-    else if (ArrayBuffer.isView(bytes)) src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    else fail(`loadDBN: bytes must be a Uint8Array or ArrayBuffer (got ${show(bytes)})`);
-    if (src.length === 0) fail('loadDBN: bytes is empty, not a saved rnnlab DBN');
-    const n = src.length, at = Math.ceil(n / 16) * 16, p = rt.alloc(at + 4 + ERRLEN);
-    let ptr = 0;
-    try {
-      rt.u8(p, n).set(src);
-      rt.u32(p + at, 1)[0] = 0;
-      rt.u8(p + at + 4, 1)[0] = 0;
-      const status = ex.rnnlab_dbn_load(p, n, p + at, p + at + 4, ERRLEN);
-      ptr = rt.u32(p + at, 1)[0];
-      if (status !== 0 && ptr) ex.rnnlab_dbn_free(ptr);
-      rt.check(status, 'buffer', p + at + 4);
-      if (!ptr) fail('loadDBN: rnnlab_dbn_load returned no DBN');
-    } finally { rt.free(p); }
-    return wrap(ptr);
-  };
-  Object.defineProperty(lab, 'createDBN', { value: createDBN, writable: true, configurable: true, enumerable: false });
-  Object.defineProperty(lab, 'loadDBN', { value: loadDBN, writable: true, configurable: true, enumerable: false });
+  const loadDBN = (bytes) => wrap(loadHandle(rt, 'loadDBN', bytes, { empty: 'loadDBN: bytes is empty, not a saved rnnlab DBN', none: 'loadDBN: rnnlab_dbn_load returned no DBN',
+    load: ex.rnnlab_dbn_load, free: ex.rnnlab_dbn_free }));
+  defineLab(lab, { createDBN, loadDBN });
 }

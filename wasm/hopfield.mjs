@@ -20,6 +20,7 @@
  * trainerOptions reads { rule, bias }.
  */
 import { checkInt, checkSeed, fail, isObject, show } from './check.mjs';
+import { live, checkStatus, saveBytes, loadHandle, defineLab, requireExports, release } from './energy-common.mjs';
 import { HANDLES } from './handles.mjs';
 import { ERRLEN } from './names.mjs';
 
@@ -168,16 +169,10 @@ class Hopfield {
   /** @param {HopState} s */
   constructor(s) { this.#s = s; }
 
-  #live() {
-    if (!this.#s.ptr) fail('Hopfield network has been freed');
-    return this.#s;
-  }
+  #live() { return live(this.#s, 'Hopfield network'); }
 
   /** @param {number} status */
-  #check(status) {
-    const s = this.#s;
-    s.rt.check(status, 'buffer', status ? s.rt.ex.rnnlab_hopfield_error(s.ptr) >>> 0 : 0);
-  }
+  #check(status) { checkStatus(this.#s, status, 'rnnlab_hopfield_error'); }
 
   /** The kind of learner (and of file save() writes). */
   get kind() { return 'hopfield'; }
@@ -498,20 +493,11 @@ class Hopfield {
   save() {
     const s = this.#live(), rt = s.rt, ex = rt.ex;
     const n = ex.rnnlab_hopfield_save_size(s.ptr) >>> 0;
-    const p = rt.alloc(n);
-    try {
-      this.#check(ex.rnnlab_hopfield_save(s.ptr, p, n));
-      return rt.u8(p, n).slice();
-    } finally { rt.free(p); }
+    return saveBytes(rt, n, (p) => this.#check(ex.rnnlab_hopfield_save(s.ptr, p, n)));
   }
 
   /** Frees the C object (idempotent). */
-  free() {
-    const s = this.#s;
-    if (!s.ptr) return;
-    s.rt.ex.rnnlab_hopfield_free(s.ptr);
-    s.ptr = 0;
-  }
+  free() { release(this.#s, 'rnnlab_hopfield_free'); }
 }
 
 /**
@@ -522,8 +508,7 @@ class Hopfield {
 export function installHopfield(lab, rt, hooks = {}) {
   void hooks;
   const ex = rt.ex;
-  const absent = HOP_EXPORTS.filter((n) => !(n in ex));
-  if (absent.length) fail(`the wasm module lacks exports ${absent.join(', ')} (stale build? run make)`);
+  requireExports(ex, HOP_EXPORTS);
   for (const [what, [cname, fields]] of LAYOUTS.entries()) {
     const size = ex.rnnlab_hopfield_layout(what, -1), offsets = fields.map((_, i) => ex.rnnlab_hopfield_layout(what, i));
     if (size !== 4 * fields.length || offsets.some((o, i) => o !== 4 * i) || ex.rnnlab_hopfield_layout(what, fields.length) !== -1) {
@@ -564,25 +549,8 @@ export function installHopfield(lab, rt, hooks = {}) {
    * Rebuilds a network from hop.save() bytes (file kind 4), bit-exact.
    * @param {Uint8Array | ArrayBuffer} bytes
    */
-  const loadHopfield = (bytes) => {
-    /** @type {Uint8Array} */
-    let src;
-    if (bytes instanceof ArrayBuffer || Object.prototype.toString.call(bytes) === '[object ArrayBuffer]') src = new Uint8Array(/** @type {ArrayBuffer} */ (bytes));
-    else if (ArrayBuffer.isView(bytes)) src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    else fail(`loadHopfield: bytes must be a Uint8Array or ArrayBuffer (got ${show(bytes)})`);
-    const n = src.length, at = align16(n);
-    const p = rt.alloc(at + 4 + ERRLEN);
-    let ptr = 0;
-    try {
-      rt.u8(p, n).set(src);
-      rt.u32(p + at, 1)[0] = 0;
-      rt.u8(p + at + 4, 1)[0] = 0;
-      rt.check(ex.rnnlab_hopfield_load(p, n, p + at, p + at + 4, ERRLEN), 'buffer', p + at + 4);
-      ptr = rt.u32(p + at, 1)[0];
-      if (!ptr) fail('loadHopfield: rnnlab_hopfield_load returned no network');
-    } finally { rt.free(p); }
-    return wrap(ptr);
-  };
+  const loadHopfield = (bytes) => wrap(loadHandle(rt, 'loadHopfield', bytes, { empty: null, none: 'loadHopfield: rnnlab_hopfield_load returned no network',
+    load: ex.rnnlab_hopfield_load }));
 
   /**
    * The capacity curve: mean overlap after recall from a noisy stored pattern against alpha = P/N,
@@ -639,7 +607,5 @@ export function installHopfield(lab, rt, hooks = {}) {
     return Object.freeze({ rule: HOPFIELD_RULES[rule], noise, trials, alphaC: HOPFIELD_ALPHA_C, points: Object.freeze(points) });
   };
 
-  Object.defineProperty(lab, 'createHopfield', { value: createHopfield, writable: true, configurable: true, enumerable: false });
-  Object.defineProperty(lab, 'loadHopfield', { value: loadHopfield, writable: true, configurable: true, enumerable: false });
-  Object.defineProperty(lab, 'hopfieldCapacity', { value: hopfieldCapacity, writable: true, configurable: true, enumerable: false });
+  defineLab(lab, { createHopfield, loadHopfield, hopfieldCapacity });
 }

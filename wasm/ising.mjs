@@ -15,6 +15,7 @@
  * (rnnlab.mjs Runtime.check). Views of wasm memory are never kept across calls.
  */
 import { checkInt, checkSeed, fail, isObject, show } from './check.mjs';
+import { live, checkStatus, defineLab, requireExports, release } from './energy-common.mjs';
 import { HANDLES } from './handles.mjs';
 import { ERRLEN } from './names.mjs';
 
@@ -69,16 +70,10 @@ class Ising {
   /** @param {IsingState} s */
   constructor(s) { this.#s = s; }
 
-  #live() {
-    if (!this.#s.ptr) fail('the Ising lattice has been freed');
-    return this.#s;
-  }
+  #live() { return live(this.#s, 'the Ising lattice'); }
 
   /** @param {number} status */
-  #check(status) {
-    const s = this.#s;
-    s.rt.check(status, 'buffer', status ? s.rt.ex.rnnlab_ising_error(s.ptr) >>> 0 : 0);
-  }
+  #check(status) { checkStatus(this.#s, status, 'rnnlab_ising_error'); }
 
   /** L: the lattice is L x L */
   get size() { return this.#live().L; }
@@ -210,12 +205,7 @@ class Ising {
   }
 
   /** Frees the C object (idempotent). */
-  free() {
-    const s = this.#s;
-    if (!s.ptr) return;
-    s.rt.ex.rnnlab_ising_free(s.ptr);
-    s.ptr = 0;
-  }
+  free() { release(this.#s, 'rnnlab_ising_free'); }
 }
 
 /**
@@ -224,8 +214,7 @@ class Ising {
  */
 export function installIsing(lab, rt) {
   const ex = rt.ex;
-  const absent = ISING_EXPORTS.filter((n) => !(n in ex));
-  if (absent.length) fail(`the wasm module lacks exports ${absent.join(', ')} (stale build? run make)`);
+  requireExports(ex, ISING_EXPORTS);
   /**
    * An L x L periodic Ising lattice. start: 'random' (default, from the seed), 'up' or 'down'.
    * @param {{ size: number, coupling?: number, field?: number, seed?: number | bigint, start?: 'random' | 'up' | 'down' }} options
@@ -251,5 +240,5 @@ export function installIsing(lab, rt) {
     } finally { rt.free(p); }
     return new Ising({ rt, ptr, L, J: Math.fround(J), h: Math.fround(h) });
   };
-  Object.defineProperty(lab, 'createIsing', { value: createIsing, writable: true, configurable: true, enumerable: false });
+  defineLab(lab, { createIsing });
 }

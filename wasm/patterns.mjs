@@ -12,10 +12,15 @@
  * the digit of each row: row r shows r mod 10). Generated in C from the seed, so the same options
  * give the same bits in every build. A set is what rbm.step, rbm.logLikelihood and the other
  * energy learners take as a batch.
- * Owns: the options and their validation. Does not own: the generators (C), statuses ->
- * exceptions (rt.check).
+ * Your own vectors (pure JS, no wasm: also exported by rnnlab.mjs):
+ *   patternsFromText(text, { width, height, binary })   one vector per CSV row, through the
+ *                                                         sequence loader (csv.mjs, its 'wide' layout)
+ * Owns: the options and their validation. Does not own: the generators (C), parsing (csv.mjs),
+ * statuses -> exceptions (rt.check).
  */
 import { checkInt, checkSeed, fail, isObject, show } from './check.mjs';
+import { parseSequences } from './csv.mjs';
+import { defineLab, requireExports } from './energy-common.mjs';
 import { ERRLEN } from './names.mjs';
 
 /** the pattern kinds, in rnnlab_patterns_kind order */
@@ -35,13 +40,51 @@ function checkProbability(name, v) {
 }
 
 /**
+ * Visible vectors from CSV text, one vector per row, read by the sequence loader (parseSequences,
+ * its 'wide' layout: a row is a sequence of one-value steps, its last field the target, which
+ * here is the vector's last value; its messages name the line). Every row must have as many
+ * values; a header row is allowed. binary (default: whether every value is 0 or 1): true refuses
+ * any other value naming the row and column; false keeps real values (for gaussian visibles).
+ * width x height (default size x 1) lays the values out as an image for the page's tiles.
+ * @param {string} text
+ * @param {{ width?: number, height?: number, binary?: boolean }} [options]
+ * @returns {{ kind: 'text', rows: number, size: number, width: number, height: number, binary: boolean, data: Float32Array }}
+ */
+export function patternsFromText(text, options = {}) {
+  if (!isObject(options)) fail(`patternsFromText: options must be an object (got ${show(options)})`);
+  for (const k of Object.keys(options)) if (!['width', 'height', 'binary'].includes(k)) fail(`patternsFromText: unknown option '${k}' (known: width, height, binary)`);
+  if (options.binary !== undefined && typeof options.binary !== 'boolean') fail(`patternsFromText: options.binary must be true or false (got ${show(options.binary)})`);
+  const ds = parseSequences(text, { format: 'wide', kind: 'regression', targetAt: 'end' });
+  const seqs = ds.sequences, size = seqs[0].length + 1;
+  for (const q of seqs) {
+    if (q.length + 1 !== size) fail(`patternsFromText: line ${q.line} has ${q.length + 1} values, line ${seqs[0].line} has ${size}: every vector needs as many`);
+  }
+  const data = new Float32Array(seqs.length * size);
+  seqs.forEach((q, r) => {
+    for (let t = 0; t < q.length; t++) data[r * size + t] = q.x[t];
+    data[r * size + size - 1] = q.y[0];
+  });
+  const isBit = (/** @type {number} */ v) => v === 0 || v === 1;
+  const binary = options.binary ?? data.every(isBit);
+  if (binary) {
+    const i = data.findIndex((v) => !isBit(v));
+    if (i >= 0) fail(`patternsFromText: binary vectors hold 0 or 1: line ${seqs[Math.floor(i / size)].line}, value ${(i % size) + 1} is ${data[i]}`);
+  }
+  const width = options.width === undefined ? (options.height === undefined ? size : size / options.height) : options.width;
+  const height = options.height ?? size / width;
+  checkInt('patternsFromText: options.width', width, 1, size);
+  checkInt('patternsFromText: options.height', height, 1, size);
+  if (width * height !== size) fail(`patternsFromText: options.width x options.height must be the ${size} values of a row (got ${width} x ${height})`);
+  return { kind: 'text', rows: seqs.length, size, width, height, binary, data };
+}
+
+/**
  * Called by rnnlab.mjs for each new lab, before it is frozen: defines lab.patterns.
  * @param {object} lab @param {any} rt
  */
 export function installPatterns(lab, rt) {
   const ex = rt.ex;
-  const absent = EXPORTS.filter((n) => !(n in ex));
-  if (absent.length) fail(`the wasm module lacks exports ${absent.join(', ')} (stale build? run make)`);
+  requireExports(ex, EXPORTS);
   if (ex.rnnlab_patterns_layout(-1) !== 4 * FIELDS.length || FIELDS.some((_, i) => ex.rnnlab_patterns_layout(i) !== 4 * i)) {
     fail('rnnlab_patterns_config layout mismatch between patterns.mjs and the C core');
   }
@@ -96,6 +139,5 @@ export function installPatterns(lab, rt) {
       return out;
     } finally { rt.free(q); }
   };
-  Object.defineProperty(lab, 'patterns', { value: patterns, writable: true, configurable: true, enumerable: false });
-  Object.defineProperty(lab, 'patternKinds', { value: PATTERN_KINDS, writable: true, configurable: true, enumerable: false });
+  defineLab(lab, { patterns, patternKinds: PATTERN_KINDS, patternsFromText });
 }

@@ -17,6 +17,7 @@
  * size * i, 10 * size * (i + 1)) }.
  */
 import { checkInt, checkSeed, fail, isObject, show } from './check.mjs';
+import { live, checkStatus, saveBytes, loadHandle, defineLab, requireExports, release, trainingOption } from './energy-common.mjs';
 import { HANDLES } from './handles.mjs';
 import { ERRLEN, jsNames } from './names.mjs';
 
@@ -119,16 +120,10 @@ class RBM {
   /** @param {RBMState} s */
   constructor(s) { this.#s = s; }
 
-  #live() {
-    if (!this.#s.ptr) fail('rbm has been freed');
-    return this.#s;
-  }
+  #live() { return live(this.#s, 'rbm'); }
 
   /** @param {number} status */
-  #check(status) {
-    const s = this.#s;
-    s.rt.check(status, 'buffer', status ? s.rt.ex.rnnlab_rbm_error(s.ptr) >>> 0 : 0);
-  }
+  #check(status) { checkStatus(this.#s, status, 'rnnlab_rbm_error'); }
 
   /** @param {string} fn @param {unknown} x @param {string} [name] */
   #rows(fn, x, name = 'data') { const s = this.#live(); return visibleRows(fn, name, x, s.V, !s.gaussian); }
@@ -470,25 +465,13 @@ class RBM {
    */
   save(options = {}) {
     const s = this.#live(), rt = s.rt, ex = rt.ex;
-    if (!isObject(options)) fail(`save: options must be an object (got ${show(options)})`);
-    onlyKeys('save', options, ['training']);
-    const training = options.training ?? true;
-    if (typeof training !== 'boolean') fail(`save: options.training must be true or false (got ${show(training)})`);
+    const training = trainingOption(options, onlyKeys);
     const n = ex.rnnlab_rbm_save_size(s.ptr, training ? 1 : 0) >>> 0;
-    const p = rt.alloc(n);
-    try {
-      this.#check(ex.rnnlab_rbm_save(s.ptr, training ? 1 : 0, p, n));
-      return rt.u8(p, n).slice();
-    } finally { rt.free(p); }
+    return saveBytes(rt, n, (p) => this.#check(ex.rnnlab_rbm_save(s.ptr, training ? 1 : 0, p, n)));
   }
 
   /** Frees the C object (idempotent). */
-  free() {
-    const s = this.#s;
-    if (!s.ptr) return;
-    s.rt.ex.rnnlab_rbm_free(s.ptr);
-    s.ptr = 0;
-  }
+  free() { release(this.#s, 'rnnlab_rbm_free'); }
 }
 
 /** @typedef {import('./rnnlab.d.ts').PatternData} PatternData */
@@ -529,8 +512,7 @@ function readConfig(raw) {
  */
 export function installRBM(lab, rt) {
   const ex = rt.ex;
-  const absent = RBM_EXPORTS.filter((n) => !(n in ex));
-  if (absent.length) fail(`the wasm module lacks exports ${absent.join(', ')} (stale build? run make)`);
+  requireExports(ex, RBM_EXPORTS);
   for (const [what, fields, name] of /** @type {const} */ ([[0, CONFIG_FIELDS, 'rnnlab_rbm_config'], [1, TRAIN_FIELDS, 'rnnlab_rbm_train_config']])) {
     if (ex.rnnlab_rbm_layout(what, -1) !== 4 * fields.length || fields.some((_, i) => ex.rnnlab_rbm_layout(what, i) !== 4 * i)) {
       fail(`${name} layout mismatch between rbm.mjs and the C core`);
@@ -608,28 +590,7 @@ export function installRBM(lab, rt) {
    * then continues bit for bit), else default trainer options.
    * @param {Uint8Array | ArrayBuffer} bytes
    */
-  const loadRBM = (bytes) => {
-    /** @type {Uint8Array} */
-    let src;
-    if (bytes instanceof ArrayBuffer || isA(bytes, 'ArrayBuffer')) src = new Uint8Array(/** @type {ArrayBuffer} */ (bytes));
-    else if (ArrayBuffer.isView(bytes)) src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    else fail(`loadRBM: bytes must be a Uint8Array or ArrayBuffer (got ${show(bytes)})`);
-    if (src.length === 0) fail('loadRBM: bytes is empty, not a saved rnnlab RBM');
-    const n = src.length, at = Math.ceil(n / 16) * 16;
-    const p = rt.alloc(at + 4 + ERRLEN);
-    let ptr = 0;
-    try {
-      rt.u8(p, n).set(src);
-      rt.u32(p + at, 1)[0] = 0;
-      rt.u8(p + at + 4, 1)[0] = 0;
-      const status = ex.rnnlab_rbm_load(p, n, p + at, p + at + 4, ERRLEN);
-      ptr = rt.u32(p + at, 1)[0];
-      if (status !== 0 && ptr) ex.rnnlab_rbm_free(ptr);
-      rt.check(status, 'buffer', p + at + 4);
-      if (!ptr) fail('loadRBM: rnnlab_rbm_load returned no RBM');
-    } finally { rt.free(p); }
-    return wrap(ptr);
-  };
-  Object.defineProperty(lab, 'createRBM', { value: createRBM, writable: true, configurable: true, enumerable: false });
-  Object.defineProperty(lab, 'loadRBM', { value: loadRBM, writable: true, configurable: true, enumerable: false });
+  const loadRBM = (bytes) => wrap(loadHandle(rt, 'loadRBM', bytes, { empty: 'loadRBM: bytes is empty, not a saved rnnlab RBM', none: 'loadRBM: rnnlab_rbm_load returned no RBM',
+    load: ex.rnnlab_rbm_load, free: ex.rnnlab_rbm_free }));
+  defineLab(lab, { createRBM, loadRBM });
 }

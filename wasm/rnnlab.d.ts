@@ -1480,9 +1480,23 @@ export interface RBM {
   free(): void;
 }
 
+/** patternsFromText: your own vectors, one per CSV row (through parseSequences' 'wide' layout). */
+export interface TextPatterns extends PatternSet {
+  readonly kind: 'text';
+  readonly width: number;
+  readonly height: number;
+  /** every value 0 or 1 (checked when asked for) */
+  readonly binary: boolean;
+}
+
+/** One vector per CSV row (a header row allowed), every row as many values; binary (default: every
+ * value 0 or 1) refuses other values naming the line; width x height (default size x 1) the image. */
+export function patternsFromText(text: string, options?: { width?: number; height?: number; binary?: boolean }): TextPatterns;
+
 export interface Lab {
   patterns(kind: PatternKind, options?: PatternOptions): Patterns;
   readonly patternKinds: readonly PatternKind[];
+  patternsFromText(text: string, options?: { width?: number; height?: number; binary?: boolean }): TextPatterns;
   createRBM(config: RBMConfig, trainer?: RBMTrainerOptions): RBM;
   loadRBM(bytes: Uint8Array | ArrayBuffer): RBM;
   /** a deep belief net over layers [visible, h1, h2, ...], trained greedily layer by layer */

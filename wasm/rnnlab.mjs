@@ -34,6 +34,7 @@ import { checkInt, checkSeed, fail, isNode, isObject, show } from './check.mjs';
 import { HANDLES, NATIVE_BLOCK } from './handles.mjs';
 import { ACTIVATIONS, CELLS, C_OPTIMIZERS, DEFAULT_TRAINER, ERRLEN, GATE_NAMES, INITS, INPUT_KINDS, LSTM_VARIANTS, OPTIMIZERS, OUTPUT_KINDS, FILE_KINDS, fileKind, jsNames } from './names.mjs';
 export { parseSequences } from './csv.mjs'; // your own sequences: the loader, without a lab
+export { patternsFromText } from './patterns.mjs'; // your own vectors for the energy nets (through that loader)
 
 /** @typedef {import('./rnnlab.d.ts').ModelConfig} ModelConfig */
 /** @typedef {import('./rnnlab.d.ts').TrainerOptions} TrainerOptions */

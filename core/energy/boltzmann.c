@@ -1,6 +1,8 @@
 /* energy/boltzmann.c - general Boltzmann machines: exact and sampled learning, exact log Z and
  * log-likelihood, Gibbs sampling, save / load (file kind 7). The model and its conventions are in
- * core/rnnlab.h ("Boltzmann machines and the Ising model").
+ * core/rnnlab.h ("Boltzmann machines and the Ising model"). Three files: this one (the machine,
+ * weights, energy, Gibbs sampling, learning), boltzmann_exact.c (the exact sums) and
+ * boltzmann_file.c (save / load).
  *
  * Owns: the machine, its two phases (exact enumeration, Gibbs sampling with persistent chains),
  * its file format. Does not own: the optimizer (train/optimizer.c: one arena, optimizer_apply),
@@ -46,16 +48,11 @@
 #include "kernels/kernels.h"
 
 #define BM_RNG_SALT 0xB017B017B017B017ull
-#define BM_VERSION 1u
-#define BM_HEADER 28
-#define BM_TAIL 76 /* train + learn configs, steps, generator, chain count */
-
-static const uint8_t bm_magic[8] = {'R', 'N', 'N', 'L', 'A', 'B', 0, 7};
 
 typedef char bm_learn_size_check[sizeof(rnnlab_boltzmann_learn_config) == RNNLAB_BOLTZMANN_LEARN_FIELDS * 4 ? 1 : -1];
 typedef char bm_train_size_check[sizeof(rnnlab_train_config) == RNNLAB_TRAIN_CONFIG_FIELDS * 4 ? 1 : -1];
 
-static rnnlab_status bm_fail(rnnlab_boltzmann *bm, rnnlab_status s, const char *fmt, ...) {
+rnnlab_status bm_fail(rnnlab_boltzmann *bm, rnnlab_status s, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   status_vfail(bm->err, sizeof bm->err, s, fmt, ap);
@@ -80,7 +77,7 @@ void rnnlab_boltzmann_train_config_default(rnnlab_train_config *tc) {
 }
 
 /* the rebuilt full matrix W from the packed weights */
-static void bm_unpack(rnnlab_boltzmann *bm) {
+void bm_unpack(rnnlab_boltzmann *bm) {
   const int n = bm->n;
   for (int i = 0; i < n; i++) {
     bm->W[(size_t)i * n + i] = 0.0f;
@@ -91,7 +88,7 @@ static void bm_unpack(rnnlab_boltzmann *bm) {
   }
 }
 
-static rnnlab_status check_learn(const rnnlab_boltzmann_learn_config *lc, char *err, size_t errlen) {
+rnnlab_status bm_check_learn(const rnnlab_boltzmann_learn_config *lc, char *err, size_t errlen) {
   if (lc->method != RNNLAB_BOLTZMANN_EXACT && lc->method != RNNLAB_BOLTZMANN_SAMPLED)
     return status_fail(err, errlen, RNNLAB_EINVAL, "method: unknown method %d (0 exact, 1 sampled)", (int)lc->method);
   if (lc->sweeps < 1 || lc->sweeps > RNNLAB_BOLTZMANN_MAX_SWEEPS)
@@ -102,7 +99,7 @@ static rnnlab_status check_learn(const rnnlab_boltzmann_learn_config *lc, char *
 }
 
 /* the machine with zero weights, default trainer, no chains; V, H checked */
-static rnnlab_status bm_alloc(int32_t V, int32_t H, rnnlab_boltzmann **out, char *err, size_t errlen) {
+rnnlab_status bm_alloc(int32_t V, int32_t H, rnnlab_boltzmann **out, char *err, size_t errlen) {
   *out = NULL;
   if (V < 1 || V > RNNLAB_BOLTZMANN_MAX_UNITS)
     return status_fail(err, errlen, RNNLAB_EINVAL, "visible must be in 1..%d (got %d)", RNNLAB_BOLTZMANN_MAX_UNITS, (int)V);
@@ -183,7 +180,7 @@ rnnlab_status rnnlab_boltzmann_get_weights(rnnlab_boltzmann *bm, int32_t which, 
   return RNNLAB_OK;
 }
 
-static int finitef(float x) { return x == x && x - x == 0.0f; }
+int bm_finitef(float x) { return x == x && x - x == 0.0f; }
 
 rnnlab_status rnnlab_boltzmann_set_weights(rnnlab_boltzmann *bm, const float *weight, const float *bias) {
   if (!bm) return RNNLAB_EINVAL;
@@ -193,7 +190,7 @@ rnnlab_status rnnlab_boltzmann_set_weights(rnnlab_boltzmann *bm, const float *we
     for (int i = 0; i < n; i++)
       for (int j = 0; j < n; j++) {
         const float w = weight[(size_t)i * n + j];
-        if (!finitef(w)) return bm_fail(bm, RNNLAB_ENONFINITE, "weight[%d] (row %d, column %d) is not finite", i * n + j, i, j);
+        if (!bm_finitef(w)) return bm_fail(bm, RNNLAB_ENONFINITE, "weight[%d] (row %d, column %d) is not finite", i * n + j, i, j);
         if (i == j && w != 0.0f) return bm_fail(bm, RNNLAB_EINVAL, "weight[%d] (row %d, column %d) = %g: the diagonal must be 0", i * n + j, i, j, (double)w);
         if (j > i && w != weight[(size_t)j * n + i])
           return bm_fail(bm, RNNLAB_EINVAL, "weight must be symmetric: weight[%d] = %g but weight[%d] = %g (rows %d and %d)", i * n + j,
@@ -201,7 +198,7 @@ rnnlab_status rnnlab_boltzmann_set_weights(rnnlab_boltzmann *bm, const float *we
       }
   if (bias)
     for (int i = 0; i < n; i++)
-      if (!finitef(bias[i])) return bm_fail(bm, RNNLAB_ENONFINITE, "bias[%d] is not finite", i);
+      if (!bm_finitef(bias[i])) return bm_fail(bm, RNNLAB_ENONFINITE, "bias[%d] is not finite", i);
   if (weight)
     for (int i = 0; i < n; i++)
       for (int j = i + 1; j < n; j++) bm->params[bm_widx(n, i, j)] = weight[(size_t)i * n + j];
@@ -213,7 +210,7 @@ rnnlab_status rnnlab_boltzmann_set_weights(rnnlab_boltzmann *bm, const float *we
 /* ---- checks ---- */
 
 /* rows (rows, width) of 0/1 values; what names them in the message */
-static rnnlab_status check_binary(rnnlab_boltzmann *bm, const char *what, const float *x, int32_t rows, int width) {
+rnnlab_status bm_check_binary(rnnlab_boltzmann *bm, const char *what, const float *x, int32_t rows, int width) {
   if (!x) return bm_fail(bm, RNNLAB_EINVAL, "%s is NULL", what);
   if (rows < 1) return bm_fail(bm, RNNLAB_EINVAL, "%s: rows must be >= 1 (got %d)", what, (int)rows);
   if ((int64_t)rows * width > (int64_t)RNNLAB_MAX_ELEMS)
@@ -228,7 +225,7 @@ static rnnlab_status check_binary(rnnlab_boltzmann *bm, const char *what, const 
   return RNNLAB_OK;
 }
 
-static rnnlab_status check_exact(rnnlab_boltzmann *bm, int units) {
+rnnlab_status bm_check_exact(rnnlab_boltzmann *bm, int units) {
   if (units > RNNLAB_BOLTZMANN_MAX_EXACT)
     return bm_fail(bm, RNNLAB_EINVAL, "n = %d units: exact enumeration needs 2^%d states, the limit is 2^%d", units, units,
                    RNNLAB_BOLTZMANN_MAX_EXACT);
@@ -238,7 +235,7 @@ static rnnlab_status check_exact(rnnlab_boltzmann *bm, int units) {
 /* ---- energy ---- */
 
 /* -E(s) in double, s (n) of 0/1 */
-static double neg_energy(const rnnlab_boltzmann *bm, const float *s) {
+double bm_neg_energy(const rnnlab_boltzmann *bm, const float *s) {
   const int n = bm->n;
   const float *b = bm->params + bm->nw;
   double e = 0.0;
@@ -255,156 +252,10 @@ static double neg_energy(const rnnlab_boltzmann *bm, const float *s) {
 rnnlab_status rnnlab_boltzmann_energy(rnnlab_boltzmann *bm, const float *states, int32_t rows, double *out) {
   if (!bm) return RNNLAB_EINVAL;
   bm->err[0] = 0;
-  rnnlab_status s = check_binary(bm, "states", states, rows, bm->n);
+  rnnlab_status s = bm_check_binary(bm, "states", states, rows, bm->n);
   if (s) return s;
   if (!out) return bm_fail(bm, RNNLAB_EINVAL, "out is NULL");
-  for (int32_t r = 0; r < rows; r++) out[r] = -neg_energy(bm, states + (size_t)r * bm->n);
-  return RNNLAB_OK;
-}
-
-/* ---- exact enumeration ---- */
-
-static int ctz32(uint32_t x) {
-  int k = 0;
-  while (!(x & 1u)) x >>= 1, k++;
-  return k;
-}
-
-/* One Gray-code pass over the 2^nf states of the free units F = [f0, f0 + nf) with the others
- * fixed at s (s is modified during the pass; the free units end at 0). Pass 1 (sum = 0) returns
- * the largest -E; pass 2 (sum = 1) returns sum_states e^{-E - shift}, adding each state's weight
- * times s_a s_b for free a <= b into acc (nf, nf) when acc is not NULL (upper triangle, indices
- * relative to f0). */
-static double gray_pass(const rnnlab_boltzmann *bm, float *s, int f0, int nf, int want_sum, double shift, double *acc) {
-  const int n = bm->n;
-  const float *b = bm->params + bm->nw;
-  double *f = bm->fld; /* fields of the free units: b_i + sum_j w_ij s_j */
-  for (int a = 0; a < nf; a++) s[f0 + a] = 0.0f;
-  double e = neg_energy(bm, s);
-  for (int a = 0; a < nf; a++) {
-    const int i = f0 + a;
-    const float *w = bm->W + (size_t)i * n;
-    double x = (double)b[i];
-    for (int j = 0; j < n; j++)
-      if (s[j] != 0.0f) x += (double)w[j];
-    f[a] = x;
-  }
-  const uint32_t count = nf >= 32 ? 0u : (uint32_t)1 << nf;
-  double best = e, sum = 0.0;
-  uint32_t g = 0;
-  for (uint32_t k = 0;;) {
-    if (want_sum) {
-      const double p = energy_exp(e - shift);
-      sum += p;
-      for (uint32_t x = acc ? g : 0u; x;) {
-        const int a = ctz32(x);
-        x &= x - 1;
-        double *row = acc + (size_t)a * nf;
-        row[a] += p;
-        for (uint32_t y = x; y;) {
-          const int c = ctz32(y);
-          y &= y - 1;
-          row[c] += p;
-        }
-      }
-    } else if (e > best) best = e;
-    if (++k == count) break;
-    const int t = ctz32(k); /* the free unit that flips */
-    const int i = f0 + t;
-    const double sign = s[i] != 0.0f ? -1.0 : 1.0;
-    e += sign * f[t];
-    s[i] = sign > 0.0 ? 1.0f : 0.0f;
-    g ^= (uint32_t)1 << t;
-    const float *w = bm->W + (size_t)i * n;
-    for (int a = 0; a < nf; a++) f[a] += sign * (double)w[f0 + a];
-  }
-  for (int a = 0; a < nf; a++) s[f0 + a] = 0.0f;
-  return want_sum ? sum : best;
-}
-
-/* log sum over the free units [f0, f0 + nf) of e^{-E}, the others fixed at s. When stats is not
- * NULL, adds weight * E_p[s_i s_j] (p the conditional distribution of the free units) into stats
- * (n, n) upper triangle, i <= j, for every pair (free and fixed alike). */
-static double enumerate(rnnlab_boltzmann *bm, float *s, int f0, int nf, double *stats, double weight) {
-  const int n = bm->n;
-  double *acc = bm->acc;
-  const double best = gray_pass(bm, s, f0, nf, 0, 0.0, NULL);
-  if (stats) memset(acc, 0, sizeof(double) * (size_t)nf * nf);
-  const double sum = gray_pass(bm, s, f0, nf, 1, best, stats ? acc : NULL);
-  const double logsum = best + energy_log(sum);
-  if (stats) {
-    const double c = weight / sum;
-    for (int i = 0; i < n; i++) {
-      const int fi = i >= f0 && i < f0 + nf;
-      for (int j = i; j < n; j++) {
-        const int fj = j >= f0 && j < f0 + nf;
-        double v;
-        if (fi && fj) v = acc[(size_t)(i - f0) * nf + (j - f0)] * c;                              /* E[s_i s_j] */
-        else if (fi) v = s[j] != 0.0f ? acc[(size_t)(i - f0) * nf + (i - f0)] * c : 0.0;          /* E[s_i] s_j */
-        else if (fj) v = s[i] != 0.0f ? acc[(size_t)(j - f0) * nf + (j - f0)] * c : 0.0;          /* s_i E[s_j] */
-        else v = s[i] != 0.0f && s[j] != 0.0f ? weight : 0.0;                                      /* s_i s_j */
-        stats[(size_t)i * n + j] += v;
-      }
-    }
-  }
-  return logsum;
-}
-
-/* gradient of the mean negative log-likelihood from the two phases' statistics */
-static void stats_to_grads(rnnlab_boltzmann *bm) {
-  const int n = bm->n;
-  const double *d = bm->stats[0], *m = bm->stats[1];
-  for (int i = 0; i < n; i++) {
-    bm->grads[bm->nw + i] = (float)(m[(size_t)i * n + i] - d[(size_t)i * n + i]);
-    for (int j = i + 1; j < n; j++) bm->grads[bm_widx(n, i, j)] = (float)(m[(size_t)i * n + j] - d[(size_t)i * n + j]);
-  }
-}
-
-rnnlab_status rnnlab_boltzmann_log_partition(rnnlab_boltzmann *bm, double *out) {
-  if (!bm) return RNNLAB_EINVAL;
-  bm->err[0] = 0;
-  if (!out) return bm_fail(bm, RNNLAB_EINVAL, "out is NULL");
-  rnnlab_status s = check_exact(bm, bm->n);
-  if (s) return s;
-  *out = enumerate(bm, bm->state, 0, bm->n, NULL, 0.0);
-  return RNNLAB_OK;
-}
-
-/* mean over rows of log sum_h e^{-E(v_r, h)}; stats (data phase, weight 1/rows each) when not NULL */
-static double clamped_logsum(rnnlab_boltzmann *bm, const float *data, int32_t rows, double *stats) {
-  double total = 0.0;
-  for (int32_t r = 0; r < rows; r++) {
-    memcpy(bm->state, data + (size_t)r * bm->V, sizeof(float) * (size_t)bm->V);
-    total += enumerate(bm, bm->state, bm->V, bm->H, stats, 1.0 / rows);
-  }
-  return total / rows;
-}
-
-rnnlab_status rnnlab_boltzmann_free_energy(rnnlab_boltzmann *bm, const float *data, int32_t rows, double *out) {
-  if (!bm) return RNNLAB_EINVAL;
-  bm->err[0] = 0;
-  rnnlab_status s = check_binary(bm, "data", data, rows, bm->V);
-  if (s) return s;
-  if (!out) return bm_fail(bm, RNNLAB_EINVAL, "out is NULL");
-  if (bm->H > RNNLAB_BOLTZMANN_MAX_EXACT)
-    return bm_fail(bm, RNNLAB_EINVAL, "hidden = %d units: exact enumeration needs 2^%d states, the limit is 2^%d", (int)bm->H, (int)bm->H,
-                   RNNLAB_BOLTZMANN_MAX_EXACT);
-  for (int32_t r = 0; r < rows; r++) {
-    memcpy(bm->state, data + (size_t)r * bm->V, sizeof(float) * (size_t)bm->V);
-    out[r] = -enumerate(bm, bm->state, bm->V, bm->H, NULL, 0.0);
-  }
-  return RNNLAB_OK;
-}
-
-rnnlab_status rnnlab_boltzmann_log_likelihood(rnnlab_boltzmann *bm, const float *data, int32_t rows, double *out) {
-  if (!bm) return RNNLAB_EINVAL;
-  bm->err[0] = 0;
-  rnnlab_status s = check_binary(bm, "data", data, rows, bm->V);
-  if (s) return s;
-  if (!out) return bm_fail(bm, RNNLAB_EINVAL, "out is NULL");
-  if ((s = check_exact(bm, bm->n))) return s;
-  const double logZ = enumerate(bm, bm->state, 0, bm->n, NULL, 0.0);
-  *out = clamped_logsum(bm, data, rows, NULL) - logZ;
+  for (int32_t r = 0; r < rows; r++) out[r] = -bm_neg_energy(bm, states + (size_t)r * bm->n);
   return RNNLAB_OK;
 }
 
@@ -480,7 +331,7 @@ rnnlab_status rnnlab_boltzmann_pseudo_log_likelihood(rnnlab_boltzmann *bm, const
                                                      int32_t sweeps, uint32_t seed_lo, uint32_t seed_hi, double *out) {
   if (!bm) return RNNLAB_EINVAL;
   bm->err[0] = 0;
-  rnnlab_status s = check_binary(bm, "data", data, rows, bm->V);
+  rnnlab_status s = bm_check_binary(bm, "data", data, rows, bm->V);
   if (s) return s;
   if (sweeps < 1 || sweeps > RNNLAB_BOLTZMANN_MAX_SWEEPS)
     return bm_fail(bm, RNNLAB_EINVAL, "sweeps must be in 1..%d (got %d)", RNNLAB_BOLTZMANN_MAX_SWEEPS, (int)sweeps);
@@ -499,13 +350,13 @@ rnnlab_status rnnlab_boltzmann_sample(rnnlab_boltzmann *bm, int32_t chains, int3
     return bm_fail(bm, RNNLAB_EINVAL, "chains must be in 1..%d (got %d)", RNNLAB_BOLTZMANN_MAX_CHAINS, (int)chains);
   if (sweeps < 0 || sweeps > RNNLAB_BOLTZMANN_MAX_SWEEPS)
     return bm_fail(bm, RNNLAB_EINVAL, "sweeps must be in 0..%d (got %d)", RNNLAB_BOLTZMANN_MAX_SWEEPS, (int)sweeps);
-  if (!(temperature > 0.0f) || !finitef(temperature))
+  if (!(temperature > 0.0f) || !bm_finitef(temperature))
     return bm_fail(bm, RNNLAB_EINVAL, "temperature must be finite and > 0 (got %g)", (double)temperature);
   if ((int64_t)chains * bm->n > (int64_t)RNNLAB_MAX_ELEMS)
     return bm_fail(bm, RNNLAB_EINVAL, "%d chains of %d units is more than %d values", (int)chains, (int)bm->n, RNNLAB_MAX_ELEMS);
   if (!out) return bm_fail(bm, RNNLAB_EINVAL, "out is NULL");
   if (init) {
-    rnnlab_status s = check_binary(bm, "init", init, chains, bm->n);
+    rnnlab_status s = bm_check_binary(bm, "init", init, chains, bm->n);
     if (s) return s;
   }
   rng_state r;
@@ -529,7 +380,7 @@ rnnlab_status rnnlab_boltzmann_set_trainer(rnnlab_boltzmann *bm, const rnnlab_tr
   if (!tc || !lc) return bm_fail(bm, RNNLAB_EINVAL, "tc and lc must not be NULL");
   rnnlab_status s = optimizer_check_config(tc, bm->err, sizeof bm->err);
   if (s) return s;
-  if ((s = check_learn(lc, bm->err, sizeof bm->err))) return s;
+  if ((s = bm_check_learn(lc, bm->err, sizeof bm->err))) return s;
   if (bm->have_opt) {
     rnnlab_train_config a = bm->opt.tc, b = *tc;
     a.learning_rate = b.learning_rate = 0.0f;
@@ -544,7 +395,7 @@ rnnlab_status rnnlab_boltzmann_set_trainer(rnnlab_boltzmann *bm, const rnnlab_tr
 rnnlab_status rnnlab_boltzmann_set_learning_rate(rnnlab_boltzmann *bm, float lr) {
   if (!bm) return RNNLAB_EINVAL;
   bm->err[0] = 0;
-  if (!finitef(lr) || !(lr > 0.0f)) return bm_fail(bm, RNNLAB_EINVAL, "learning_rate must be finite and > 0 (got %g)", (double)lr);
+  if (!bm_finitef(lr) || !(lr > 0.0f)) return bm_fail(bm, RNNLAB_EINVAL, "learning_rate must be finite and > 0 (got %g)", (double)lr);
   bm->tc.learning_rate = lr;
   if (bm->have_opt) bm->opt.tc.learning_rate = lr;
   return RNNLAB_OK;
@@ -564,15 +415,15 @@ static rnnlab_status ensure_chains(rnnlab_boltzmann *bm, rng_state *r) {
 rnnlab_status rnnlab_boltzmann_backward(rnnlab_boltzmann *bm, const float *data, int32_t rows, int32_t advance, float *loss) {
   if (!bm) return RNNLAB_EINVAL;
   bm->err[0] = 0;
-  rnnlab_status s = check_binary(bm, "data", data, rows, bm->V);
+  rnnlab_status s = bm_check_binary(bm, "data", data, rows, bm->V);
   if (s) return s;
   const int n = bm->n;
   double value = 0.0;
   if (bm->lc.method == RNNLAB_BOLTZMANN_EXACT) {
-    if ((s = check_exact(bm, n))) return s;
+    if ((s = bm_check_exact(bm, n))) return s;
     memset(bm->stats[0], 0, sizeof(double) * 2 * (size_t)n * n);
-    const double logZ = enumerate(bm, bm->state, 0, n, bm->stats[1], 1.0);
-    value = logZ - clamped_logsum(bm, data, rows, bm->stats[0]);
+    const double logZ = bm_enumerate(bm, bm->state, 0, n, bm->stats[1], 1.0);
+    value = logZ - bm_clamped_logsum(bm, data, rows, bm->stats[0]);
   } else {
     /* a trace works on copies of the generator and the chains; a step on the real ones */
     rng_state r = bm->rng;
@@ -607,7 +458,7 @@ rnnlab_status rnnlab_boltzmann_backward(rnnlab_boltzmann *bm, const float *data,
     if (s) return s;
   }
   bm->have_stats = 1;
-  stats_to_grads(bm);
+  bm_stats_to_grads(bm);
   if (loss) *loss = (float)value;
   return RNNLAB_OK;
 }
@@ -636,196 +487,14 @@ rnnlab_status rnnlab_boltzmann_step(rnnlab_boltzmann *bm, const float *data, int
     bm->have_opt = 1;
   }
   const double norm = arena_sqrt(arena_sumsq(bm->grads, bm->np));
-  if (!(norm == norm) || norm > 1e300 || !finitef(loss))
+  if (!(norm == norm) || norm > 1e300 || !bm_finitef(loss))
     return bm_fail(bm, RNNLAB_ENONFINITE, "non-finite gradient or loss (%g): the weights are unchanged", (double)loss);
   const param_arena a = {bm->params, bm->grads, bm->np};
   const int clipped = optimizer_apply(&bm->opt, &a, norm);
   for (size_t k = 0; k < bm->np; k++)
-    if (!finitef(bm->params[k])) return bm_fail(bm, RNNLAB_ENONFINITE, "the update made parameter %lu non-finite", (unsigned long)k);
+    if (!bm_finitef(bm->params[k])) return bm_fail(bm, RNNLAB_ENONFINITE, "the update made parameter %lu non-finite", (unsigned long)k);
   bm_unpack(bm);
   bm->steps++;
   if (r) r->loss = loss, r->grad_norm = (float)norm, r->clipped = clipped, r->chunks = 1;
-  return RNNLAB_OK;
-}
-
-/* ---- save / load ---- */
-
-static uint8_t *put_u32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
-  return p + 4;
-}
-static uint8_t *put_u64(uint8_t *p, uint64_t v) { return put_u32(put_u32(p, (uint32_t)v), (uint32_t)(v >> 32)); }
-static uint32_t get_u32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
-static uint64_t get_u64(const uint8_t *p) { return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32; }
-static uint8_t *put_f32s(uint8_t *p, const float *a, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    uint32_t u;
-    memcpy(&u, &a[i], 4);
-    p = put_u32(p, u);
-  }
-  return p;
-}
-static const uint8_t *get_f32s(float *a, const uint8_t *p, size_t n) {
-  for (size_t i = 0; i < n; i++, p += 4) {
-    const uint32_t u = get_u32(p);
-    memcpy(&a[i], &u, 4);
-  }
-  return p;
-}
-/* a 4-byte config struct as words, by bit pattern (int32 and float fields alike) */
-static uint8_t *put_words(uint8_t *p, const void *st, int words) {
-  for (int k = 0; k < words; k++) {
-    uint32_t u;
-    memcpy(&u, (const uint8_t *)st + 4 * k, 4);
-    p = put_u32(p, u);
-  }
-  return p;
-}
-static const uint8_t *get_words(void *st, const uint8_t *p, int words) {
-  for (int k = 0; k < words; k++, p += 4) {
-    const uint32_t u = get_u32(p);
-    memcpy((uint8_t *)st + 4 * k, &u, 4);
-  }
-  return p;
-}
-
-static int moments_mask(const rnnlab_boltzmann *bm) { return bm->have_opt ? (bm->opt.m1 ? 1 : 0) | (bm->opt.m2 ? 2 : 0) : 0; }
-static int popcount2(uint32_t m) { return (int)(m & 1u) + (int)((m >> 1) & 1u); }
-
-size_t rnnlab_boltzmann_save_size(const rnnlab_boltzmann *bm) {
-  if (!bm) return 0;
-  size_t len = BM_HEADER + 4 * bm->np + BM_TAIL + (size_t)bm->n_chains * bm->n + 4;
-  if (bm->have_opt) len += 12 + 4 * bm->np * (size_t)popcount2((uint32_t)moments_mask(bm));
-  return len;
-}
-
-rnnlab_status rnnlab_boltzmann_save(rnnlab_boltzmann *bm, uint8_t *buf, size_t len) {
-  if (!bm) return RNNLAB_EINVAL;
-  bm->err[0] = 0;
-  const size_t need = rnnlab_boltzmann_save_size(bm);
-  if (!buf || len < need) return bm_fail(bm, RNNLAB_EINVAL, "save: the buffer holds %lu bytes, %lu are needed", (unsigned long)len, (unsigned long)need);
-  uint8_t *p = buf;
-  memcpy(p, bm_magic, 8), p += 8;
-  p = put_u32(p, BM_VERSION);
-  p = put_u32(p, bm->have_opt ? 1u : 0u);
-  p = put_u32(p, (uint32_t)bm->V);
-  p = put_u32(p, (uint32_t)bm->H);
-  p = put_u32(p, (uint32_t)bm->np);
-  p = put_f32s(p, bm->params, bm->np);
-  p = put_words(p, &bm->tc, RNNLAB_TRAIN_CONFIG_FIELDS);
-  p = put_words(p, &bm->lc, RNNLAB_BOLTZMANN_LEARN_FIELDS);
-  p = put_u64(p, (uint64_t)bm->steps);
-  p = put_u64(p, bm->rng.s);
-  p = put_u32(p, (uint32_t)bm->n_chains);
-  for (size_t k = 0; k < (size_t)bm->n_chains * bm->n; k++) *p++ = bm->chains[k] != 0.0f ? 1 : 0;
-  if (bm->have_opt) {
-    const uint32_t mask = (uint32_t)moments_mask(bm);
-    p = put_u64(p, (uint64_t)bm->opt.steps);
-    p = put_u32(p, mask);
-    if (mask & 1u) p = put_f32s(p, bm->opt.m1, bm->np);
-    if (mask & 2u) p = put_f32s(p, bm->opt.m2, bm->np);
-  }
-  p = put_u32(p, rnnlab_crc32(buf, (size_t)(p - buf)));
-  return RNNLAB_OK;
-}
-
-static rnnlab_status load_fail(rnnlab_boltzmann *bm, char *err, size_t errlen, rnnlab_status s, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  status_vfail(err, errlen, s, fmt, ap);
-  va_end(ap);
-  rnnlab_boltzmann_free(bm);
-  return s;
-}
-
-rnnlab_status rnnlab_boltzmann_load(const uint8_t *buf, size_t len, rnnlab_boltzmann **out, char *err, size_t errlen) {
-  if (err && errlen) err[0] = 0;
-  if (!out) return status_fail(err, errlen, RNNLAB_EINVAL, "out must not be NULL");
-  *out = NULL;
-  if (!buf || len == 0) return status_fail(err, errlen, RNNLAB_EFORMAT, "empty buffer: no saved Boltzmann machine");
-  if (len >= 8 && memcmp(buf, bm_magic, 7) == 0 && buf[7] != 7)
-    return status_fail(err, errlen, RNNLAB_EFORMAT, "this rnnlab file is of kind %d, not a Boltzmann machine (kind 7)", (int)buf[7]);
-  if (len < BM_HEADER + BM_TAIL + 4)
-    return status_fail(err, errlen, RNNLAB_EFORMAT, "too short: %lu bytes, a saved Boltzmann machine has at least %d", (unsigned long)len,
-                       BM_HEADER + BM_TAIL + 4);
-  if (memcmp(buf, bm_magic, 8) != 0) return status_fail(err, errlen, RNNLAB_EFORMAT, "not an rnnlab Boltzmann machine (bad magic)");
-  const uint32_t version = get_u32(buf + 8), flags = get_u32(buf + 12);
-  if (version > BM_VERSION)
-    return status_fail(err, errlen, RNNLAB_EFORMAT, "saved by a newer rnnlab (format %lu); this build reads format %u", (unsigned long)version, BM_VERSION);
-  if (version != BM_VERSION) return status_fail(err, errlen, RNNLAB_EFORMAT, "unknown format version %lu", (unsigned long)version);
-  if (flags & ~1u) return status_fail(err, errlen, RNNLAB_EFORMAT, "unknown flags 0x%lx", (unsigned long)flags);
-  const uint32_t V = get_u32(buf + 16), H = get_u32(buf + 20), P = get_u32(buf + 24);
-  if (V < 1 || V > RNNLAB_BOLTZMANN_MAX_UNITS || H > RNNLAB_BOLTZMANN_MAX_UNITS - V)
-    return status_fail(err, errlen, RNNLAB_EFORMAT, "bad sizes: %lu visible and %lu hidden units (the limit is %d in all): the file is corrupted",
-                       (unsigned long)V, (unsigned long)H, RNNLAB_BOLTZMANN_MAX_UNITS);
-  const size_t n = V + H, np = n * (n - 1) / 2 + n;
-  if (P != np)
-    return status_fail(err, errlen, RNNLAB_EFORMAT, "parameter count mismatch: the file has %lu, %lu units need %lu", (unsigned long)P,
-                       (unsigned long)n, (unsigned long)np);
-  const size_t at = BM_HEADER + 4 * np; /* the tail */
-  if (len < at + BM_TAIL + 4)
-    return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected at least %lu bytes, got %lu", (unsigned long)(at + BM_TAIL + 4), (unsigned long)len);
-  const uint32_t C = get_u32(buf + at + 72);
-  if (C > RNNLAB_BOLTZMANN_MAX_CHAINS || (uint64_t)C * n > (uint64_t)RNNLAB_MAX_ELEMS)
-    return status_fail(err, errlen, RNNLAB_EFORMAT, "bad chain count %lu: the file is corrupted", (unsigned long)C);
-  size_t expected = at + BM_TAIL + (size_t)C * n, opt_at = expected;
-  uint32_t mask = 0;
-  if (flags & 1u) {
-    if (len < expected + 12 + 4)
-      return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected at least %lu bytes, got %lu", (unsigned long)(expected + 16), (unsigned long)len);
-    mask = get_u32(buf + expected + 8);
-    if (mask & ~3u) return status_fail(err, errlen, RNNLAB_EFORMAT, "bad optimizer moments mask 0x%lx: the file is corrupted", (unsigned long)mask);
-    expected += 12 + 4 * np * (size_t)popcount2(mask);
-  }
-  expected += 4;
-  if (len < expected) return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected %lu bytes, got %lu", (unsigned long)expected, (unsigned long)len);
-  if (len > expected)
-    return status_fail(err, errlen, RNNLAB_EFORMAT, "length mismatch: expected %lu bytes, got %lu (trailing data or a corrupted header)",
-                       (unsigned long)expected, (unsigned long)len);
-  if (rnnlab_crc32(buf, len - 4) != get_u32(buf + len - 4)) return status_fail(err, errlen, RNNLAB_EFORMAT, "checksum mismatch: file is corrupted");
-
-  rnnlab_boltzmann *bm;
-  rnnlab_status s = bm_alloc((int32_t)V, (int32_t)H, &bm, err, errlen);
-  if (s) return s;
-  get_f32s(bm->params, buf + BM_HEADER, np);
-  for (size_t k = 0; k < np; k++)
-    if (!finitef(bm->params[k])) return load_fail(bm, err, errlen, RNNLAB_EFORMAT, "parameter %lu is not finite: the file is corrupted", (unsigned long)k);
-  bm_unpack(bm);
-  rnnlab_train_config tc;
-  rnnlab_boltzmann_learn_config lc;
-  const uint8_t *p = get_words(&tc, buf + at, RNNLAB_TRAIN_CONFIG_FIELDS);
-  p = get_words(&lc, p, RNNLAB_BOLTZMANN_LEARN_FIELDS);
-  char cerr[ERRLEN];
-  if ((s = optimizer_check_config(&tc, cerr, sizeof cerr)) || (s = check_learn(&lc, cerr, sizeof cerr)))
-    return load_fail(bm, err, errlen, RNNLAB_EFORMAT, "saved trainer rejected: %s", cerr);
-  bm->tc = tc, bm->lc = lc;
-  const uint64_t steps = get_u64(p);
-  if (steps > (uint64_t)INT64_MAX) return load_fail(bm, err, errlen, RNNLAB_EFORMAT, "bad step count: the file is corrupted");
-  bm->steps = (int64_t)steps;
-  bm->rng.s = get_u64(p + 8);
-  p += 20;
-  if (C) {
-    if (!(bm->chains = malloc(sizeof(float) * (size_t)C * n))) return load_fail(bm, err, errlen, RNNLAB_ENOMEM, "out of memory for %lu chains", (unsigned long)C);
-    bm->n_chains = (int32_t)C;
-    for (size_t k = 0; k < (size_t)C * n; k++) {
-      if (p[k] > 1) return load_fail(bm, err, errlen, RNNLAB_EFORMAT, "chain unit %lu is %d, not 0 or 1: the file is corrupted", (unsigned long)k, (int)p[k]);
-      bm->chains[k] = (float)p[k];
-    }
-  }
-  if (flags & 1u) {
-    p = buf + opt_at;
-    if ((s = optimizer_init(&bm->opt, &tc, np, cerr, sizeof cerr))) return load_fail(bm, err, errlen, s, "%s", cerr);
-    bm->have_opt = 1;
-    if ((int)mask != moments_mask(bm))
-      return load_fail(bm, err, errlen, RNNLAB_EFORMAT, "optimizer moments mask %lu does not fit the optimizer (%d): the file is corrupted",
-                       (unsigned long)mask, moments_mask(bm));
-    const uint64_t t = get_u64(p);
-    if (t > (uint64_t)INT64_MAX) return load_fail(bm, err, errlen, RNNLAB_EFORMAT, "bad optimizer step count: the file is corrupted");
-    bm->opt.steps = (int64_t)t;
-    p += 12;
-    if (mask & 1u) p = get_f32s(bm->opt.m1, p, np);
-    if (mask & 2u) p = get_f32s(bm->opt.m2, p, np);
-  }
-  *out = bm;
   return RNNLAB_OK;
 }

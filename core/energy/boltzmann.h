@@ -79,4 +79,25 @@ static inline size_t bm_widx(int n, int i, int j) {
   return (size_t)i * (size_t)n - (size_t)i * (size_t)(i + 1) / 2 + (size_t)(j - i - 1);
 }
 
+/* Shared by boltzmann.c, boltzmann_exact.c and boltzmann_file.c (one machine split by idea):
+ *   bm_fail            the message into bm->err, returns s
+ *   bm_alloc           a machine of V + H units, zeroed; bm_unpack: the packed weights into the full W
+ *   bm_check_learn     the learn config's checks;  bm_check_binary: rows x width of 0/1 named what
+ *   bm_check_exact     refuses more than RNNLAB_BOLTZMANN_MAX_EXACT units with both numbers
+ *   bm_finitef         x finite;  bm_neg_energy: -E(s) in double
+ *   bm_enumerate       the Gray-code walk over units f0..f0+nf-1 (log-sum-exp, weighted statistics)
+ *   bm_clamped_logsum  the data phase summed over the hidden states of each row
+ *   bm_stats_to_grads  the two phases' statistics -> the gradient in the arena */
+rnnlab_status bm_fail(rnnlab_boltzmann *bm, rnnlab_status s, const char *fmt, ...);
+void bm_unpack(rnnlab_boltzmann *bm);
+rnnlab_status bm_check_learn(const rnnlab_boltzmann_learn_config *lc, char *err, size_t errlen);
+rnnlab_status bm_alloc(int32_t V, int32_t H, rnnlab_boltzmann **out, char *err, size_t errlen);
+int bm_finitef(float x);
+rnnlab_status bm_check_binary(rnnlab_boltzmann *bm, const char *what, const float *x, int32_t rows, int width);
+rnnlab_status bm_check_exact(rnnlab_boltzmann *bm, int units);
+double bm_neg_energy(const rnnlab_boltzmann *bm, const float *s);
+double bm_enumerate(rnnlab_boltzmann *bm, float *s, int f0, int nf, double *stats, double weight);
+void bm_stats_to_grads(rnnlab_boltzmann *bm);
+double bm_clamped_logsum(rnnlab_boltzmann *bm, const float *data, int32_t rows, double *stats);
+
 #endif

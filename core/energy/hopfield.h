@@ -44,4 +44,25 @@ struct rnnlab_hopfield {
   char err[ERRLEN];
 };
 
+/* Shared by hopfield.c, hopfield_recall.c and hopfield_file.c (one network split by idea):
+ *   hop_fail       the message into h->err, returns st
+ *   hop_mix        a seed mixed with two words: independent streams for (what, index)
+ *   hop_bad_value  the first index whose value is not +-1 (or 0 when allowed), else -1
+ *   hop_check_state / hop_check_recall_config / hop_check_weights   argument checks by name
+ *   hop_fields     f = W s + b in double;  hop_fields_add  f += W[u] * dv
+ *   hop_energy_from_fields  E(s) from its fields;  hop_to_int8  the signs of v as int8
+ *   hop_run        the recall dynamics of the config into r (hopfield.c) */
+rnnlab_status hop_fail(rnnlab_hopfield *h, rnnlab_status st, const char *fmt, ...);
+uint64_t hop_mix(uint64_t seed, uint64_t a, uint64_t b);
+int64_t hop_bad_value(const float *v, size_t n, int allow_zero);
+rnnlab_status hop_check_state(rnnlab_hopfield *h, const char *name, const float *s);
+rnnlab_status hop_check_recall_config(rnnlab_hopfield *h, const rnnlab_hopfield_recall_config *rc);
+void hop_fields(const rnnlab_hopfield *h, const int8_t *s, double *f);
+double hop_energy_from_fields(const rnnlab_hopfield *h, const int8_t *s, const double *f);
+void hop_fields_add(const rnnlab_hopfield *h, double *f, int u, int dv);
+void hop_to_int8(const float *v, int8_t *s, int N);
+rnnlab_status hop_check_weights(rnnlab_hopfield *h, const float *w, const char *name);
+rnnlab_status hop_run(rnnlab_hopfield *h, const rnnlab_hopfield_recall_config *rc, int record, int have_fields,
+                      int exact_final, rnnlab_hopfield_recall_result *r);
+
 #endif

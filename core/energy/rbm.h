@@ -38,6 +38,9 @@ struct rnnlab_rbm {
   char err[ERRLEN];
 };
 
+#define LOG_2PI 1.83787706640934548356 /* log(2 pi) */
+#define LN2 0.69314718055994530942     /* log 2 */
+
 /* Double-precision elementary functions from arithmetic, frexp and ldexp only (both exact), so
  * native and wasm builds give the same bits; relative error about 1e-16. */
 double energy_exp(double x);   /* 0 below -745, +inf above 709.78; NaN in, NaN out */
@@ -61,6 +64,21 @@ void rbm_bernoulli(rng_state *g, const float *p, float *out, size_t n);
 
 /* rows x V floats: finite, and 0 or 1 for binary visibles; the message (in r->err) calls them name */
 rnnlab_status rbm_check_data(rnnlab_rbm *r, const char *name, const float *data, int32_t rows);
+
+/* Shared by rbm.c, rbm_exact.c, rbm_ais.c and rbm_file.c (one object split by idea):
+ *   rbm_fail             the message into r->err, returns st
+ *   rbm_ensure_rows      the scratch blocks for R rows (grown only past the largest seen)
+ *   rbm_recon_stats      mean (v - m)^2 and the fraction with |v - m| < 0.5 over n values
+ *   rbm_estimate         the CD-k (chain NULL) or PCD-k gradient estimate into grad (rbm.c)
+ *   rbm_check_config / rbm_check_train   rnnlab_rbm_create's and the trainer's checks
+ *   rbm_optimizer_config the optimizer's config of the training options (SGD with momentum) */
+rnnlab_status rbm_fail(rnnlab_rbm *r, rnnlab_status st, const char *fmt, ...);
+rnnlab_status rbm_ensure_rows(rnnlab_rbm *r, size_t R);
+void rbm_recon_stats(const float *v, const float *m, size_t n, double *err, double *acc);
+void rbm_estimate(rnnlab_rbm *r, const float *v0, int B, int k, rng_state *g, float *chain, int P, float *grad, double *recon);
+rnnlab_status rbm_check_config(const rnnlab_rbm_config *c, char *err, size_t errlen);
+rnnlab_status rbm_check_train(const rnnlab_rbm_train_config *tc, int wide, char *err, size_t errlen);
+void rbm_optimizer_config(const rnnlab_rbm_train_config *tc, rnnlab_train_config *oc);
 
 #define RBM_TRAIN_SALT 0x7B3A5C1D9E2F4B6Aull /* the training stream's seed from the RBM's */
 

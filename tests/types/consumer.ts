@@ -232,3 +232,9 @@ const closedWarmup: number | false = freeRunning.config.closedLoop && freeRunnin
 // @ts-expect-error: the warm-up is a number of steps
 lab.createTrainer(tauModel, { closedLoop: { warmup: '20' } });
 export const usedDynamics = [tauOn, closedWarmup];
+
+// ---- your own vectors for the energy nets (wasm/patterns.mjs patternsFromText) ----
+const ownVectors: api.TextPatterns = wrapper.patternsFromText('0,1,1\n1,0,1\n', { width: 3 });
+const ownRBM: api.RBM = lab.createRBM({ visible: ownVectors.size, hidden: 2, data: lab.patternsFromText('0,1,1\n', {}) });
+const ownLL: number = ownRBM.logLikelihood(ownVectors) + (ownVectors.binary ? 0 : 1);
+void ownLL;

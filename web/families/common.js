@@ -94,7 +94,7 @@ export const EVAL_SEED = 1000, PROBE_SEED = 7, SAMPLE_SEED = 99;
  *   payload: the config message's extra fields (page: { inputs, widgets, current() }; null:
  *   nothing to send, the current run goes on; { change }: a state change to apply first); probeNoun, gradCaption, probeDesc, metricOf, shareNote: texts
  *   and the metric chart's kind. Files: fileKind (names.mjs FILE_KINDS) of what its learner
- *   saves (fileKinds: every kind it reads, when more than that one: dynamics, a plain model's and a ridge readout's), load() reads one back (lab.loadLearner) with its model and the config it implies; noun and pickHint word the message
+ *   saves (fileKinds: every kind it reads, when more than that one: dynamics, a plain model's and a ridge readout's; the energy-based nets, four), load() reads one back (lab.loadLearner) with its model and the config it implies; noun and pickHint word the message
  *   when a file of another family is loaded. Worker side: prepare (async, before assemble),
  *   assemble (the run's parts: a learner from lab.createLearner, or the loaded one), evalOptions, probeInfo, trace (the probe's flat layer-0 trace), samples, parts (more
  *   snapshot parts), initInfo (more of the init message), messages (more message types).

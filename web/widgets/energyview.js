@@ -1,7 +1,7 @@
 // @ts-check
 /* energyview.js - the page of the energy-based nets (families/energy.js): one panel per mode,
  * drawn from the worker's `energy` snapshot part, with the controls that talk to the worker
- * (Hopfield: store, recall, presets; Ising: scan).
+ * (Hopfield: store, recall, presets; Boltzmann: the gradient; Ising: scan).
  *
  *   const view = createEnergyView(root, { send, tooltip, color });
  *   view.init(info.energy);   // a new run: which mode, whether the engine has it, its shape
@@ -12,7 +12,11 @@
  * energy curve (xyplot.js) drawn up to the update shown, the overlaps with every memory, the
  * capacity chart (mean overlap against P/N, Hebb and Storkey, alpha_c marked; the page's own
  * recalls as points). RBM: filters, data, Gibbs samples, reconstructions (tiles.js), the exact
- * log-likelihood and the reconstruction error (charts.js). Ising: the lattice (lattice.js),
+ * log-likelihood (or AIS's estimate, +- 1 standard error) and the reconstruction error (charts.js).
+ * DBN: the schedule, the bottom RBM's filters, samples drawn down from the top, each RBM's
+ * reconstruction error while it trains, the whole net's up-down error. Boltzmann machine: the
+ * exact / sampled switch, W and the clamped and free phases' <s_i s_j>, data and Gibbs samples,
+ * the exact log-likelihood and the pseudo-log-likelihood. Ising: the lattice (lattice.js),
  * magnetisation against T (live bins, the scan, Onsager's curve; T_c marked), m and e per sweep.
  * Texts go in with textContent.
  */
@@ -53,6 +57,30 @@ function figure(parent, caption, cls = '') {
   return { fig: f, cap: c };
 }
 
+/** a figure holding a line chart (charts.js) under its caption; opts null: the plot alone (the
+ * chart made later) @param {HTMLElement} parent @param {string} caption
+ * @param {import('./charts.js').ChartOptions | null} opts */
+function chartFigure(parent, caption, opts) {
+  const { fig, cap } = figure(parent, caption, 'chart');
+  const plot = el('div', 'plot');
+  fig.append(plot);
+  return { fig, cap, plot, chart: opts ? createChart(plot, opts) : null };
+}
+
+/** a figure holding tiles (tiles.js) under its caption @param {HTMLElement} parent @param {string} caption
+ * @param {import('./tiles.js').TilesOptions} opts @param {string} [cls] */
+function tileFigure(parent, caption, opts, cls = '') {
+  const { fig, cap } = figure(parent, caption, cls);
+  return { fig, cap, tiles: createTiles(fig, opts) };
+}
+
+/** the data set's tiles (the first rows) and their caption @param {{ update: (values: Float32Array, count: number, width: number, height: number, o: { columns: number }) => void }} tiles
+ * @param {HTMLElement} cap @param {any} e the init info */
+function showData(tiles, cap, e) {
+  tiles.update(e.data, e.dataRows, e.width, e.height, { columns: Math.min(e.dataRows, 16) });
+  cap.textContent = `the data: ${e.rows} patterns of ${e.width} × ${e.height}${e.dataRows < e.rows ? ` (the first ${e.dataRows})` : ''}`;
+}
+
 /** @typedef {ReturnType<typeof createEnergyView>} EnergyView */
 
 /**
@@ -66,7 +94,7 @@ export function createEnergyView(root, { send, tooltip, color }) {
   root.append(note);
   /** @type {Record<string, HTMLElement>} */
   const panels = {};
-  for (const m of ['hopfield', 'rbm', 'ising']) {
+  for (const m of ['hopfield', 'rbm', 'dbn', 'boltzmann', 'ising']) {
     panels[m] = el('div', `en-panel en-${m}`);
     panels[m].dataset.mode = m;
     panels[m].hidden = true;
@@ -317,26 +345,25 @@ export function createEnergyView(root, { send, tooltip, color }) {
   rp.append(rTop);
   const rLeft = el('div', 'rbm-left');
   rTop.append(rLeft);
-  const fFig = figure(rLeft, 'filters: each hidden unit\'s weights to the visible units (orange +, blue −, each scaled to its largest |w|)', 'rbm-filters');
-  const filters = createTiles(fFig.fig, { label: 'the RBM\'s filters, one per hidden unit', kind: 'signed', tooltip, tile: 40 });
+  const fFig = tileFigure(rLeft, 'filters: each hidden unit\'s weights to the visible units (orange +, blue −, each scaled to its largest |w|)', { label: 'the RBM\'s filters, one per hidden unit', kind: 'signed', tooltip, tile: 40 }, 'rbm-filters');
+  const filters = fFig.tiles;
   const rCharts = el('div', 'rbm-charts');
   rTop.append(rCharts);
-  const llFig = figure(rCharts, 'exact mean log-likelihood of the data (nats)', 'chart');
-  const llPlot = el('div', 'plot');
-  llFig.fig.append(llPlot);
-  const llChart = createChart(llPlot, { series: [{ label: 'log p(v)', color: color('--c-metric') }, { label: 'optimum', color: color('--muted'), dash: [4, 4] }] });
-  const reFig = figure(rCharts, 'reconstruction error (mean-field, squared, per unit; log scale)', 'chart');
-  const rePlot = el('div', 'plot');
-  reFig.fig.append(rePlot);
-  const reChart = createChart(rePlot, { series: [{ label: 'error', color: color('--c-train') }], log: true });
+  const llFig = chartFigure(rCharts, 'exact mean log-likelihood of the data (nats)', { series: [{ label: 'log p(v)', color: color('--c-metric') }, { label: 'optimum', color: color('--muted'), dash: [4, 4] }] });
+  const llChart = /** @type {ReturnType<typeof createChart>} */ (llFig.chart);
+  const aisFig = chartFigure(rCharts, 'mean log-likelihood by AIS (nats): too many states for the exact log Z, so annealed importance sampling estimates it, ± 1 standard error', { series: [{ label: 'AIS log p(v)', color: color('--c-metric') },
+    { label: '+1 s.e.', color: color('--muted'), dash: [3, 3] }, { label: '−1 s.e.', color: color('--muted'), dash: [3, 3] }] });
+  const aisChart = /** @type {ReturnType<typeof createChart>} */ (aisFig.chart);
+  const reFig = chartFigure(rCharts, 'reconstruction error (mean-field, squared, per unit; log scale)', { series: [{ label: 'error', color: color('--c-train') }], log: true });
+  const reChart = /** @type {ReturnType<typeof createChart>} */ (reFig.chart);
   const rRow = el('div', 'rbm-row');
   rLeft.append(rRow);
-  const dFig = figure(rRow, 'the data');
-  const dataTiles = createTiles(dFig.fig, { label: 'the training data', kind: 'unit', tooltip, tile: 34 });
-  const sFig = figure(rRow, 'Gibbs samples');
-  const sampleTiles = createTiles(sFig.fig, { label: 'Gibbs samples of the RBM', kind: 'unit', tooltip, tile: 34 });
-  const cFigR = figure(rRow, 'reconstructions: data (top row), p(v | h) (below)');
-  const reconTiles = createTiles(cFigR.fig, { label: 'data and their reconstructions', kind: 'unit', tooltip, tile: 34 });
+  const dFig = tileFigure(rRow, 'the data', { label: 'the training data', kind: 'unit', tooltip, tile: 34 });
+  const dataTiles = dFig.tiles;
+  const sFig = tileFigure(rRow, 'Gibbs samples', { label: 'Gibbs samples of the RBM', kind: 'unit', tooltip, tile: 34 });
+  const sampleTiles = sFig.tiles;
+  const cFigR = tileFigure(rRow, 'reconstructions: data (top row), p(v | h) (below)', { label: 'data and their reconstructions', kind: 'unit', tooltip, tile: 34 });
+  const reconTiles = cFigR.tiles;
   const rStatus = el('p', 'hint');
   rStatus.setAttribute('role', 'status');
   rLeft.append(rStatus);
@@ -358,11 +385,16 @@ export function createEnergyView(root, { send, tooltip, color }) {
     }
     for (const h of e.history) {
       if (h.ll !== null) llChart.add(h.step, [h.ll, e.optimum]);
+      if (h.ais) {
+        aisChart.add(h.step, [h.ais[0], h.ais[0] + h.ais[1], h.ais[0] - h.ais[1]]);
+        pub.rbm.ais = h.ais;
+      }
       if (h.recon !== null && h.recon > 0) reChart.add(h.step, [h.recon]);
       pub.rbm.ll = h.ll; pub.rbm.recon = h.recon;
       pub.rbm.history.push([h.step, h.ll, h.recon]);
     }
     llFig.fig.hidden = !e.exact;
+    aisFig.fig.hidden = e.exact;
     const fp = e.weight.slice(0, Math.min(e.weight.length, 64));
     pub.rbm.filterKey = Array.from(fp, (v) => v.toFixed(4)).join(',');
     pub.rbm.filterDraws = filters.draws;
@@ -372,7 +404,121 @@ export function createEnergyView(root, { send, tooltip, color }) {
       + `momentum ${e.momentum}, weight decay ${e.decay}; ${e.steps} updates. `
       + (e.exact ? `Exact mean log-likelihood ${ll === null || ll === undefined ? '–' : ll.toFixed(3)} nats`
         + (e.optimum !== null ? ` (the best any model can do: −ln ${info?.rows} = ${e.optimum.toFixed(3)})` : '') + '.'
-        : 'Too many states for the exact log-likelihood: the reconstruction error instead.');
+        : `Too many states for the exact log-likelihood (2^${Math.min(V, H)}): AIS estimates log Z, mean log p(v) ≈ `
+          + (pub.rbm.ais ? `${pub.rbm.ais[0].toFixed(2)} ± ${pub.rbm.ais[1].toFixed(2)} nats.` : '– (the first estimate is on its way).'));
+  }
+
+  // ---- DBN ------------------------------------------------------------------------------------
+  const dp = panels.dbn;
+  const dTop = el('div', 'rbm-top');
+  dp.append(dTop);
+  const dLeft = el('div', 'rbm-left');
+  dTop.append(dLeft);
+  const dSched = el('p', 'hint dbn-schedule');
+  dSched.setAttribute('role', 'status');
+  dLeft.append(dSched);
+  const dfFig = tileFigure(dLeft, 'filters of the bottom RBM: each first-layer hidden unit\'s weights to the pixels (orange +, blue −)', { label: 'the bottom RBM\'s filters, one per first-layer hidden unit', kind: 'signed', tooltip, tile: 40 }, 'rbm-filters');
+  const dFilters = dfFig.tiles;
+  const dRow = el('div', 'rbm-row');
+  dLeft.append(dRow);
+  const ddFig = tileFigure(dRow, 'the data', { label: 'the training data', kind: 'unit', tooltip, tile: 34 });
+  const dData = ddFig.tiles;
+  const dsFig = tileFigure(dRow, 'samples drawn down from the top RBM', { label: 'samples of the deep belief net, drawn down from its top RBM', kind: 'unit', tooltip, tile: 34 });
+  const dSamples = dsFig.tiles;
+  const dCharts = el('div', 'rbm-charts');
+  dTop.append(dCharts);
+  const dlFig = chartFigure(dCharts, 'greedy layer-wise training: each RBM\'s reconstruction error of its own input while it trains (log scale)', null);
+  /** @type {ReturnType<typeof createChart> | null} one series per RBM, made at init (the layers vary) */
+  let dLayerChart = null;
+  const deFig = chartFigure(dCharts, 'the whole net: up to the top and down again, reconstruction error of the data (log scale)', { series: [{ label: 'up-down error', color: color('--c-heldout') }], log: true });
+  const dEvalChart = /** @type {ReturnType<typeof createChart>} */ (deFig.chart);
+  const LAYER_COLORS = ['--c-train', '--c-metric', '--c-heldout', '--accent'];
+
+  /** @param {any} e */
+  function updateDBN(e) {
+    const L = e.layers.length - 1, H1 = e.layers[1];
+    const side = Math.max(28, Math.min(56, Math.round(420 / Math.sqrt(H1))));
+    const columns = Math.max(1, Math.min(H1, Math.floor((dfFig.fig.clientWidth || 600) / (side + 4))));
+    dFilters.update(e.filters, H1, e.width, e.height, { columns, side, names: Array.from({ length: H1 }, (_, j) => `first-layer unit ${j}`) });
+    dSamples.update(e.samples, e.chains, e.width, e.height, { columns: Math.min(e.chains, 12), names: Array.from({ length: e.chains }, (_, i) => `sample ${i}`) });
+    dsFig.cap.textContent = `samples drawn down from the top RBM: ${e.gibbs} Gibbs sweeps there, then one pass down through the ${L - 1} directed layer${L - 1 === 1 ? '' : 's'}; p(v | h₁) shown`;
+    for (const [step, layer, loss] of e.losses) {
+      if (loss > 0) dLayerChart?.add(step, Array.from({ length: L }, (_, l) => (l === layer ? loss : null)));
+      pub.dbn.losses.push([step, layer, loss]);
+    }
+    for (const [step, err] of e.evals) { if (err > 0) dEvalChart.add(step, [err]); pub.dbn.evals.push([step, err]); }
+    const done = e.layerSteps.map((/** @type {number} */ n, /** @type {number} */ l) => `RBM ${l + 1} (${e.layers[l]} → ${e.layers[l + 1]}): ${n} updates`);
+    const top = e.layer === L - 1;
+    dSched.textContent = `Layers ${e.layers.join(' – ')}; ${e.method === 'pcd' ? 'persistent CD' : 'CD'}-${e.k}, learning rate ${+e.lr.toPrecision(3)}. `
+      + `Training RBM ${e.layer + 1} of ${L}${top ? ' (the top one: it keeps training)' : `, on samples of the layer below; RBM ${e.layer + 2} starts after ${e.stepsPerLayer} updates`}. `
+      + `${done.join('; ')}.`;
+    Object.assign(pub.dbn, { layer: e.layer, layerSteps: e.layerSteps, steps: e.steps, sampleDraws: dSamples.draws, layers: e.layers,
+      sampleKey: Array.from(e.samples.slice(0, 64), (/** @type {number} */ v) => v.toFixed(3)).join(',') });
+  }
+
+  // ---- Boltzmann machine ----------------------------------------------------------------------
+  const bp = panels.boltzmann;
+  const bTop = el('div', 'rbm-top');
+  bp.append(bTop);
+  const bLeft = el('div', 'rbm-left');
+  bTop.append(bLeft);
+  const bTools = el('div', 'hop-tools');
+  bLeft.append(bTools);
+  const bMethodLabel = el('label', 'hop-noise');
+  const bMethod = /** @type {HTMLSelectElement} */ (el('select'));
+  bMethod.setAttribute('aria-label', 'the gradient: exact (every state enumerated) or sampled phases');
+  bMethod.append(new Option('exact gradient (both phases enumerated)', 'exact'), new Option('sampled clamped and free phases (Gibbs)', 'sampled'));
+  bMethodLabel.append('learning by ', bMethod);
+  bTools.append(bMethodLabel);
+  bMethod.addEventListener('change', () => send({ type: 'boltzmann', op: 'method', method: bMethod.value }));
+  const bStatus = el('p', 'hint');
+  bStatus.setAttribute('role', 'status');
+  bLeft.append(bStatus);
+  const bRow = el('div', 'rbm-row');
+  bLeft.append(bRow);
+  const bwFig = tileFigure(bRow, 'weights W (symmetric, zero diagonal): visible units first, then hidden', { label: 'the Boltzmann machine\'s weight matrix', kind: 'signed', tooltip, tile: 150 });
+  const bWeights = bwFig.tiles;
+  const bdFig = tileFigure(bRow, 'clamped phase ⟨sᵢsⱼ⟩ with the data', { label: 'the clamped phase: unit co-activations with the visible units held at the data', kind: 'unit', tooltip, tile: 150 });
+  const bData = bdFig.tiles;
+  const bmFig = tileFigure(bRow, 'free phase ⟨sᵢsⱼ⟩ of the model', { label: 'the free phase: unit co-activations of the model running freely', kind: 'unit', tooltip, tile: 150 });
+  const bModel = bmFig.tiles;
+  const bRow2 = el('div', 'rbm-row');
+  bLeft.append(bRow2);
+  const bxFig = tileFigure(bRow2, 'the data', { label: 'the training data', kind: 'unit', tooltip, tile: 34 });
+  const bX = bxFig.tiles;
+  const bsFig = tileFigure(bRow2, 'Gibbs samples (visible units)', { label: 'Gibbs samples of the Boltzmann machine', kind: 'unit', tooltip, tile: 34 });
+  const bSamples = bsFig.tiles;
+  const bCharts = el('div', 'rbm-charts');
+  bTop.append(bCharts);
+  const blFig = chartFigure(bCharts, 'exact mean log-likelihood of the data (nats)', { series: [{ label: 'log p(v)', color: color('--c-metric') }, { label: 'optimum', color: color('--muted'), dash: [4, 4] }] });
+  const bLLChart = /** @type {ReturnType<typeof createChart>} */ (blFig.chart);
+  const bpFig = chartFigure(bCharts, 'pseudo-log-likelihood of the data (nats; Gibbs-sampled hiddens)', { series: [{ label: 'pseudo log p(v)', color: color('--c-train') }] });
+  const bPLChart = /** @type {ReturnType<typeof createChart>} */ (bpFig.chart);
+
+  /** @param {any} e */
+  function updateBoltzmann(e) {
+    const n = e.n;
+    bWeights.update(e.weight, 1, n, n, { columns: 1, names: ['W (row i, column j)'] });
+    bData.update(e.dataStatistics, 1, n, n, { columns: 1, names: ['⟨sᵢsⱼ⟩ clamped'] });
+    bModel.update(e.modelStatistics, 1, n, n, { columns: 1, names: ['⟨sᵢsⱼ⟩ free'] });
+    bSamples.update(e.samples, e.chains, e.width, e.height, { columns: Math.min(e.chains, 12), names: Array.from({ length: e.chains }, (_, i) => `chain ${i}`) });
+    for (const [step, ll, pl] of e.evals) {
+      if (ll !== null) { bLLChart.add(step, [ll, e.optimum]); pub.boltzmann.ll = ll; }
+      bPLChart.add(step, [pl]);
+      pub.boltzmann.evals.push([step, ll, pl]);
+    }
+    if (document.activeElement !== bMethod) bMethod.value = e.method;
+    /** @type {HTMLOptionElement} */ (bMethod.options[0]).disabled = !e.canExact;
+    blFig.fig.hidden = !e.canExact;
+    const ll = pub.boltzmann.ll;
+    const how = e.method === 'exact'
+      ? `the exact gradient: both phases summed over all 2^${n} = ${2 ** n} states each update`
+      : 'sampled phases: the clamped phase Gibbs-samples the hidden units given each data row, the free phase runs persistent chains of every unit';
+    bStatus.textContent = `${e.V} visible + ${e.H} hidden = ${n} units, fully connected; learning by ${how}; ${e.optimizer === 'adam' ? 'Adam' : e.optimizer === 'sgd' ? 'SGD' : e.optimizer}, learning rate ${+e.lr.toPrecision(3)}; ${e.steps} updates. `
+      + (e.canExact ? `Exact mean log-likelihood ${ll === null || ll === undefined ? '–' : ll.toFixed(3)} nats`
+        + (e.optimum !== null ? ` (the best any model can do: −ln ${info?.rows} = ${e.optimum.toFixed(3)})` : '') + '.'
+        : `Beyond 2^${info?.maxExact ?? 20} states: no exact log-likelihood, the pseudo-log-likelihood instead.`);
+    Object.assign(pub.boltzmann, { method: e.method, steps: e.steps, sampleDraws: bSamples.draws, weightDraws: bWeights.draws, canExact: e.canExact });
   }
 
   // ---- Ising ----------------------------------------------------------------------------------
@@ -413,10 +559,8 @@ export function createEnergyView(root, { send, tooltip, color }) {
   iTools.append(scanNote);
   scanBtn.addEventListener('click', () => send({ type: 'ising', op: 'scan' }));
   stopBtn.addEventListener('click', () => send({ type: 'ising', op: 'stop' }));
-  const tFig = figure(iSide, 'per sweep: magnetisation m and energy e per site', 'chart');
-  const tPlot = el('div', 'plot');
-  tFig.fig.append(tPlot);
-  const traceChart = createChart(tPlot, { series: [{ label: 'm', color: color('--c-train') }, { label: 'e', color: color('--c-heldout') }], range: [-2, 1], xLabel: 'sweep' });
+  const tFig = chartFigure(iSide, 'per sweep: magnetisation m and energy e per site', { series: [{ label: 'm', color: color('--c-train') }, { label: 'e', color: color('--c-heldout') }], range: [-2, 1], xLabel: 'sweep' });
+  const traceChart = /** @type {ReturnType<typeof createChart>} */ (tFig.chart);
 
   /** @type {number[][]} [sweep, m, e] as drawn */
   let trace = [];
@@ -449,16 +593,28 @@ export function createEnergyView(root, { send, tooltip, color }) {
       note.hidden = e.available;
       note.textContent = e.available ? '' : e.note;
       Object.assign(pub, { mode: e.mode, available: e.available, note: e.note, updates: 0,
-        hopfield: { recallId: 0, done: false }, rbm: { history: [], ll: null, recon: null }, ising: {} });
+        hopfield: { recallId: 0, done: false }, rbm: { history: [], ll: null, recon: null, ais: null },
+        dbn: { losses: [], evals: [] }, boltzmann: { evals: [], ll: null, method: null }, ising: {} });
       if (e.mode === 'hopfield' && e.available) {
         storedVersion = -1; lastRecallId = 0; base = null;
         energyPlot.clear(); capPlot.clear(); overlapList.replaceChildren(); landed.textContent = '';
         grid.size(e.width, e.height);
       }
       if (e.mode === 'rbm' && e.available) {
-        llChart.clear(); reChart.clear();
-        dataTiles.update(e.data, e.dataRows, e.width, e.height, { columns: Math.min(e.dataRows, 16) });
-        dFig.cap.textContent = `the data: ${e.rows} patterns of ${e.width} × ${e.height}${e.dataRows < e.rows ? ` (the first ${e.dataRows})` : ''}`;
+        llChart.clear(); reChart.clear(); aisChart.clear();
+        showData(dataTiles, dFig.cap, e);
+      }
+      if (e.mode === 'dbn' && e.available) {
+        const L = e.layers.length - 1;
+        dLayerChart?.destroy();
+        dLayerChart = createChart(dlFig.plot, { log: true, series: Array.from({ length: L }, (_, l) => ({ label: `RBM ${l + 1} (${e.layers[l]} → ${e.layers[l + 1]})`,
+          color: color(LAYER_COLORS[l % LAYER_COLORS.length]) })) });
+        dEvalChart.clear();
+        showData(dData, ddFig.cap, e);
+      }
+      if (e.mode === 'boltzmann' && e.available) {
+        bLLChart.clear(); bPLChart.clear();
+        showData(bX, bxFig.cap, e);
       }
       if (e.mode === 'ising' && e.available) { traceChart.clear(); trace = []; mPlot.set(1, [], []); mPlot.set(2, [], []); }
     },
@@ -469,6 +625,8 @@ export function createEnergyView(root, { send, tooltip, color }) {
       pub.playing = !!snap.playing;
       if (e.mode === 'hopfield') updateHopfield(e);
       else if (e.mode === 'rbm') updateRBM(e);
+      else if (e.mode === 'dbn') updateDBN(e);
+      else if (e.mode === 'boltzmann') updateBoltzmann(e);
       else if (e.mode === 'ising') updateIsing(e);
     },
     get pub() { return pub; },

@@ -78,15 +78,15 @@ export function tokens(batch) {
   return batch.batchSize * (batch.length ?? batch.srcLength + batch.tgtLength);
 }
 
-/** The file kinds a family reads back: its fileKinds, else its fileKind alone.
- * @param {import('../families/common.js').Family} f */
-const kindsOf = (f) => f.fileKinds ?? [f.fileKind];
+/** The family reads files of this kind: its fileKind, or one of its fileKinds (the energy-based
+ * nets save four). @param {import('../families/common.js').Family} f @param {string} kind */
+const reads = (f, kind) => f.fileKind === kind || (f.fileKinds ?? []).includes(kind);
 
 /** A file's learner must be of the kind the task's family trains. @param {string} kind
  * @param {import('../families/common.js').Family} family @param {string} name the task */
 function checkKind(kind, family, name) {
-  if (kindsOf(family).includes(kind)) return;
-  const holder = FAMILIES.find((f) => kindsOf(f).includes(kind));
+  if (reads(family, kind)) return;
+  const holder = FAMILIES.find((f) => reads(f, kind));
   throw new Error(`the file holds ${holder?.noun ?? kind}, but ${name} trains ${family.noun}: `
     + `${holder?.pickHint ?? 'pick the task it was trained on'}, then load it again`);
 }
@@ -114,7 +114,7 @@ export function loadBytes(lab, bytes, current) {
   if (kind === null) {
     throw new Error('not an rnnlab model file (it does not start with RNNLAB): save one with Save model, or with the CLI\'s --save');
   }
-  const reader = FAMILIES.find((f) => kindsOf(f).includes(kind));
+  const reader = FAMILIES.find((f) => reads(f, kind));
   if (!reader) {
     throw new Error(`the file holds a kind of learner this page does not train (${kind}; it trains ${[...new Set(Object.values(FILE_KINDS))].join(', ')})`);
   }
