@@ -357,9 +357,12 @@ rnnlab_status rnnlab_dbn_load(const uint8_t *buf, size_t len, rnnlab_dbn **out, 
   s = rnnlab_dbn_create(sizes, (int32_t)L, (int32_t)get32(q), scale, get32(q + 8), get32(q + 12), &d, cerr, sizeof cerr);
   if (s) return status_fail(err, errlen, RNNLAB_EFORMAT, "bad DBN: %s", cerr);
   const uint32_t current = get32(q + 16), spl = get32(q + 20);
-  if (current + 2 > L || spl > 0x7FFFFFFFu) DLOAD_FAIL("bad schedule: current RBM %lu of %lu", (unsigned long)current, (unsigned long)(L - 1));
-  d->current = (int)current, d->steps_per_layer = (int32_t)spl;
-  d->rng.s = get64(q + 24);
+  /* current > L - 2, not current + 2 > L: that wraps for current >= 2^32 - 2 (fuzz_energy_load) */
+  if (current > L - 2 || spl > 0x7FFFFFFFu) DLOAD_FAIL("bad schedule: current RBM %lu of %lu", (unsigned long)current, (unsigned long)(L - 1));
+  d->steps_per_layer = (int32_t)spl;
+  /* the current RBM and the generator are training state: without it save writes 0 and the fresh
+   * generator (what create made), so a file holding other values loads as save writes it */
+  if (flags & DBN_FLAG_TRAIN) d->current = (int)current, d->rng.s = get64(q + 24);
   size_t at = H;
   for (int l = 0; l + 1 < (int)L; l++) {
     if (at + 8 > len - 4) DLOAD_FAIL("truncated: RBM %d is missing", l);
