@@ -349,6 +349,19 @@ rnnlab_status rnnlab_dbn_load(const uint8_t *buf, size_t len, rnnlab_dbn **out, 
   }
   int32_t sizes[RNNLAB_DBN_MAX_LAYERS];
   for (uint32_t l = 0; l < L; l++) sizes[l] = (int32_t)get32(buf + 20 + 4 * l);
+  /* Each RBM image must be able to hold its weights before rnnlab_dbn_create allocates and
+   * initialises them: else a file of a few hundred bytes claiming large layers costs seconds and
+   * gigabytes (found by fuzz_energy_load). A kind-5 image is 52 header bytes, n floats, 4 CRC. */
+  for (size_t l = 0, at = H; l + 1 < L; l++) {
+    const uint64_t a = get32(buf + 20 + 4 * l), b = get32(buf + 24 + 4 * l);
+    if (at + 8 > len - 4) return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: RBM %d is missing", (int)l);
+    const uint64_t n = get64(buf + at);
+    if (n > len - 4 - at - 8) return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: RBM %d needs %llu bytes", (int)l, (unsigned long long)n);
+    if (a <= RNNLAB_RBM_MAX_UNITS && b <= RNNLAB_RBM_MAX_UNITS && n < 56 + 4 * (a * b + a + b)) /* else create names the size */
+      return status_fail(err, errlen, RNNLAB_EFORMAT, "RBM %d: %llu bytes cannot hold %lu x %lu weights: the file is corrupted", (int)l,
+                         (unsigned long long)n, (unsigned long)a, (unsigned long)b);
+    at += 8 + (size_t)n;
+  }
   const uint8_t *q = buf + 20 + 4 * L;
   float scale;
   const uint32_t su = get32(q + 4);
