@@ -386,8 +386,11 @@ rnnlab_status rnnlab_dbn_load(const uint8_t *buf, size_t len, rnnlab_dbn **out, 
     if (s) DLOAD_FAIL("RBM %d: %s", l, cerr);
     const rnnlab_rbm_config *c = rnnlab_rbm_get_config(r);
     if (c->visible != sizes[l] || c->hidden != sizes[l + 1] || c->visible_units != (l == 0 ? d->visible_units : RNNLAB_RBM_BINARY)) {
+      /* the message first: c points into r (a use after free, found by fuzz_energy_load) */
+      s = status_fail(err, errlen, RNNLAB_EFORMAT, "RBM %d is %d x %d, the layers say %d x %d", l, (int)c->visible, (int)c->hidden,
+                      (int)sizes[l], (int)sizes[l + 1]);
       rnnlab_rbm_free(r);
-      DLOAD_FAIL("RBM %d is %d x %d, the layers say %d x %d", l, (int)c->visible, (int)c->hidden, (int)sizes[l], (int)sizes[l + 1]);
+      goto fail;
     }
     rnnlab_rbm_free(d->rbm[l]);
     d->rbm[l] = r;
