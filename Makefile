@@ -373,7 +373,7 @@ fuzz-coverage: $(FUZZ_HARNESSES:%=build/fuzz/cov/%)
 	    | sed "s/^/$$h: /" || exit 1; \
 	done
 	llvm-profdata-14 merge -sparse build/fuzz/cov/*.profraw -o build/fuzz/cov/all.profdata
-	llvm-cov-14 report $(foreach h,$(FUZZ_HARNESSES),-object build/fuzz/cov/$(h)) \
+	llvm-cov-14 report build/fuzz/cov/$(firstword $(FUZZ_HARNESSES)) $(foreach h,$(wordlist 2,99,$(FUZZ_HARNESSES)),-object build/fuzz/cov/$(h)) \
 	  -instr-profile=build/fuzz/cov/all.profdata $(FUZZ_COV_FILES)
 
 -include $(FUZZ_OBJ:.o=.d) $(FUZZ_COV_OBJ:.o=.d) $(FUZZ_BIN:=.d) build/fuzz/seeds.d
