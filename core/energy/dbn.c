@@ -342,9 +342,15 @@ rnnlab_status rnnlab_dbn_load(const uint8_t *buf, size_t len, rnnlab_dbn **out, 
   if (len < H + 4) return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: %lu bytes, the header alone has %lu", (unsigned long)len, (unsigned long)H);
   if (rnnlab_crc32(buf, len - 4) != get32(buf + len - 4)) {
     /* name a cut-off file as such: walk the RBM blocks' lengths first */
-    size_t at = H;
-    for (uint32_t l = 0; l + 1 < L && at + 8 <= len; l++) at += 8 + (size_t)get64(buf + at);
-    if (at + 4 > len) return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected at least %lu bytes, got %lu", (unsigned long)(at + 4), (unsigned long)len);
+    /* in 64 bits, saturating: a wrapped sum read before buf (found by fuzz_energy_load) */
+    uint64_t at = H;
+    for (uint32_t l = 0; l + 1 < L && at <= len - 8; l++) {
+      const uint64_t n = get64(buf + at);
+      at = n > UINT64_MAX - 12 - at ? UINT64_MAX - 4 : at + 8 + n;
+    }
+    if (at + 4 > len)
+      return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected at least %llu bytes, got %lu", (unsigned long long)(at + 4),
+                         (unsigned long)len);
     return status_fail(err, errlen, RNNLAB_EFORMAT, "checksum mismatch: file is corrupted");
   }
   int32_t sizes[RNNLAB_DBN_MAX_LAYERS];
