@@ -259,7 +259,7 @@ typecheck: node_modules/.package-lock.json
 
 # Native sanitizer tests and the type check first, then node's test runner, whose summary is the
 # last output.
-test: deps deps-test all dist test-native typecheck
+test: deps deps-test all dist test-native fuzz-smoke typecheck
 	node --test $(or $(NODE_TESTS),$(error no tests/*.test.mjs found))
 
 bench: wasm $(BENCH_BIN) $(BENCH_WASM)
@@ -296,3 +296,84 @@ bench-peers: wasm $(PEERS_DIR)/node_modules/.package-lock.json deps-peers
 
 clean:
 	rm -rf build dist dist.tmp tests/artifacts $(WASM_OUT) $(CORPUS_C)
+
+# ---- fuzzing (tests/fuzz/README.md) -------------------------------------------------------
+#
+#   make fuzz            each harness FUZZ_SECONDS (180) in turn: executions, coverage, findings
+#   make fuzz-smoke      each harness FUZZ_SMOKE_RUNS inputs + its regression files (part of make test)
+#   make fuzz-coverage   line coverage of serialize.c and the text corpus builder over the corpus
+#
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c) under ASan + UBSan with clang 14: the core compiled
+# again with -fsanitize=fuzzer-no-link (coverage feedback) into build/fuzz/obj. The seed corpora
+# are generated (build/fuzz/seeds, linking the ASan library); inputs that once failed are kept in
+# tests/fuzz/regressions/<harness>/.
+FUZZ_CC ?= clang-14
+FUZZ_SECONDS ?= 180
+FUZZ_SMOKE_RUNS ?= 3000
+FUZZ_HARNESSES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_HARNESSES:%=build/fuzz/%)
+FUZZ_OBJ := $(CORE_SRC:core/%.c=build/fuzz/obj/%.o)
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := $(CFLAGS_ALL) -O1 -g $(FUZZ_SAN)
+FUZZ_RT := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
+FUZZ_COV_OBJ := $(CORE_SRC:core/%.c=build/fuzz/cov/obj/%.o)
+FUZZ_COV_FLAGS := $(CFLAGS_ALL) -O1 -g -fprofile-instr-generate -fcoverage-mapping
+
+.PHONY: fuzz fuzz-smoke fuzz-coverage fuzz-seeds deps-fuzz
+
+# clang 14 and its libFuzzer runtime (Debian: clang-14, libclang-rt-14-dev), llvm-profdata/llvm-cov.
+deps-fuzz:
+	@missing=; \
+	command -v $(FUZZ_CC) >/dev/null 2>&1 || missing="$$missing clang-14"; \
+	[ -f $(FUZZ_RT) ] || missing="$$missing libclang-rt-14-dev"; \
+	command -v llvm-cov-14 >/dev/null 2>&1 || missing="$$missing llvm-14"; \
+	$(APT_INSTALL)
+
+build/fuzz/obj/%.o: core/%.c | $(SIMDE_LINK) deps-fuzz
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(DEPFLAGS) -c $< -o $@
+
+build/fuzz/librnnlab.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h build/fuzz/librnnlab.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(DEPFLAGS) -o $@ $< build/fuzz/librnnlab.a -lm
+
+build/fuzz/seeds: tests/fuzz/seeds.c build/asan/librnnlab.a
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) $(DEPFLAGS) -o $@ $< build/asan/librnnlab.a -lm
+
+# Written afresh each time (a fixed set of files; libFuzzer adds its finds beside them).
+fuzz-seeds: build/fuzz/seeds
+	ASAN_OPTIONS=detect_leaks=1 ./build/fuzz/seeds build/fuzz/corpus
+
+fuzz: $(FUZZ_BIN) fuzz-seeds
+	@nice sh tests/fuzz/run.sh fuzz $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
+
+fuzz-smoke: $(FUZZ_BIN) fuzz-seeds
+	@sh tests/fuzz/run.sh smoke $(FUZZ_SMOKE_RUNS) $(FUZZ_HARNESSES)
+
+# Source-based coverage: the core and each harness with -fprofile-instr-generate (no sanitizer,
+# no libFuzzer), tests/fuzz/replay.c running every corpus and regression file once.
+build/fuzz/cov/obj/%.o: core/%.c | $(SIMDE_LINK) deps-fuzz
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_COV_FLAGS) $(DEPFLAGS) -c $< -o $@
+
+build/fuzz/cov/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz_common.h $(FUZZ_COV_OBJ)
+	$(FUZZ_CC) $(FUZZ_COV_FLAGS) -o $@ $< tests/fuzz/replay.c $(FUZZ_COV_OBJ) -lm
+
+FUZZ_COV_FILES := core/serialize.c core/tasks/corpus.c core/tasks/vocab.c core/tasks/text.c core/tasks/options.c \
+  core/tasks/ngram.c core/energy/hopfield.c core/energy/rbm.c core/energy/dbn.c core/energy/boltzmann.c
+fuzz-coverage: $(FUZZ_HARNESSES:%=build/fuzz/cov/%)
+	@rm -f build/fuzz/cov/*.profraw
+	@for h in $(FUZZ_HARNESSES); do \
+	  mkdir -p build/fuzz/corpus/$$h tests/fuzz/regressions/$$h; \
+	  LLVM_PROFILE_FILE=build/fuzz/cov/$$h.profraw ./build/fuzz/cov/$$h build/fuzz/corpus/$$h tests/fuzz/regressions/$$h \
+	    | sed "s/^/$$h: /" || exit 1; \
+	done
+	llvm-profdata-14 merge -sparse build/fuzz/cov/*.profraw -o build/fuzz/cov/all.profdata
+	llvm-cov-14 report build/fuzz/cov/$(firstword $(FUZZ_HARNESSES)) $(foreach h,$(wordlist 2,99,$(FUZZ_HARNESSES)),-object build/fuzz/cov/$(h)) \
+	  -instr-profile=build/fuzz/cov/all.profdata $(FUZZ_COV_FILES)
+
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_COV_OBJ:.o=.d) $(FUZZ_BIN:=.d) build/fuzz/seeds.d

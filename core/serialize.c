@@ -477,6 +477,19 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
 
   /* the model: create validates the config; then overwrite its fresh weights */
   for (k = 0; k < SER_CONFIG_WORDS; k++) w[k] = ser_get_u32(buf + 20 + 4 * k);
+  { /* Before rnnlab_model_create allocates and initialises the config's parameters: every cell has
+     * a (G >= H) x I and a G x H matrix per layer and direction, then the V x D*H readout. A file
+     * holding fewer is refused here, so a short file cannot claim a large model (found by
+     * fuzz_model_load); sizes out of range are left to create's messages. */
+    const uint64_t I0 = w[4], H = w[6], L = w[7], D = w[8] == 1 ? 2 : 1, V = w[9];
+    if (I0 <= RNNLAB_MAX_IO && V <= RNNLAB_MAX_IO && H <= RNNLAB_MAX_HIDDEN && L <= RNNLAB_MAX_LAYERS) {
+      uint64_t need = V * D * H, l;
+      for (l = 0; l < L; l++) need += D * H * ((l ? D * H : I0) + H);
+      if (need > n)
+        return status_fail(err, errlen, RNNLAB_EFORMAT, "parameter count mismatch: the file has %lu, its config needs at least %llu",
+                           (unsigned long)n, (unsigned long long)need);
+    }
+  }
   ser_words_config(&cfg, w);
   cfg.learn_tau = (flags & SER_FLAG_LEARN_TAU) ? 1 : 0;
   cerr[0] = '\0';

@@ -342,13 +342,32 @@ rnnlab_status rnnlab_dbn_load(const uint8_t *buf, size_t len, rnnlab_dbn **out, 
   if (len < H + 4) return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: %lu bytes, the header alone has %lu", (unsigned long)len, (unsigned long)H);
   if (rnnlab_crc32(buf, len - 4) != get32(buf + len - 4)) {
     /* name a cut-off file as such: walk the RBM blocks' lengths first */
-    size_t at = H;
-    for (uint32_t l = 0; l + 1 < L && at + 8 <= len; l++) at += 8 + (size_t)get64(buf + at);
-    if (at + 4 > len) return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected at least %lu bytes, got %lu", (unsigned long)(at + 4), (unsigned long)len);
+    /* in 64 bits, saturating: a wrapped sum read before buf (found by fuzz_energy_load) */
+    uint64_t at = H;
+    for (uint32_t l = 0; l + 1 < L && at <= len - 8; l++) {
+      const uint64_t n = get64(buf + at);
+      at = n > UINT64_MAX - 12 - at ? UINT64_MAX - 4 : at + 8 + n;
+    }
+    if (at + 4 > len)
+      return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: expected at least %llu bytes, got %lu", (unsigned long long)(at + 4),
+                         (unsigned long)len);
     return status_fail(err, errlen, RNNLAB_EFORMAT, "checksum mismatch: file is corrupted");
   }
   int32_t sizes[RNNLAB_DBN_MAX_LAYERS];
   for (uint32_t l = 0; l < L; l++) sizes[l] = (int32_t)get32(buf + 20 + 4 * l);
+  /* Each RBM image must be able to hold its weights before rnnlab_dbn_create allocates and
+   * initialises them: else a file of a few hundred bytes claiming large layers costs seconds and
+   * gigabytes (found by fuzz_energy_load). A kind-5 image is 52 header bytes, n floats, 4 CRC. */
+  for (size_t l = 0, at = H; l + 1 < L; l++) {
+    const uint64_t a = get32(buf + 20 + 4 * l), b = get32(buf + 24 + 4 * l);
+    if (at + 8 > len - 4) return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: RBM %d is missing", (int)l);
+    const uint64_t n = get64(buf + at);
+    if (n > len - 4 - at - 8) return status_fail(err, errlen, RNNLAB_EFORMAT, "truncated: RBM %d needs %llu bytes", (int)l, (unsigned long long)n);
+    if (a <= RNNLAB_RBM_MAX_UNITS && b <= RNNLAB_RBM_MAX_UNITS && n < 56 + 4 * (a * b + a + b)) /* else create names the size */
+      return status_fail(err, errlen, RNNLAB_EFORMAT, "RBM %d: %llu bytes cannot hold %lu x %lu weights: the file is corrupted", (int)l,
+                         (unsigned long long)n, (unsigned long)a, (unsigned long)b);
+    at += 8 + (size_t)n;
+  }
   const uint8_t *q = buf + 20 + 4 * L;
   float scale;
   const uint32_t su = get32(q + 4);
@@ -357,9 +376,12 @@ rnnlab_status rnnlab_dbn_load(const uint8_t *buf, size_t len, rnnlab_dbn **out, 
   s = rnnlab_dbn_create(sizes, (int32_t)L, (int32_t)get32(q), scale, get32(q + 8), get32(q + 12), &d, cerr, sizeof cerr);
   if (s) return status_fail(err, errlen, RNNLAB_EFORMAT, "bad DBN: %s", cerr);
   const uint32_t current = get32(q + 16), spl = get32(q + 20);
-  if (current + 2 > L || spl > 0x7FFFFFFFu) DLOAD_FAIL("bad schedule: current RBM %lu of %lu", (unsigned long)current, (unsigned long)(L - 1));
-  d->current = (int)current, d->steps_per_layer = (int32_t)spl;
-  d->rng.s = get64(q + 24);
+  /* current > L - 2, not current + 2 > L: that wraps for current >= 2^32 - 2 (fuzz_energy_load) */
+  if (current > L - 2 || spl > 0x7FFFFFFFu) DLOAD_FAIL("bad schedule: current RBM %lu of %lu", (unsigned long)current, (unsigned long)(L - 1));
+  d->steps_per_layer = (int32_t)spl;
+  /* the current RBM and the generator are training state: without it save writes 0 and the fresh
+   * generator (what create made), so a file holding other values loads as save writes it */
+  if (flags & DBN_FLAG_TRAIN) d->current = (int)current, d->rng.s = get64(q + 24);
   size_t at = H;
   for (int l = 0; l + 1 < (int)L; l++) {
     if (at + 8 > len - 4) DLOAD_FAIL("truncated: RBM %d is missing", l);
@@ -370,8 +392,11 @@ rnnlab_status rnnlab_dbn_load(const uint8_t *buf, size_t len, rnnlab_dbn **out, 
     if (s) DLOAD_FAIL("RBM %d: %s", l, cerr);
     const rnnlab_rbm_config *c = rnnlab_rbm_get_config(r);
     if (c->visible != sizes[l] || c->hidden != sizes[l + 1] || c->visible_units != (l == 0 ? d->visible_units : RNNLAB_RBM_BINARY)) {
+      /* the message first: c points into r (a use after free, found by fuzz_energy_load) */
+      s = status_fail(err, errlen, RNNLAB_EFORMAT, "RBM %d is %d x %d, the layers say %d x %d", l, (int)c->visible, (int)c->hidden,
+                      (int)sizes[l], (int)sizes[l + 1]);
       rnnlab_rbm_free(r);
-      DLOAD_FAIL("RBM %d is %d x %d, the layers say %d x %d", l, (int)c->visible, (int)c->hidden, (int)sizes[l], (int)sizes[l + 1]);
+      goto fail;
     }
     rnnlab_rbm_free(d->rbm[l]);
     d->rbm[l] = r;

@@ -96,6 +96,12 @@ rnnlab_status vocab_build(rnnlab_task *t, const uint8_t *bytes, size_t n, char *
     i = j;
   }
   free(sorted);
+  if (nd == 0) { /* UNK alone: no model (softmax needs 2 outputs) could learn it (fuzz_text_corpus) */
+    free(cp), free(cc);
+    return status_fail(err, errlen, RNNLAB_EINVAL,
+                       "task 'text': the training split (%zu characters) holds no valid UTF-8 character, only bytes that become UNK",
+                       n_train);
+  }
   qsort(cc, nd, sizeof *cc, cmp_count_desc);
   size_t keep = nd < (size_t)t->vocab_cap - 1 ? nd : (size_t)t->vocab_cap - 1;
   qsort(cc, keep, sizeof *cc, cmp_cp);
