@@ -140,6 +140,33 @@ static void seed_models(void) {
   }
 }
 
+/* a CT-RNN with learnable time constants (flags bit 2), trained closed-loop (bit 3 + its warm-up) */
+static void seed_closed_loop(void) {
+  char err[256];
+  rnnlab_config c;
+  rnnlab_config_default(&c);
+  c.cell = RNNLAB_CELL_CTRNN, c.input_kind = RNNLAB_INPUT_DENSE, c.input_size = 2, c.hidden_size = 4;
+  c.output_size = 2, c.output_kind = RNNLAB_OUTPUT_LINEAR, c.alpha = 0.5f, c.learn_tau = 1, c.seed_lo = 5;
+  rnnlab_model *m = NULL;
+  rnnlab_trainer *t = NULL;
+  rnnlab_train_config tc;
+  rnnlab_train_config_default(&tc);
+  tc.optimizer = RNNLAB_OPT_ADAM, tc.learning_rate = 0.01f;
+  if (rnnlab_model_create(&c, &m, err, sizeof err) || rnnlab_trainer_create(m, &tc, &t, err, sizeof err)) {
+    fail("ctrnn_learn_tau", err);
+    rnnlab_model_free(m);
+    return;
+  }
+  put_model("ctrnn_learn_tau", m, NULL);
+  if (rnnlab_trainer_set_closed_loop(t, 2)) fail("ctrnn_closed_loop", rnnlab_trainer_error(t));
+  batch_buf bb;
+  batch_fill(&bb, &c, 0);
+  for (int s = 0; s < 2; s++)
+    if (rnnlab_trainer_step(t, &bb.b, NULL)) fail("ctrnn_closed_loop", rnnlab_trainer_error(t));
+  put_model("ctrnn_closed_loop", m, t);
+  rnnlab_trainer_free(t), rnnlab_model_free(m);
+}
+
 static void seed_ridge(void) {
   static const int cells[] = {RNNLAB_CELL_ESN, RNNLAB_CELL_RNN, RNNLAB_CELL_LSTM};
   char err[256], name[64];
@@ -392,6 +419,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   seed_models();
+  seed_closed_loop();
   seed_ridge();
   seed_seq2seq();
   seed_energy();
