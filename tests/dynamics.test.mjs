@@ -220,8 +220,9 @@ test('the largest Lyapunov exponent of h = tanh(W h), W ~ N(0, g^2/N), N = 200: 
     const r = normals(7);
     const W = new Float32Array(N * N).map(() => (r() * g) / Math.sqrt(N));
     const m = tanhNet(N, W);
-    const L = m.lyapunov({ steps: 2000, transient: 1000, seed: 1 });
+    const L = m.lyapunovAnalysis({ steps: 2000, transient: 1000, seed: 1 });
     got[g] = L.exponent;
+    assert.equal(m.lyapunov({ steps: 2000, transient: 1000, seed: 1 }), L.exponent, 'lyapunov is the analysis\'s exponent, a number');
     assert.equal(L.exponents.length, 4);
     assert.equal(L.divergence.length, 201);
     assert.ok(L.divergence[0] > 5e-8 && L.divergence[0] < 2e-7, `first separation ${L.divergence[0]}`);
@@ -248,7 +249,7 @@ test('the largest Lyapunov exponent of h = tanh(W h), W ~ N(0, g^2/N), N = 200: 
 
 test('a chaos-free network without input has a negative exponent; the divergence curve shrinks', () => {
   const m = lab.createModel({ cell: 'cfn', input: 'dense', inputSize: 2, hiddenSize: 16, outputSize: 2, output: 'linear', init: 'uniform', initScale: 3, seed: 4 });
-  const L = m.lyapunov({ steps: 500, transient: 200, perturbation: 1e-3, divergenceSteps: 50 });
+  const L = m.lyapunovAnalysis({ steps: 500, transient: 200, perturbation: 1e-3, divergenceSteps: 50 });
   assert.ok(L.exponent < 0, `CFN exponent ${L.exponent}`);
   assert.ok(L.divergence[50] < L.divergence[0], `CFN divergence ${L.divergence[0]} -> ${L.divergence[50]}`);
   m.free();

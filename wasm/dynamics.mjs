@@ -242,10 +242,11 @@ export function fixedPoints(s, options) {
 /**
  * The largest Lyapunov exponent of the model's constant-input dynamics, natural log per step, and
  * the divergence of two trajectories `perturbation` apart (core/rnnlab.h, rnnlab_model_lyapunov).
- * @param {DynModel} s @param {LyapunovOptions} [options] @returns {LyapunovResult}
+ * @param {DynModel} s @param {LyapunovOptions} [options] @param {string} [fn] the method the messages name
+ * @returns {LyapunovResult}
  */
-export function lyapunov(s, options) {
-  const fn = 'lyapunov', rt = s.rt, ex = rt.ex;
+export function lyapunov(s, options, fn = 'lyapunovAnalysis') {
+  const rt = s.rt, ex = rt.ex;
   ready(rt);
   const o = checkOptions(fn, options, ['input', 'steps', 'seed', 'transient', 'trajectories', 'epsilon', 'perturbation',
     'divergenceSteps', 'start']);

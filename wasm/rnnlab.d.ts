@@ -1654,8 +1654,10 @@ export interface RolloutOptions {
 export interface Model {
   /** fixed and slow points of the dynamics at a constant input, distinct, by q ascending */
   fixedPoints(options?: FixedPointOptions): FixedPoint[];
-  /** the largest Lyapunov exponent of the constant-input dynamics, and a divergence curve */
-  lyapunov(options?: LyapunovOptions): LyapunovResult;
+  /** the largest Lyapunov exponent of the constant-input dynamics, natural log per step */
+  lyapunov(options?: LyapunovOptions): number;
+  /** the same exponent with every trajectory's and the divergence of two nearby trajectories */
+  lyapunovAnalysis(options?: LyapunovOptions): LyapunovResult;
   /** closed loop (dense input, linear output, outputSize == inputSize): the output after the
    * warm-up, then after each fed-back output; steps x outputSize */
   rollout(options: RolloutOptions): Float32Array;

@@ -1065,11 +1065,18 @@ class Model {
   fixedPoints(options) { return fixedPoints(this.#live(), options); }
 
   /**
-   * The largest Lyapunov exponent of the constant-input dynamics (natural log per step) and the
-   * divergence of two nearby trajectories (dynamics.mjs).
+   * The largest Lyapunov exponent of the constant-input dynamics, natural log per step (the
+   * issue's contract: a number). lyapunovAnalysis gives the spectrum and the divergence curve too.
+   * @param {import('./rnnlab.d.ts').LyapunovOptions} [options] @returns {number}
+   */
+  lyapunov(options) { return lyapunov(this.#live(), options, 'lyapunov').exponent; }
+
+  /**
+   * The largest exponent with the exponents of every trajectory and the divergence of two nearby
+   * trajectories (dynamics.mjs).
    * @param {import('./rnnlab.d.ts').LyapunovOptions} [options]
    */
-  lyapunov(options) { return lyapunov(this.#live(), options); }
+  lyapunovAnalysis(options) { return lyapunov(this.#live(), options, 'lyapunovAnalysis'); }
 
   /**
    * Closed-loop outputs after a teacher-forced warm-up (dynamics.mjs); steps x outputSize.

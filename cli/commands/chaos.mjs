@@ -176,8 +176,8 @@ export async function cmdChaos(lab, v) {
       for (const seed of seeds) {
         const m = randomNetwork(lab, R.N, g, seed);
         try {
-          const L = m.lyapunov({ steps: R.steps, transient: R.transient, trajectories: R.trajectories, divergenceSteps: 0, seed });
-          randomRuns.push({ g, seed, exponent: L.exponent });
+          const exponent = m.lyapunov({ steps: R.steps, transient: R.transient, trajectories: R.trajectories, divergenceSteps: 0, seed });
+          randomRuns.push({ g, seed, exponent });
         } finally { m.free(); }
         if (await pause()) break outer;
       }
@@ -201,7 +201,7 @@ export async function cmdChaos(lab, v) {
             const N = T.hiddenSize * (cell === 'lstm' ? 2 : 1); // [h | c] for the LSTM
             const u = uniforms(100 + seed);
             const s0 = Float32Array.from({ length: N }, u);
-            const L = m.lyapunov({ start: s0, transient: 0, steps: T.lyapunovSteps, trajectories: 1, perturbation: T.perturbation,
+            const L = m.lyapunovAnalysis({ start: s0, transient: 0, steps: T.lyapunovSteps, trajectories: 1, perturbation: T.perturbation,
               divergenceSteps: T.divergenceSteps, seed });
             const d = Array.from(L.divergence);
             const run = { cell, seed, trainSteps: T.steps, finalLoss: loss, bitAccuracy: ev.accuracy, seconds: (performance.now() - start) / 1000,

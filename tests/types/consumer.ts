@@ -238,3 +238,8 @@ const ownVectors: api.TextPatterns = wrapper.patternsFromText('0,1,1\n1,0,1\n', 
 const ownRBM: api.RBM = lab.createRBM({ visible: ownVectors.size, hidden: 2, data: lab.patternsFromText('0,1,1\n', {}) });
 const ownLL: number = ownRBM.logLikelihood(ownVectors) + (ownVectors.binary ? 0 : 1);
 void ownLL;
+
+// the Lyapunov exponent is a number; the analysis holds the divergence curve (issue 14)
+const lyap: number = tauModel.lyapunov({ steps: 100 });
+const lyapCurve: Float32Array | Float64Array | ArrayLike<number> = tauModel.lyapunovAnalysis({ steps: 100, divergenceSteps: 10 }).divergence;
+export const usedLyapunov = [lyap, lyapCurve];

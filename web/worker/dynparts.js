@@ -129,7 +129,7 @@ function phasePart(run) {
 /** @param {any} run */
 function perturbPart(run) {
   try {
-    const r = run.model.lyapunov({ steps: LYAP_STEPS, transient: 100, trajectories: 1, divergenceSteps: DIVERGE,
+    const r = run.model.lyapunovAnalysis({ steps: LYAP_STEPS, transient: 100, trajectories: 1, divergenceSteps: DIVERGE,
       perturbation: PERTURBATION, seed: 1 });
     return { exponent: r.exponent, divergence: Array.from(r.divergence), error: null };
   } catch (err) {
