@@ -7,23 +7,10 @@
 // rnnlab reproduce chaos (README). Bad options are refused by name. Needs the wasm builds (make).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'cli/rnnlab.mjs');
-
-/** Runs the CLI; resolves { code, stdout, stderr } whatever the exit code. */
-function rnnlab(...args) {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+import { rnnlab } from './helpers/cli.mjs';
 
 test('reproduce chaos --quick --json FILE: three tables on stdout, their numbers in the file', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'rnnlab-chaos-'));

@@ -5,24 +5,11 @@
 // Needs the wasm builds (make).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'cli/rnnlab.mjs');
-
-/** Runs the CLI; resolves { code, stdout, stderr } whatever the exit code. */
-function rnnlab(...args) {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+import { cli, rnnlab, root } from './helpers/cli.mjs';
 
 test('package.json names the CLI as a bin, and the file is an executable node script', async () => {
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));

@@ -8,19 +8,11 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 
 import { load } from '../wasm/rnnlab.mjs';
+import { crossings } from './helpers/signal.mjs';
 
 const lab = await load();
 const DT = 0.1; // the task's sample step, in time units
 
-/** Upward zero crossings of channel c of T steps x d channels, interpolated, in steps. */
-function crossings(x, T, d, c) {
-  const at = [];
-  for (let t = 1; t < T; t++) {
-    const a = x[(t - 1) * d + c], b = x[t * d + c];
-    if (a < 0 && b >= 0) at.push(t - 1 + a / (a - b));
-  }
-  return at;
-}
 
 /** period (time units, mean over every whole cycle) and amplitude (max |x|, in x's units: the channel is x/2) */
 function cycle(x, T) {

@@ -11,21 +11,12 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from '../wasm/rnnlab.mjs';
+import { crossings, period } from './helpers/signal.mjs';
 
 const lab = await load();
 const SYSTEMS = ['vanderpol', 'lorenz', 'mackey-glass', 'limit-cycle', 'sine', 'flipflop'];
 const adam = (learningRate) => ({ optimizer: 'adam', learningRate, clipNorm: 1 });
 
-/** Upward zero crossings of channel c of a row (T steps x d channels), in steps. */
-function crossings(x, T, d, c) {
-  const at = [];
-  for (let t = 1; t < T; t++) {
-    const a = x[(t - 1) * d + c], b = x[t * d + c];
-    if (a < 0 && b >= 0) at.push(t - 1 + a / (a - b));
-  }
-  return at;
-}
-const period = (at) => (at.at(-1) - at[0]) / (at.length - 1);
 
 test('the six systems: sizes, names, defaults, dense input and linear output', () => {
   const want = {
