@@ -553,6 +553,10 @@ rnnlab_status rnnlab_model_load(const uint8_t *buf, size_t len, rnnlab_model **m
     t->opt.steps = steps;
     if (flags & SER_FLAG_CLOSED_LOOP) {
       const uint32_t wu = ser_get_u32(buf + closed_at);
+      if (wu == 0) { /* 0 means off, which save writes as no flag: a flag with 0 is no file save writes */
+        s = status_fail(err, errlen, RNNLAB_EFORMAT, "closed-loop flag with warm-up 0 (save writes >= 1, or no flag)");
+        goto fail;
+      }
       s = rnnlab_trainer_set_closed_loop(t, wu > 0x7FFFFFFFu ? -1 : (int32_t)wu);
       if (s != RNNLAB_OK) {
         s = status_fail(err, errlen, RNNLAB_EFORMAT, "saved closed-loop training rejected: %s", t->err);
