@@ -423,6 +423,7 @@ test('save and load the energy-based nets from the page (file kinds 4-7): a load
     }
     const saved = await p.state();
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+    assert.match(download.suggestedFilename(), new RegExp(`^${task}-${task}-step\\d+\\.rnnlab$`), 'the file is named by the learner it holds');
     const file = path.join(ARTIFACTS, `energy-${task}.rnnlab`);
     await download.saveAs(file);
     // load it into another task's page: the file names its own kind, the page follows it

@@ -42,7 +42,7 @@
  * A snapshot is assembled from SNAPSHOT_PARTS and the family's parts: one function per panel.
  */
 import { load } from '../rnnlab.mjs';
-import { gateNamesOf } from '../names.mjs';
+import { fileKind, gateNamesOf } from '../names.mjs';
 import { EDITABLE, FAMILIES, FAMILY_MESSAGES, familyOf } from '../families/index.js';
 import { bucket, createRun, loadBytes, tokens, trainingBatch } from './run.js';
 import { probeInfo, probeTrace, setProbe } from './probes.js';
@@ -279,7 +279,9 @@ self.onmessage = async ({ data }) => {
           // with the optimizer state, so that Load resumes exactly (an encoder-decoder has none
           // before its first step)
           const bytes = run.learner.save();
-          post({ type: 'saved', bytes, name: `${run.config.task}-${run.config.cell}-step${run.step}.rnnlab` }, [bytes.buffer]);
+          // named by what it holds: the cell for a sequence model, else the learner's kind (rbm, dbn, hopfield, ...)
+          const kind = fileKind(bytes), what = kind === 'model' || kind === 'seq2seq' ? run.config.cell : kind;
+          post({ type: 'saved', bytes, name: `${run.config.task}-${what}-step${run.step}.rnnlab` }, [bytes.buffer]);
         }
         break;
       case 'load': {
