@@ -129,6 +129,9 @@ test('flip-flop (GRU): once solved, stable fixed points read out as distinct mem
   await page.click('#play');
   await p.until('s.solved === true && s.step >= 300');
   await pause(p);
+  // the search runs every 5th snapshot and once more when paused: read the paused step's, not
+  // an earlier (less trained) one's
+  await p.until('s.dynamics.fixedStep === s.step');
   const s = await p.state();
   const d = s.dynamics;
   assert.equal(s.error, null);

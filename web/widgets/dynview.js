@@ -80,7 +80,7 @@ export function createDynView(root, { color, pca, send }) {
 
   /** @type {any} */
   const pub = { draws: 0, phaseDraws: 0, validSteps: null, lyapunovTimes: null, exponent: null, fixed: null,
-    stable: null, memories: null, cubeDraws: 0, rasterDraws: 0, spikes: null, fixedDrawn: 0, asked: 0, cycle: null };
+    stable: null, memories: null, fixedStep: null, cubeDraws: 0, rasterDraws: 0, spikes: null, fixedDrawn: 0, asked: 0, cycle: null };
 
   return {
     pub,
@@ -116,6 +116,7 @@ export function createDynView(root, { color, pca, send }) {
         pca.setFixedPoints(pts, tColor);
         const count = (/** @type {string} */ t) => pts.filter((/** @type {any} */ p) => p.type === t).length;
         pub.fixed = pts.length;
+        pub.fixedStep = fx.step;
         pub.stable = count('stable');
         pub.fixedDrawn = pca.fixedDrawn;
         if (part.task === 'flipflop') {
