@@ -224,7 +224,7 @@ export default {
   samples: () => null,
   parts: [
     (run) => ({ part: { predictions: systemPredictions(run) } }),
-    (run) => ({ part: { dynamics: parts ? parts.dynamicsPart(run) : null } }),
+    (run) => ({ part: { dynamics: parts ? parts.dynamicsPart(run, { force: run.forcedSnapshot === true }) : null } }),
   ],
   // the predictions chart reads its setup from init.csv (widgets/predictions.js build)
   initInfo: (run) => ({

@@ -43,6 +43,8 @@ export function createRun(lab, config, extra = {}) {
     /** @type {number | null} */ solvedAt: null,
     /** tokens (time steps x rows) per training step, for characters/s */
     tokensPerStep: 0,
+    /** whether the snapshot being built is a forced one (pause, a step): parts may do slow work then */
+    forcedSnapshot: false,
   };
   try {
     if (loaded) checkSize(loaded.model, parts.task, config.task);

@@ -154,6 +154,9 @@ function snapshot(force = false) {
   if (!run) return;
   const now = performance.now();
   slow.update(run, force);
+  // a family's parts may do their slow work on a forced snapshot only (pause, a step): the
+  // dynamics family's fixed-point search
+  run.forcedSnapshot = force;
   /** @type {Record<string, any>} */
   const msg = { type: 'snapshot' };
   /** @type {Transferable[]} */
